@@ -1,0 +1,96 @@
+# demine: build the library, the program and the tests. See README.md.
+CC      ?= cc
+PKGS    := geos proj jansson yajl libsodium libmicrohttpd sqlite3 libxml-2.0 libpq
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgeos_c -lm -lpthread
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+BASEFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Ilib -include lib/banned.h $(PKG_CFLAGS)
+CFLAGS  ?= -O2 -g
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+CLI_SRC := $(sort $(wildcard src/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+LIB_OBJ := $(LIB_SRC:%.c=build/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=build/obj/%.o)
+ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
+ASAN_CLI_OBJ := $(CLI_SRC:%.c=build/asan/obj/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+.PHONY: all check unit cli-test fuzz fuzz-short run clean deps demo docs
+all: build/demine
+
+build/obj/%.o: %.c $(wildcard include/demine/*.h lib/*.h src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -c $< -o $@
+
+build/asan/obj/%.o: %.c $(wildcard include/demine/*.h lib/*.h src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(SANFLAGS) -c $< -o $@
+
+build/libdemine.a: $(LIB_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+build/asan/libdemine.a: $(ASAN_LIB_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+build/demine: $(CLI_OBJ) build/libdemine.a
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) build/libdemine.a $(PKG_LIBS)
+
+build/asan/demine: $(ASAN_CLI_OBJ) build/asan/libdemine.a
+	$(CC) $(SANFLAGS) -o $@ $(ASAN_CLI_OBJ) build/asan/libdemine.a $(PKG_LIBS)
+
+build/asan/test_%: tests/unit/test_%.c tests/unit/check.h build/asan/libdemine.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) -Itests/unit $(SANFLAGS) -o $@ $< build/asan/libdemine.a $(PKG_LIBS)
+
+# libFuzzer targets need clang; they link the library built with the fuzzer's instrumentation.
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: %.c $(wildcard include/demine/*.h lib/*.h)
+	@mkdir -p $(dir $@)
+	clang $(BASEFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	clang $(BASEFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
+
+export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1
+export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
+
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+cli-test: build/asan/demine
+	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/cli/
+
+FUZZ_SECONDS ?= 10
+fuzz-short: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus/$$n; \
+	  echo "== $$n ($(FUZZ_SECONDS) s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 build/fuzz/corpus/$$n tests/fuzz/seeds/$$n 2>build/fuzz/$$n.log || { tail -50 build/fuzz/$$n.log; exit 1; }; \
+	  tail -1 build/fuzz/$$n.log; done
+
+fuzz:
+	$(MAKE) fuzz-short FUZZ_SECONDS=60
+
+check: all unit cli-test fuzz-short
+	@echo "make check: all suites passed"
+
+deps:
+	scripts/install-deps
+
+demo.db: build/demine
+	build/demine demo --db demo.db --force
+
+run: deps all
+	build/demine demo --db demo.db --force
+	@scripts/run-demo
+
+docs: build/demine
+	build/demine schema --markdown > docs/data-model.md
+
+clean:
+	rm -rf build

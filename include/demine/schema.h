@@ -1,0 +1,112 @@
+/* schema.h: the field tables. One table per record type drives validation, JSON/CSV,
+ * the database columns, the API schema and the docs. */
+#ifndef DEMINE_SCHEMA_H
+#define DEMINE_SCHEMA_H
+#include <stddef.h>
+#include "demine/error.h"
+
+enum dm_ftype {
+	DM_F_TEXT = 1,  /* UTF-8 string */
+	DM_F_INT,       /* integer (JSON number without fraction) */
+	DM_F_REAL,      /* floating point, e.g. depth in cm, a rate is NOT real: see DM_F_DECIMAL */
+	DM_F_BOOL,
+	DM_F_DATE,      /* YYYY-MM-DD */
+	DM_F_DATETIME,  /* ISO 8601 UTC, stored as YYYY-MM-DDTHH:MM:SSZ */
+	DM_F_ENUM,      /* one of values[] */
+	DM_F_SET,       /* several of values[]; JSON array, CSV "a;b" */
+	DM_F_LINK,      /* UUID of a record of link_type (import also takes its code or external_id) */
+	DM_F_LINKS,     /* several links; JSON array, CSV "a;b" */
+	DM_F_MONEY,     /* integer minor units in the store; decimal string in JSON/CSV;
+	                   the currency is the field named by 'currency_field' */
+	DM_F_CURRENCY,  /* ISO 4217 code */
+	DM_F_DECIMAL,   /* exact decimal (exchange rates): stored as text, travels as string */
+	DM_F_COUNTRY,   /* ISO 3166-1 alpha-2 */
+	DM_F_AREA,      /* square metres (real, >= 0) */
+	DM_F_JSON,      /* structured list validated by validate_json (e.g. non-conformities) */
+};
+
+enum dm_fflag {
+	DM_FF_REQUIRED = 1 << 0,
+	DM_FF_PERSONAL = 1 << 1, /* personal data: visible only to roles that need it; erasable */
+	DM_FF_COMPUTED = 1 << 2, /* computed by the system; read-only for users */
+	DM_FF_READONLY = 1 << 3,
+	DM_FF_NONNEG = 1 << 4,   /* numbers must be >= 0 */
+	DM_FF_INDEX = 1 << 5,    /* gets its own index */
+	DM_FF_EXTRA = 1 << 6,    /* declared by the deployment (demine field add) */
+	DM_FF_SEARCH = 1 << 7,   /* included in text search */
+};
+
+struct dm_error;
+struct json_t;
+
+struct dm_field {
+	const char *name;
+	enum dm_ftype type;
+	unsigned flags;
+	const char *const *values;  /* NULL-terminated, for ENUM and SET */
+	const char *unit;           /* "m2", "cm", "m", ... or NULL */
+	const char *link_type;      /* LINK/LINKS: target record type name */
+	const char *currency_field; /* MONEY: the field holding its currency */
+	const char *label_en, *label_az, *label_ru;
+	const char *hxl;            /* HXL hashtag with attributes, e.g. "#adm2+code" */
+	const char *help;           /* one line for docs and forms */
+	/* JSON: validates the value; fills err with field-qualified messages. */
+	int (*validate_json)(const struct dm_field *f, struct json_t *v, struct dm_error *err);
+};
+
+enum dm_geomkind {
+	DM_GEOM_NONE = 0,  /* the record type has no geometry */
+	DM_GEOM_POINT,     /* point only */
+	DM_GEOM_AREA,      /* polygon or multipolygon (a point allowed where the type says so) */
+	DM_GEOM_ANY,       /* point, line or polygon */
+};
+
+struct dm_type {
+	const char *name;        /* "hazard" */
+	const char *code_prefix; /* "HAZ" */
+	enum dm_geomkind geom;
+	const char *label_en, *label_az, *label_ru;
+	const char *help;
+	struct dm_field *fields; /* builtin fields; extras are appended at run time */
+	size_t nfields;
+	size_t nbuiltin;
+};
+
+/* The builtin record types, in dependency order (organisation, location, ... disbursement). */
+const struct dm_type *dm_schema_builtin(size_t *n);
+const struct dm_type *dm_schema_builtin_type(const char *name);
+
+/* The common members every record carries (id, code, version, status, ...), for docs and
+ * the API schema. */
+struct dm_common_field {
+	const char *name;
+	const char *json_type;
+	const char *help;
+	int readonly;
+};
+const struct dm_common_field *dm_schema_common(size_t *n);
+
+/* Workflow status values (draft, submitted, approved, rejected). */
+extern const char *const dm_status_values[];
+
+/* A schema instance: the builtin types plus a deployment's extra fields.
+ * Loaded from the store (see dm_db); caller frees with dm_schema_free(). */
+struct dm_schema {
+	struct dm_type *types;
+	size_t ntypes;
+};
+struct dm_schema *dm_schema_new_builtin(void);
+void dm_schema_free(struct dm_schema *s);
+const struct dm_type *dm_schema_type(const struct dm_schema *s, const char *name);
+const struct dm_field *dm_type_field(const struct dm_type *t, const char *name);
+const char *dm_ftype_name(enum dm_ftype t);
+/* Appends an extra field (copied) to type; checks the name is new and well-formed. */
+int dm_schema_add_extra(struct dm_schema *s, const char *type, const struct dm_field *f, struct dm_error *err);
+
+/* Exports the schema as JSON (types, fields, allowed values, labels, flags).
+ * Caller frees with json_decref(). */
+struct json_t *dm_schema_to_json(const struct dm_schema *s);
+/* Writes the data model reference in Markdown; caller frees the string. */
+char *dm_schema_to_markdown(const struct dm_schema *s);
+
+#endif

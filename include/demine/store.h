@@ -1,0 +1,59 @@
+/* store.h: the one store interface (SQL with '?' placeholders) over SQLite or PostgreSQL. */
+#ifndef DEMINE_STORE_H
+#define DEMINE_STORE_H
+#include <stdint.h>
+#include <stddef.h>
+#include "demine/error.h"
+
+struct dm_store;
+struct dm_stmt;
+
+enum dm_dialect { DM_DIALECT_SQLITE = 1, DM_DIALECT_POSTGRES = 2 };
+enum dm_coltype { DM_COL_NULL = 0, DM_COL_INT, DM_COL_REAL, DM_COL_TEXT, DM_COL_BLOB };
+
+/* Opens a store: "postgresql://..." or a file path (SQLite, WAL, foreign keys on).
+ * create: 0 = the database must exist, 1 = create it (refuses an existing file).
+ * Applies pending migrations. Caller frees with dm_store_close(). */
+int dm_store_open(const char *uri, int create, struct dm_store **out, struct dm_error *err);
+void dm_store_close(struct dm_store *st);
+enum dm_dialect dm_store_dialect(const struct dm_store *st);
+const char *dm_store_uri(const struct dm_store *st);
+
+/* Transactions. begin() takes the write lock at once (SQLite BEGIN IMMEDIATE), so a
+ * write transaction never fails half-way for lock upgrade reasons. Nesting is counted:
+ * only the outermost begin/commit reaches the database; rollback at any level aborts all. */
+int dm_store_begin(struct dm_store *st, struct dm_error *err);
+int dm_store_commit(struct dm_store *st, struct dm_error *err);
+void dm_store_rollback(struct dm_store *st);
+int dm_store_in_transaction(const struct dm_store *st);
+
+/* Runs SQL without results (may hold several statements, no parameters). */
+int dm_store_exec(struct dm_store *st, const char *sql, struct dm_error *err);
+
+/* Prepared statements, with '?' placeholders counted from 1.
+ * Caller frees with dm_stmt_finalize(). */
+int dm_stmt_prepare(struct dm_store *st, const char *sql, struct dm_stmt **out, struct dm_error *err);
+void dm_stmt_finalize(struct dm_stmt *s);
+int dm_stmt_reset(struct dm_stmt *s); /* for re-use: clears bindings and results */
+void dm_stmt_bind_null(struct dm_stmt *s, int i);
+void dm_stmt_bind_int(struct dm_stmt *s, int i, int64_t v);
+void dm_stmt_bind_real(struct dm_stmt *s, int i, double v);
+void dm_stmt_bind_text(struct dm_stmt *s, int i, const char *v); /* NULL binds NULL; copied */
+void dm_stmt_bind_blob(struct dm_stmt *s, int i, const void *v, size_t n); /* copied */
+/* Returns 1 with a row, 0 when done, negative on error (err filled). */
+int dm_stmt_step(struct dm_stmt *s, struct dm_error *err);
+int dm_stmt_column_count(struct dm_stmt *s);
+const char *dm_stmt_column_name(struct dm_stmt *s, int i);
+enum dm_coltype dm_stmt_column_type(struct dm_stmt *s, int i);
+int64_t dm_stmt_column_int(struct dm_stmt *s, int i);
+double dm_stmt_column_real(struct dm_stmt *s, int i);
+const char *dm_stmt_column_text(struct dm_stmt *s, int i); /* NULL if SQL NULL; valid until next step */
+const void *dm_stmt_column_blob(struct dm_stmt *s, int i, size_t *n);
+/* Rows changed by the last step of an INSERT/UPDATE/DELETE. */
+int64_t dm_stmt_changes(struct dm_stmt *s);
+
+/* Convenience: run one statement and read a single integer (0 rows -> *out untouched, returns 0). */
+int dm_store_query_int(struct dm_store *st, const char *sql, const char *text_arg, int64_t *out,
+		       struct dm_error *err);
+
+#endif

@@ -1,0 +1,88 @@
+/* error.c: filling struct dm_error (first error wins, bounded details). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "demine/error.h"
+
+void dm_error_init(struct dm_error *err)
+{
+	memset(err, 0, sizeof(*err));
+}
+
+void dm_error_release(struct dm_error *err)
+{
+	free(err->details);
+	dm_error_init(err);
+}
+
+static void copy_field(char *dst, size_t n, const char *field)
+{
+	snprintf(dst, n, "%s", field ? field : "");
+}
+
+int dm_error_set(struct dm_error *err, int code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || err->code)
+		return err ? err->code : code;
+	err->code = code;
+	copy_field(err->field, sizeof(err->field), field);
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void dm_error_add(struct dm_error *err, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	struct dm_error_detail *d;
+	if (!err)
+		return;
+	if (err->ndetails >= DM_ERROR_MAX_DETAILS) {
+		err->ndetails_dropped++;
+		return;
+	}
+	if (!err->details) {
+		err->details = calloc(DM_ERROR_MAX_DETAILS, sizeof(*err->details));
+		if (!err->details)
+			return;
+	}
+	d = &err->details[err->ndetails++];
+	copy_field(d->field, sizeof(d->field), field);
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof(d->message), fmt, ap);
+	va_end(ap);
+}
+
+void dm_error_prefix(struct dm_error *err, const char *fmt, ...)
+{
+	char prefix[256], buf[sizeof(err->message)];
+	va_list ap;
+	if (!err || !err->code)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	snprintf(buf, sizeof(buf), "%s: %s", prefix, err->message);
+	memcpy(err->message, buf, sizeof(buf));
+}
+
+const char *dm_err_name(int code)
+{
+	switch (code) {
+	case DM_OK: return "ok";
+	case DM_EINVAL: return "invalid";
+	case DM_ENOTFOUND: return "not_found";
+	case DM_ECONFLICT: return "stale_version";
+	case DM_ESTATE: return "illegal_transition";
+	case DM_EPERM: return "forbidden";
+	case DM_EIO: return "io";
+	case DM_ENOMEM: return "out_of_memory";
+	case DM_EUSAGE: return "usage";
+	case DM_ELIMIT: return "too_large";
+	case DM_EEXIST: return "exists";
+	}
+	return "error";
+}

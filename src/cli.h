@@ -1,0 +1,42 @@
+/* cli.h: what every `demine` command shares: exit codes, error printing, common options. */
+#ifndef DM_CLI_H
+#define DM_CLI_H
+#include "demine/error.h"
+
+enum { CLI_OK = 0, CLI_REFUSED = 1, CLI_USAGE = 2 };
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name */
+	const char *synopsis;
+};
+
+/* Prints "demine: MESSAGE" and each detail on stderr; returns the exit status for err. */
+int cli_fail(const struct dm_error *err);
+/* Prints a usage error for cmd on stderr; returns CLI_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The database named by --db, else DEMINE_DB, else NULL. */
+const char *cli_db_path(const char *opt);
+/* The author of CLI writes: --user, else DEMINE_USER, else the login name. */
+const char *cli_user(const char *opt);
+
+/* Commands, one file each (src/cli_NAME.c). */
+int cli_init(int argc, char **argv);
+int cli_demo(int argc, char **argv);
+int cli_import(int argc, char **argv);
+int cli_export(int argc, char **argv);
+int cli_list(int argc, char **argv);
+int cli_show(int argc, char **argv);
+int cli_history(int argc, char **argv);
+int cli_update(int argc, char **argv);
+int cli_transition(int argc, char **argv); /* submit, approve, reject, delete */
+int cli_rates(int argc, char **argv);
+int cli_money(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_field(int argc, char **argv);
+int cli_schema(int argc, char **argv);
+int cli_geom(int argc, char **argv);
+int cli_landrelease(int argc, char **argv);
+int cli_erase(int argc, char **argv);
+
+#endif

@@ -1,0 +1,56 @@
+/* main.c: the demine program: dispatches to one command per file (the table below). */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static const struct cli_command commands[] = {
+	{ "init", cli_init, "init --db PATH [--force]             create an empty database" },
+	{ "demo", cli_demo, "demo --db PATH [--force]             create and fill the demo database" },
+	{ "import", cli_import, "import --db PATH --type TYPE FILE [--approve --reason TEXT] [--crs EPSG:N] [--repair]" },
+	{ "export", cli_export, "export --db PATH --type TYPE [--format geojson|csv] [--hxl] [--as-of TIME] [--crs EPSG:N] [-o FILE]" },
+	{ "list", cli_list, "list --db PATH --type TYPE [--status S] [--json]" },
+	{ "show", cli_show, "show --db PATH ID [--as-of TIME] [--approved] [--json]" },
+	{ "history", cli_history, "history --db PATH ID [--json]" },
+	{ "update", cli_update, "update --db PATH ID --set FIELD=VALUE... --expect-version N --reason TEXT" },
+	{ "submit", cli_transition, "submit --db PATH ID" },
+	{ "approve", cli_transition, "approve --db PATH ID" },
+	{ "reject", cli_transition, "reject --db PATH ID --reason TEXT" },
+	{ "delete", cli_transition, "delete --db PATH ID --expect-version N --reason TEXT" },
+	{ "erase", cli_erase, "erase --db PATH ID --reason TEXT   blank a person's personal data in every version" },
+	{ "rates", cli_rates, "rates import --db PATH FILE        CBAR daily XML or ECB eurofxref CSV" },
+	{ "money", cli_money, "money convert AMOUNT FROM TO (--rate R | --date YYYY-MM-DD --db PATH)" },
+	{ "check", cli_check, "check --db PATH [--json]            integrity and business rules" },
+	{ "field", cli_field, "field add --db PATH --type TYPE --name NAME --kind KIND [--values a;b] [--label TEXT]" },
+	{ "schema", cli_schema, "schema [--json|--markdown] [--db PATH]   the field tables" },
+	{ "geom", cli_geom, "geom turning-points FILE.csv        print the polygon of a turning-point survey" },
+	{ "landrelease", cli_landrelease, "landrelease recompute --db PATH   rebuild every hazard's land release figures" },
+};
+
+static void help(FILE *out)
+{
+	size_t i;
+	fprintf(out, "usage: demine COMMAND [OPTIONS]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  demine %s\n", commands[i].synopsis);
+	fprintf(out, "\nDEMINE_DB may replace --db; DEMINE_USER or --user names the author of writes.\n"
+		     "Exit status: 0 ok, 1 refused input, 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	if (argc < 2) {
+		help(stderr);
+		return CLI_USAGE;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		help(stdout);
+		return CLI_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "demine: unknown command '%s'\n", argv[1]);
+	help(stderr);
+	return CLI_USAGE;
+}
