@@ -3,8 +3,8 @@ CC      ?= cc
 PKGS    := geos proj jansson yajl libsodium libmicrohttpd sqlite3 libxml-2.0 libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgeos_c -lm -lpthread
-WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
-BASEFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Ilib -include lib/banned.h $(PKG_CFLAGS)
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -Wshadow -Wstrict-prototypes
+BASEFLAGS := -std=c11 -D_GNU_SOURCE -DDEMINE_DATADIR=\"$(CURDIR)/data\" $(WARN) -Iinclude -Ilib -include lib/banned.h $(PKG_CFLAGS)
 CFLAGS  ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -20,16 +20,19 @@ ASAN_CLI_OBJ := $(CLI_SRC:%.c=build/asan/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
+# keep the fuzzers' objects between runs
+.SECONDARY:
+
 .PHONY: all check unit cli-test fuzz fuzz-short run clean deps demo docs
 all: build/demine
 
-build/obj/%.o: %.c $(wildcard include/demine/*.h lib/*.h src/*.h)
+build/obj/%.o: %.c Makefile $(wildcard include/demine/*.h lib/*.h src/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(CFLAGS) -c $< -o $@
+	@echo "CC $<"; $(CC) $(BASEFLAGS) $(CFLAGS) -c $< -o $@
 
-build/asan/obj/%.o: %.c $(wildcard include/demine/*.h lib/*.h src/*.h)
+build/asan/obj/%.o: %.c Makefile $(wildcard include/demine/*.h lib/*.h src/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(SANFLAGS) -c $< -o $@
+	@echo "CC (asan) $<"; $(CC) $(BASEFLAGS) $(SANFLAGS) -c $< -o $@
 
 build/libdemine.a: $(LIB_OBJ)
 	@rm -f $@; ar rcs $@ $^
@@ -45,16 +48,16 @@ build/asan/demine: $(ASAN_CLI_OBJ) build/asan/libdemine.a
 
 build/asan/test_%: tests/unit/test_%.c tests/unit/check.h build/asan/libdemine.a
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) -Itests/unit $(SANFLAGS) -o $@ $< build/asan/libdemine.a $(PKG_LIBS)
+	@echo "LINK $@"; $(CC) $(BASEFLAGS) -Itests/unit $(SANFLAGS) -o $@ $< build/asan/libdemine.a $(PKG_LIBS)
 
 # libFuzzer targets need clang; they link the library built with the fuzzer's instrumentation.
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 build/fuzz/obj/%.o: %.c $(wildcard include/demine/*.h lib/*.h)
 	@mkdir -p $(dir $@)
-	clang $(BASEFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+	@echo "CC (fuzz) $<"; clang $(BASEFLAGS) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	clang $(BASEFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
+	@echo "LINK $@"; clang $(BASEFLAGS) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
 
 export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0

@@ -58,7 +58,7 @@ void dm_error_add(struct dm_error *err, const char *field, const char *fmt, ...)
 
 void dm_error_prefix(struct dm_error *err, const char *fmt, ...)
 {
-	char prefix[256], buf[sizeof(err->message)];
+	char prefix[256], buf[sizeof(err->message) + sizeof(prefix) + 2];
 	va_list ap;
 	if (!err || !err->code)
 		return;
@@ -66,7 +66,7 @@ void dm_error_prefix(struct dm_error *err, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	snprintf(buf, sizeof(buf), "%s: %s", prefix, err->message);
-	memcpy(err->message, buf, sizeof(buf));
+	snprintf(err->message, sizeof(err->message), "%s", buf);
 }
 
 const char *dm_err_name(int code)

@@ -3,6 +3,8 @@
 #define DM_CLI_H
 #include "demine/error.h"
 
+struct json_t;
+
 enum { CLI_OK = 0, CLI_REFUSED = 1, CLI_USAGE = 2 };
 
 struct cli_command {
@@ -20,8 +22,20 @@ const char *cli_db_path(const char *opt);
 /* The author of CLI writes: --user, else DEMINE_USER, else the login name. */
 const char *cli_user(const char *opt);
 
+struct dm_db;
+struct dm_actor;
+/* Opens the database for a command (prints the error); returns an exit status. */
+int cli_open(const char *cmd, const char *dbopt, int create, struct dm_db **db);
+/* The CLI acts with full rights ("local"), as the user cli_user() names. */
+void cli_actor(struct dm_actor *who, const char *useropt);
+/* Parses a whole decimal number option; returns CLI_USAGE on garbage. */
+int cli_parse_int(const char *cmd, const char *name, const char *text, long long *out);
+/* Prints a JSON value on stdout, indented, with a newline; takes ownership. */
+void cli_print_json(struct json_t *v);
+
 /* Commands, one file each (src/cli_NAME.c). */
 int cli_init(int argc, char **argv);
+int cli_remove_db_files(const char *path);
 int cli_demo(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_export(int argc, char **argv);
@@ -38,5 +52,7 @@ int cli_schema(int argc, char **argv);
 int cli_geom(int argc, char **argv);
 int cli_landrelease(int argc, char **argv);
 int cli_erase(int argc, char **argv);
+struct dm_type;
+int cli_apply_set(const struct dm_type *t, const char *arg, struct json_t *in, struct dm_error *err);
 
 #endif

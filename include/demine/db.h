@@ -27,4 +27,7 @@ int dm_db_set_setting(struct dm_db *db, const char *key, const char *value, stru
  * added, validated like builtin ones from then on. */
 int dm_db_add_field(struct dm_db *db, const char *type, const struct dm_field *f, struct dm_error *err);
 
+/* enum dm_ftype from its name ("text", "enum", ...); 0 if unknown. */
+enum dm_ftype dm_ftype_from_name(const char *name);
+
 #endif

@@ -50,7 +50,9 @@ struct dm_field {
 	const char *label_en, *label_az, *label_ru;
 	const char *hxl;            /* HXL hashtag with attributes, e.g. "#adm2+code" */
 	const char *help;           /* one line for docs and forms */
-	/* JSON: validates the value; fills err with field-qualified messages. */
+	/* JSON: validates the value; fills err with field-qualified messages. Other types may
+	 * have one too (a rule of their own, e.g. quantity >= 1): dm_field_validate calls it
+	 * after the type check passed. */
 	int (*validate_json)(const struct dm_field *f, struct json_t *v, struct dm_error *err);
 };
 
@@ -70,6 +72,9 @@ struct dm_type {
 	struct dm_field *fields; /* builtin fields; extras are appended at run time */
 	size_t nfields;
 	size_t nbuiltin;
+	/* Cross-field rules (e.g. a release's result follows its method), called by
+	 * dm_type_validate once every field alone is valid; adds a detail per problem. May be NULL. */
+	int (*validate)(const struct dm_type *t, struct json_t *fields, struct dm_error *err);
 };
 
 /* The builtin record types, in dependency order (organisation, location, ... disbursement). */
@@ -83,6 +88,7 @@ struct dm_common_field {
 	const char *json_type;
 	const char *help;
 	int readonly;
+	const char *hxl; /* HXL hashtag or NULL */
 };
 const struct dm_common_field *dm_schema_common(size_t *n);
 
@@ -102,6 +108,20 @@ const struct dm_field *dm_type_field(const struct dm_type *t, const char *name);
 const char *dm_ftype_name(enum dm_ftype t);
 /* Appends an extra field (copied) to type; checks the name is new and well-formed. */
 int dm_schema_add_extra(struct dm_schema *s, const char *type, const struct dm_field *f, struct dm_error *err);
+
+/* Checks one value in its JSON form against the field's type and rules (type, allowed values,
+ * real dates, NONNEG, currency/country format, decimal strings, text size and characters).
+ * JSON null is accepted (no value; requiredness is dm_type_validate's job). On failure adds
+ * a detail (field name, message quoting the value), sets err if not yet set ("field: message")
+ * and returns DM_EINVAL. */
+int dm_field_validate(const struct dm_field *f, struct json_t *v, struct dm_error *err);
+/* The type check of dm_field_validate without err and without the field's own hook: returns 0,
+ * or DM_EINVAL with the reason in msg (lowercase, quoting the value). */
+int dm_field_check(const struct dm_field *f, struct json_t *v, char *msg, size_t n);
+/* Validates a record's fields object: required fields present (computed ones excepted), each
+ * present value by dm_field_validate, then the type's cross-field rules. Every problem is a
+ * detail; returns DM_EINVAL when any was found. Members not in the type are not checked. */
+int dm_type_validate(const struct dm_type *t, struct json_t *fields, struct dm_error *err);
 
 /* Exports the schema as JSON (types, fields, allowed values, labels, flags).
  * Caller frees with json_decref(). */

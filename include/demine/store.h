@@ -11,10 +11,16 @@ struct dm_stmt;
 enum dm_dialect { DM_DIALECT_SQLITE = 1, DM_DIALECT_POSTGRES = 2 };
 enum dm_coltype { DM_COL_NULL = 0, DM_COL_INT, DM_COL_REAL, DM_COL_TEXT, DM_COL_BLOB };
 
-/* Opens a store: "postgresql://..." or a file path (SQLite, WAL, foreign keys on).
- * create: 0 = the database must exist, 1 = create it (refuses an existing file).
- * Applies pending migrations. Caller frees with dm_store_close(). */
+/* Opens a store: "postgresql://..." or "postgres://..." (libpq), else a file path (SQLite: WAL,
+ * synchronous=FULL, foreign keys on, busy timeout 10 s).
+ * create: 0 = the database must exist (DM_ENOTFOUND), 1 = create it (an existing file is refused
+ * with DM_EEXIST; on PostgreSQL, a database already holding table schema_migrations is).
+ * Migrations are dm_db_open()'s job, not the store's. Caller frees with dm_store_close(). */
 int dm_store_open(const char *uri, int create, struct dm_store **out, struct dm_error *err);
+/* For --force: removes an SQLite database file with its -wal, -shm and -journal files (a stale
+ * -wal left beside a new file would be replayed into it). Missing files are fine.
+ * PostgreSQL URIs: DM_EUSAGE. */
+int dm_store_remove(const char *uri, struct dm_error *err);
 void dm_store_close(struct dm_store *st);
 enum dm_dialect dm_store_dialect(const struct dm_store *st);
 const char *dm_store_uri(const struct dm_store *st);
@@ -31,7 +37,13 @@ int dm_store_in_transaction(const struct dm_store *st);
 int dm_store_exec(struct dm_store *st, const char *sql, struct dm_error *err);
 
 /* Prepared statements, with '?' placeholders counted from 1.
- * Caller frees with dm_stmt_finalize(). */
+ * Caller frees with dm_stmt_finalize(), which returns the statement to a per-connection cache
+ * keyed by the SQL text (reset, bindings cleared), so the same SQL prepares cheaply again.
+ * Portable SQL: a '?' must get its type from its context on PostgreSQL; where it cannot
+ * ("? IS NULL", "SELECT ?"+"?"), write CAST(? AS INTEGER) / CAST(? AS TEXT). On PostgreSQL a
+ * failed statement aborts the whole transaction: do not catch a constraint error and go on in
+ * the same transaction (use INSERT ... ON CONFLICT, or check first). Binding an index the
+ * statement does not have makes the next step fail with DM_EUSAGE. */
 int dm_stmt_prepare(struct dm_store *st, const char *sql, struct dm_stmt **out, struct dm_error *err);
 void dm_stmt_finalize(struct dm_stmt *s);
 int dm_stmt_reset(struct dm_stmt *s); /* for re-use: clears bindings and results */
@@ -51,6 +63,23 @@ const char *dm_stmt_column_text(struct dm_stmt *s, int i); /* NULL if SQL NULL; 
 const void *dm_stmt_column_blob(struct dm_stmt *s, int i, size_t *n);
 /* Rows changed by the last step of an INSERT/UPDATE/DELETE. */
 int64_t dm_stmt_changes(struct dm_stmt *s);
+
+/* Waits up to ms for another writer's lock (SQLite busy timeout, default 10000; PostgreSQL
+ * lock_timeout) before failing with DM_EIO "database is locked by another writer". */
+int dm_store_set_busy_timeout(struct dm_store *st, int ms, struct dm_error *err);
+
+/* Online backup of an SQLite store into a new file dest_path (refuses an existing file; other
+ * connections may keep writing meanwhile). PostgreSQL: DM_EUSAGE, use pg_dump. */
+int dm_store_backup(struct dm_store *st, const char *dest_path, struct dm_error *err);
+
+/* Dialect differences, kept few. Domain SQL sorts text in byte order on both stores by writing
+ * "ORDER BY x%s" with dm_store_collate_binary() ("" on SQLite, where BINARY is the default;
+ * " COLLATE \"C\"" on PostgreSQL). DDL uses dm_store_type_blob() ("BLOB"/"BYTEA") and
+ * dm_store_type_serial_pk() ("INTEGER PRIMARY KEY AUTOINCREMENT"/"BIGSERIAL PRIMARY KEY");
+ * new serial ids are read with INSERT ... RETURNING id, which both stores accept. */
+const char *dm_store_collate_binary(const struct dm_store *st);
+const char *dm_store_type_blob(const struct dm_store *st);
+const char *dm_store_type_serial_pk(const struct dm_store *st);
 
 /* Convenience: run one statement and read a single integer (0 rows -> *out untouched, returns 0). */
 int dm_store_query_int(struct dm_store *st, const char *sql, const char *text_arg, int64_t *out,

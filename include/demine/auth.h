@@ -1,0 +1,40 @@
+/* auth.h: the role table: what each role may read and write. The library's read and
+ * write paths consult it, so every output applies the same rules. */
+#ifndef DEMINE_AUTH_H
+#define DEMINE_AUTH_H
+#include "demine/record.h"
+
+enum dm_perm {
+	DM_P_READ_UNAPPROVED = 1 << 0, /* drafts, submissions, rejections of every organisation */
+	DM_P_READ_OWN_UNAPPROVED = 1 << 1, /* ... of the actor's own organisation */
+	DM_P_READ_PERSONAL = 1 << 2,   /* victims' personal data (every read is audited) */
+	DM_P_WRITE_ANY = 1 << 3,       /* create and edit records of any organisation */
+	DM_P_WRITE_OWN = 1 << 4,       /* create and edit records of the actor's organisation */
+	DM_P_APPROVE = 1 << 5,         /* approve and reject */
+	DM_P_USERS = 1 << 6,           /* manage users and configuration */
+	DM_P_AUDIT = 1 << 7,           /* read the audit log */
+	DM_P_PUBLIC_ONLY = 1 << 8,     /* only approved hazard outlines and released land */
+	DM_P_OWN_GRANTS = 1 << 9,      /* funding records only of the actor's own grants */
+	DM_P_ERASE = 1 << 10,          /* erase personal data on a lawful request */
+};
+
+struct dm_role {
+	const char *name;
+	unsigned perms;
+	const char *const *write_types; /* record types this role may write, NULL = all */
+	const char *help;
+};
+
+/* The role table. */
+const struct dm_role *dm_roles(size_t *n);
+const struct dm_role *dm_role_find(const char *name);
+int dm_actor_can(const struct dm_actor *who, unsigned perm);
+/* 0 if who may write a record of type owned by org_id (NULL = new record of who's org). */
+int dm_auth_check_write(const struct dm_actor *who, const char *type, const char *org_id,
+			struct dm_error *err);
+/* 0 if who may read type at all. */
+int dm_auth_check_read_type(const struct dm_actor *who, const char *type, struct dm_error *err);
+
+extern const struct dm_actor dm_system_actor;
+
+#endif

@@ -1,0 +1,136 @@
+/* geo.h: geometry: validity, CRS transformation, geodesic area, turning points and land
+ * release overlay. The only module that calls GEOS and PROJ. */
+#ifndef DEMINE_GEO_H
+#define DEMINE_GEO_H
+#include <stddef.h>
+#include <jansson.h>
+#include "demine/error.h"
+#include "demine/record.h" /* struct dm_geom: WGS84 WKB + bbox */
+
+/* One per thread: holds the GEOS and PROJ contexts, a cache of CRS transformations and the
+ * WGS84 ellipsoid. Not thread-safe; never share between threads. */
+struct dm_geo;
+
+/* Caller frees with dm_geo_free(). Returns NULL when GEOS or PROJ cannot start. */
+struct dm_geo *dm_geo_new(void);
+void dm_geo_free(struct dm_geo *g);
+
+/* Flags of dm_geo_from_geojson / dm_geo_from_wkt. */
+enum {
+	DM_GEO_REPAIR = 1u << 0,         /* repair invalid polygons (GEOS MakeValid) instead of refusing */
+	DM_GEO_NO_RANGE_CHECK = 1u << 1, /* skip lon -180..180 / lat -90..90 (test fixtures) */
+	DM_GEO_ALLOW_EMPTY = 1u << 2,    /* accept empty geometries ("POINT EMPTY", "coordinates": []);
+					  * refused by default: a record without geometry has none */
+};
+
+/* Parses an RFC 7946 geometry object (Point, MultiPoint, LineString, MultiLineString,
+ * Polygon, MultiPolygon; GeometryCollection is refused) given in src_crs (NULL or
+ * "EPSG:4326" = WGS84, else "EPSG:N"), transforms it to WGS84, checks structure (positions
+ * of 2 or 3 numbers, closed rings of at least 4 positions, coordinate ranges) and OGC
+ * validity. Refusals are DM_EINVAL with err->field "geometry" and a message such as
+ *   "polygon ring 1 (the shell) self-intersects at (46.912345 39.771234)"
+ *   "polygon 2 ring 3 (a hole) lies outside the shell at (...)"
+ *   "polygon ring 2 is not closed: first (x y) and last (x y) differ"
+ * With DM_GEO_REPAIR an invalid polygon or multipolygon is repaired (polygonal parts kept)
+ * and, when repair_report is an array, an object is appended:
+ *   {"repaired":true,"reason":msg,"area_before_m2","area_after_m2","parts_before","parts_after"}
+ * On success out receives 2D little-endian ISO WKB in WGS84 and its bbox; the caller
+ * releases out with dm_geom_release(). out is untouched on failure. */
+int dm_geo_from_geojson(struct dm_geo *g, json_t *geometry, const char *src_crs, unsigned flags,
+			struct dm_geom *out, json_t *repair_report, struct dm_error *err);
+/* The same from OGC WKT (POINT, LINESTRING, LINEARRING, POLYGON, MULTI*; Z is dropped,
+ * "NaN" and other non-finite numbers are refused as invalid coordinates). */
+int dm_geo_from_wkt(struct dm_geo *g, const char *wkt, const char *src_crs, unsigned flags,
+		    struct dm_geom *out, json_t *repair_report, struct dm_error *err);
+/* Parses WKT into a GeoJSON-shaped geometry object without any validation (type
+ * "LinearRing" for LINEARRING; EMPTY as an empty coordinates array); NULL with err set.
+ * For callers that want WKT as GeoJSON. Caller frees with json_decref(). */
+json_t *dm_geo_wkt_to_json(const char *wkt, struct dm_error *err);
+/* Builds a point geometry (WGS84 lon/lat, range-checked). */
+int dm_geo_point(struct dm_geo *g, double lon, double lat, struct dm_geom *out, struct dm_error *err);
+
+/* RFC 7946 geometry object (lon,lat; dump it with JSON_REAL_PRECISION(15) or jansson
+ * prints 17 digits, 46.200000000000003; exterior rings counter-clockwise, holes clockwise;
+ * rounded to 1e-9 degrees, or 1e-4 m when dst_crs is projected). dst_crs NULL = WGS84.
+ * Returns NULL on failure. Caller frees with json_decref(). */
+json_t *dm_geo_to_geojson(struct dm_geo *g, const struct dm_geom *geom, const char *dst_crs);
+/* WKT (9 decimals for degrees, 4 for metres). Caller frees with free(). NULL on failure. */
+char *dm_geo_to_wkt(struct dm_geo *g, const struct dm_geom *geom, const char *dst_crs);
+/* OGC type code of the WKB (1 point, 2 linestring, 3 polygon, 4-6 multi, 7 collection),
+ * or -1 when there is no or bad WKB. Needs no context. */
+int dm_geo_wkb_type(const struct dm_geom *geom);
+
+/* Geodesic area on the WGS84 ellipsoid (geod_polygonarea): |shell| - |holes|, summed over
+ * the parts; 0 for points and lines. */
+int dm_geo_area_m2(struct dm_geo *g, const struct dm_geom *geom, double *out, struct dm_error *err);
+
+/* CRS. Supported: any "EPSG:N" PROJ knows; tested: 4326, 32638, 32639 (UTM 38N/39N),
+ * 28408, 28409 (Pulkovo 1942 Gauss-Krüger zones 8/9, eastings with or without the zone
+ * prefix; Pulkovo 1942 -> WGS 84 pinned to EPSG:1808). x is easting/longitude, y
+ * northing/latitude whatever the CRS's axis order. Unknown: DM_EINVAL "unsupported crs 'X'". */
+int dm_geo_crs_check(struct dm_geo *g, const char *crs, struct dm_error *err);
+/* 1 when crs is geographic (degrees), 0 projected (metres), negative when unsupported. */
+int dm_geo_crs_is_geographic(struct dm_geo *g, const char *crs);
+int dm_geo_transform_point(struct dm_geo *g, const char *src_crs, const char *dst_crs, double *x,
+			   double *y, struct dm_error *err);
+
+/* Turning points (a polygon as field teams record it). One row of text cells, as read from
+ * a CSV; NULL or "" = absent. Columns: point (BM, RP, TP1..TPn), lon/lat (BM, optionally RP)
+ * or x/y with crs, bearing (degrees 0-360), distance (m), bearing_type (true|magnetic),
+ * declination (degrees, east positive; true = magnetic + declination). */
+struct dm_tp_row {
+	size_t line; /* for messages: "line 4: bearing '400' is outside 0-360" */
+	const char *point, *lon, *lat, *x, *y, *crs;
+	const char *bearing, *distance, *bearing_type, *declination;
+};
+/* Walks BM -> RP -> TP1 -> ... on the ellipsoid (geod_direct) and builds the polygon
+ * TP1..TPn (closed), validated like any polygon. *geojson_out (may be NULL) receives a
+ * FeatureCollection of the points (BM, RP, TPs: point, lon, lat) for display; caller frees
+ * it with json_decref(); out as dm_geo_from_geojson. */
+int dm_geo_turning_points(struct dm_geo *g, const struct dm_tp_row *rows, size_t n, struct dm_geom *out,
+			  json_t **geojson_out, struct dm_error *err);
+/* The same from a CSV file with a header row (names case-insensitive). */
+int dm_geo_turning_points_csv(struct dm_geo *g, const char *path, struct dm_geom *out, json_t **geojson_out,
+			      struct dm_error *err);
+
+/* Land release overlay (IMAS 07.11). method: 0 NTS/cancelled, 1 TS/reduced, 2 clearance/cleared. */
+struct dm_lr_release {
+	const struct dm_geom *geom;
+	int method;
+};
+struct dm_lr_result {
+	double hazard_area_m2;
+	double cancelled_m2, reduced_m2, cleared_m2; /* each m² counted once, first release wins */
+	double remaining_m2;                         /* area(hazard - union(releases)) */
+	struct dm_geom remaining;                    /* owned: release with dm_geom_release() */
+	double outside_m2;                           /* area of union(releases) outside the hazard;
+						      * shared edges give mm-wide slivers (geodesic
+						      * edges of different length bulge differently):
+						      * flag it above a tolerance, e.g. 1 m² */
+	int has_outside_point;
+	double outside_x, outside_y;                 /* a point of the largest outside part (lon, lat) */
+};
+/* Releases are credited in the order given (callers sort them by date), clipped to the hazard.
+ * Edges are densified along geodesics before the overlay so that the parts add up to the
+ * hazard's geodesic area (within 0.01 m²). out is filled on success only. */
+int dm_geo_land_release(struct dm_geo *g, const struct dm_geom *hazard, const struct dm_lr_release *rel,
+			size_t n, struct dm_lr_result *out, struct dm_error *err);
+
+/* Helpers for admin areas and data quality. */
+/* 1 when (x, y) (lon, lat) lies in or on poly, 0 when not, negative on bad WKB. */
+int dm_geo_point_in(struct dm_geo *g, const struct dm_geom *poly, double x, double y);
+/* Geodesic area of a ∩ b in m²; negative on failure. */
+double dm_geo_intersection_area_m2(struct dm_geo *g, const struct dm_geom *a, const struct dm_geom *b);
+/* A point guaranteed to lie on the geometry (GEOS PointOnSurface). 0 or negative. */
+int dm_geo_representative_point(struct dm_geo *g, const struct dm_geom *geom, double *x, double *y);
+/* 1 valid, 0 invalid (reason, if not NULL, receives the message as above), negative when
+ * the WKB cannot be read. */
+int dm_geo_is_valid_wkb(struct dm_geo *g, const struct dm_geom *geom, char *reason, size_t reason_len);
+/* Shortest and longest geodesic distance between consecutive vertices (lines and rings). */
+int dm_geo_vertex_spacing_m(struct dm_geo *g, const struct dm_geom *geom, double *min_m, double *max_m,
+			    struct dm_error *err);
+/* Hausdorff distance in metres (densified, in an azimuthal equidistant projection centred
+ * on a): how far apart two near-duplicate outlines are at worst. Negative on failure. */
+double dm_geo_hausdorff_m(struct dm_geo *g, const struct dm_geom *a, const struct dm_geom *b);
+
+#endif

@@ -1,0 +1,313 @@
+/* import.c: bringing records in from GeoJSON and CSV, one feature at a time, in one
+ * transaction: a file is taken whole or not at all, and every problem is listed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "demine/csv.h"
+#include "demine/exchange.h"
+#include "demine/geo.h"
+#include "demine/geojson.h"
+#include "record_impl.h"
+
+struct import {
+	struct dm_db *db;
+	const struct dm_actor *who;
+	const struct dm_import_opts *o;
+	struct dm_import_stats *st;
+	struct dm_error *err;
+	char crs[64];
+	size_t nbad, max_errors;
+	int fatal; /* a store failure: stop at once */
+};
+
+static const char *ext_of(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot ? dot + 1 : "";
+}
+
+/* Copies one record's problems into the import's error, prefixed with where it is. */
+static void collect(struct import *im, const char *where, struct dm_error *e)
+{
+	size_t i;
+	im->nbad++;
+	if (!e->ndetails) {
+		dm_error_add(im->err, e->field, "%s: %s", where, e->message);
+		return;
+	}
+	for (i = 0; i < e->ndetails; i++)
+		dm_error_add(im->err, e->details[i].field, "%s: %s%s%s", where,
+			     e->details[i].field[0] ? e->details[i].field : "", e->details[i].field[0] ? ": " : "",
+			     e->details[i].message);
+}
+
+static int write_one(struct import *im, json_t *in, const char *where)
+{
+	struct dm_write_opts w = { 0 };
+	struct dm_error e;
+	const char *id = json_string_value(json_object_get(in, "id"));
+	json_t *ver = json_object_get(in, "version");
+	const char *reason = im->o->reason;
+	int rc;
+	w.approve = im->o->approve;
+	w.repair = im->o->repair;
+	w.crs = im->crs[0] ? im->crs : NULL;
+	w.resolve_links = 1;
+	w.report = im->st->report;
+	dm_error_init(&e);
+	if (id && json_is_integer(ver)) {
+		rc = dm_record_update(im->db, im->who, id, json_integer_value(ver), in,
+				      reason ? reason : "imported", &w, NULL, &e);
+		if (!rc)
+			im->st->updated++;
+	} else if (id) {
+		rc = dm_error_set(&e, DM_EINVAL, "version",
+				  "a record with an id updates that record and needs its 'version'; put legacy ids in external_id");
+	} else {
+		if (reason && !json_object_get(in, "change_reason"))
+			json_object_set_new(in, "change_reason", json_string(reason));
+		rc = dm_record_create(im->db, im->who, im->o->type, in, &w, NULL, &e);
+		if (!rc)
+			im->st->created++;
+	}
+	if (rc == DM_EINVAL || rc == DM_ECONFLICT || rc == DM_ENOTFOUND || rc == DM_ESTATE || rc == DM_EPERM) {
+		collect(im, where, &e);
+		rc = im->nbad >= im->max_errors ? DM_ELIMIT : 0;
+	} else if (rc) {
+		dm_error_set(im->err, rc, e.field, "%s: %s", where, e.message);
+		im->fatal = 1;
+	}
+	dm_error_release(&e);
+	im->st->records++;
+	if (im->o->progress && im->o->progress_every && im->st->records % im->o->progress_every == 0)
+		im->o->progress(im->st->records, im->o->progress_arg);
+	return rc;
+}
+
+/* ---- GeoJSON ---- */
+
+static int on_crs(void *arg, const char *crs)
+{
+	struct import *im = arg;
+	snprintf(im->crs, sizeof(im->crs), "%s", strcmp(crs, "OGC:CRS84") ? crs : "EPSG:4326");
+	return 0;
+}
+
+static int on_feature(void *arg, size_t index, size_t line, json_t *feature)
+{
+	struct import *im = arg;
+	json_t *props = json_object_get(feature, "properties"), *in, *id;
+	char where[64];
+	int rc;
+	in = json_is_object(props) ? json_deep_copy(props) : json_object();
+	json_object_set(in, "geometry", json_object_get(feature, "geometry"));
+	id = json_object_get(feature, "id");
+	if (json_is_string(id))
+		json_object_set(in, "id", id);
+	snprintf(where, sizeof(where), "feature %zu (line %zu)", index, line);
+	rc = write_one(im, in, where);
+	json_decref(in);
+	return rc;
+}
+
+static int import_geojson(struct import *im, FILE *f)
+{
+	struct dm_geojson_handler h = { 0 };
+	struct dm_error e;
+	int rc;
+	h.arg = im;
+	h.feature = on_feature;
+	h.crs = on_crs;
+	dm_error_init(&e);
+	rc = dm_geojson_read(f, &h, &e);
+	if (rc && e.code) { /* problems of the file itself, as the reader reported them */
+		size_t i;
+		for (i = 0; i < e.ndetails; i++)
+			dm_error_add(im->err, e.details[i].field, "%s", e.details[i].message);
+		if (!e.ndetails)
+			dm_error_add(im->err, e.field, "%s", e.message);
+		im->nbad++;
+	}
+	dm_error_release(&e);
+	return rc;
+}
+
+/* ---- CSV ---- */
+
+struct csv_cols {
+	char **names;
+	size_t n;
+	int geometry, x, y, crs;
+};
+
+static int col_index(char **names, size_t n, const char *a, const char *b)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(names[i], a) || (b && !strcasecmp(names[i], b)))
+			return (int)i;
+	return -1;
+}
+
+/* A CSV geometry is WKT (any CRS), or x/y (lon/lat) columns for points. */
+static int csv_geometry(struct import *im, const struct csv_cols *c, char **cells, json_t *in, struct dm_error *e)
+{
+	char wkt[128];
+	const char *text = NULL;
+	json_t *gj;
+	if (c->geometry >= 0 && cells[c->geometry][0])
+		text = cells[c->geometry];
+	else if (c->x >= 0 && c->y >= 0 && cells[c->x][0] && cells[c->y][0]) {
+		char *end1, *end2;
+		double x = strtod(cells[c->x], &end1), y = strtod(cells[c->y], &end2);
+		if (*end1 || *end2) {
+			dm_error_add(e, "geometry", "x/y '%s' '%s' are not numbers", cells[c->x], cells[c->y]);
+			return DM_EINVAL;
+		}
+		snprintf(wkt, sizeof(wkt), "POINT (%.10f %.10f)", x, y);
+		text = wkt;
+	}
+	if (!text)
+		return 0;
+	/* WKT to GeoJSON as it is (source CRS, no checks): the write path validates, transforms
+	 * and keeps the source CRS, once. */
+	gj = dm_geo_wkt_to_json(text, e);
+	if (!gj) {
+		dm_error_add(e, "geometry", "%s", e->message);
+		return DM_EINVAL;
+	}
+	json_object_set_new(in, "geometry", gj);
+	return 0;
+}
+
+static int csv_row_to_json(struct import *im, const struct csv_cols *c, char **cells, json_t *in,
+			   struct dm_error *e)
+{
+	const struct dm_type *t = dm_schema_type(im->db->schema, im->o->type);
+	size_t i;
+	int bad = 0;
+	for (i = 0; i < c->n; i++) {
+		const struct dm_field *f = dm_type_field(t, c->names[i]);
+		json_t *v = NULL;
+		if ((int)i == c->geometry || (int)i == c->x || (int)i == c->y || (int)i == c->crs)
+			continue;
+		if (!strcmp(c->names[i], "version")) {
+			if (cells[i][0])
+				json_object_set_new(in, "version", json_integer(strtoll(cells[i], NULL, 10)));
+			continue;
+		}
+		if (!f) {
+			if (cells[i][0])
+				json_object_set_new(in, c->names[i], json_string(cells[i]));
+			continue;
+		}
+		if (dm_field_from_text(f, cells[i], &v, e))
+			bad = 1;
+		else
+			json_object_set_new(in, c->names[i], v);
+	}
+	if (!bad && csv_geometry(im, c, cells, in, e))
+		bad = 1;
+	return bad ? DM_EINVAL : 0;
+}
+
+static int import_csv(struct import *im, FILE *f)
+{
+	struct dm_csv_reader *r;
+	struct csv_cols c = { 0 };
+	char **cells, where[64];
+	size_t n, line, i;
+	int rc, first = 1;
+	r = dm_csv_reader_new(f);
+	if (!r)
+		return dm_error_set(im->err, DM_ENOMEM, NULL, "out of memory");
+	while ((rc = dm_csv_next(r, &cells, &n, &line, im->err)) == 1) {
+		json_t *in;
+		struct dm_error e;
+		if (first) {
+			c.names = calloc(n, sizeof(char *));
+			if (!c.names) {
+				rc = dm_error_set(im->err, DM_ENOMEM, NULL, "out of memory");
+				break;
+			}
+			for (i = 0; i < n; i++)
+				c.names[i] = strdup(cells[i]);
+			c.n = n;
+			c.geometry = col_index(c.names, n, "geometry", "wkt");
+			c.x = col_index(c.names, n, "x", "lon");
+			c.y = col_index(c.names, n, "y", "lat");
+			c.crs = col_index(c.names, n, "crs", NULL);
+			first = 0;
+			continue;
+		}
+		if (dm_csv_is_hxl_row(cells, n))
+			continue;
+		if (c.crs >= 0 && cells[c.crs][0])
+			snprintf(im->crs, sizeof(im->crs), "%s", cells[c.crs]);
+		snprintf(where, sizeof(where), "line %zu", line);
+		in = json_object();
+		dm_error_init(&e);
+		if (csv_row_to_json(im, &c, cells, in, &e)) {
+			collect(im, where, &e);
+			im->st->records++;
+			rc = im->nbad >= im->max_errors ? DM_ELIMIT : 0;
+		} else {
+			rc = write_one(im, in, where);
+		}
+		dm_error_release(&e);
+		json_decref(in);
+		if (rc || im->fatal)
+			break;
+	}
+	for (i = 0; i < c.n; i++)
+		free(c.names[i]);
+	free(c.names);
+	dm_csv_reader_free(r);
+	if (rc < 0 && rc != DM_ELIMIT && !im->fatal)
+		im->nbad++;
+	return rc < 0 ? rc : 0;
+}
+
+int dm_import_file(struct dm_db *db, const struct dm_actor *who, const char *path, const struct dm_import_opts *o,
+		   struct dm_import_stats *st, struct dm_error *err)
+{
+	struct import im;
+	const char *ext = ext_of(path);
+	FILE *f;
+	int rc, csv = !strcasecmp(ext, "csv");
+	memset(st, 0, sizeof(*st));
+	st->report = json_array();
+	if (!dm_schema_type(db->schema, o->type))
+		return dm_error_set(err, DM_EUSAGE, "type", "unknown record type '%s'", o->type ? o->type : "");
+	if (!csv && strcasecmp(ext, "geojson") && strcasecmp(ext, "json"))
+		return dm_error_set(err, DM_EUSAGE, NULL, "cannot import '%s': use .geojson, .json or .csv", path);
+	if (o->approve && (!o->reason || !*o->reason))
+		return dm_error_set(err, DM_EUSAGE, "reason", "--approve needs --reason");
+	f = fopen(path, "rb");
+	if (!f)
+		return dm_error_set(err, DM_ENOTFOUND, NULL, "cannot open '%s': %m", path);
+	memset(&im, 0, sizeof(im));
+	im.db = db;
+	im.who = who;
+	im.o = o;
+	im.st = st;
+	im.err = err;
+	im.max_errors = o->max_errors ? o->max_errors : 100;
+	if (o->crs)
+		snprintf(im.crs, sizeof(im.crs), "%s", o->crs);
+	rc = dm_store_begin(db->st, err);
+	if (!rc)
+		rc = csv ? import_csv(&im, f) : import_geojson(&im, f);
+	fclose(f);
+	if (rc || im.nbad || im.fatal) {
+		dm_store_rollback(db->st);
+		if (!err->code || im.nbad)
+			dm_error_set(err, im.fatal ? DM_EIO : DM_EINVAL, NULL,
+				     "'%s' refused, nothing imported: %zu problem%s found%s", path, im.nbad,
+				     im.nbad == 1 ? "" : "s", rc == DM_ELIMIT ? " (stopped listing at the limit)" : "");
+		st->created = st->updated = 0;
+		return err->code ? err->code : DM_EINVAL;
+	}
+	return dm_store_commit(db->st, err);
+}

@@ -1,0 +1,56 @@
+/* record_impl.h: the record modules' shared inside: rows <-> records, codes, links, audit. */
+#ifndef DM_RECORD_IMPL_H
+#define DM_RECORD_IMPL_H
+#include "demine/record.h"
+#include "demine/util.h"
+#include "db_impl.h"
+
+#define DM_NCOMMON 22 /* common columns, in the order of dm_rec_common_cols */
+extern const char *const dm_rec_common_cols[DM_NCOMMON];
+
+/* "SELECT <common>, <fields> FROM <table>" for a type; caller frees. */
+char *dm_rec_select_sql(const struct dm_type *t, const char *table, const char *alias);
+/* Builds a record from a row selected with dm_rec_select_sql (columns from offset 0). */
+int dm_rec_from_row(struct dm_db *db, const struct dm_type *t, struct dm_stmt *s, struct dm_record **out,
+		    struct dm_error *err);
+/* Writes r as a new history row, and as the current row (insert when create, else update
+ * guarded by expected_version: DM_ECONFLICT when someone else wrote first). */
+int dm_rec_store(struct dm_db *db, struct dm_record *r, int create, int64_t expected_version,
+		 struct dm_error *err);
+/* Loads the newest version (history = 0) or a given version from history. */
+int dm_rec_load(struct dm_db *db, const struct dm_type *t, const char *id, int64_t version,
+		struct dm_record **out, struct dm_error *err);
+/* Loads the version current at as_of (stored form, see dm_parse_as_of). */
+int dm_rec_load_as_of(struct dm_db *db, const struct dm_type *t, const char *id, const char *as_of,
+		      struct dm_record **out, struct dm_error *err);
+/* Resolves id or code (or external id when allow_external) of any type. */
+int dm_rec_find(struct dm_db *db, const char *ref, int allow_external, char id[37], const struct dm_type **t,
+		struct dm_error *err);
+/* Next code for a new record: PREFIX-ABBR-00001 (ABBR from its admin area) or PREFIX-00001. */
+int dm_rec_next_code(struct dm_db *db, struct dm_record *r, struct dm_error *err);
+int dm_rec_audit(struct dm_db *db, const struct dm_actor *who, const char *action, const struct dm_record *r,
+		 const char *detail, struct dm_error *err);
+/* Bumps the change counter of a layer (record type), for tile ETags. */
+int dm_rec_bump_counter(struct dm_db *db, const char *name, struct dm_error *err);
+
+/* record_json.c: applies a JSON input document to r (validating every member).
+ * Problems are added as details; returns DM_EINVAL when any was found. */
+int dm_rec_apply_input(struct dm_db *db, const struct dm_actor *who, struct dm_record *r, json_t *in,
+		       const struct dm_write_opts *opts, struct dm_error *err);
+/* Checks the whole record (required fields, type rules). */
+int dm_rec_validate(struct dm_db *db, struct dm_record *r, struct dm_error *err);
+struct dm_record *dm_rec_clone(const struct dm_record *r);
+char *dm_strdup0(const char *s);
+
+/* locate.c: the admin area holding the record's point or most of its polygon. */
+int dm_rec_assign_location(struct dm_db *db, struct dm_record *r, struct dm_error *err);
+/* Computed fields that depend only on the record itself (geodesic area). */
+int dm_rec_compute_own(struct dm_db *db, struct dm_record *r, struct dm_error *err);
+
+/* landrelease.c: a hazard's figures (and closure when approved), computed into h before it is
+ * stored; returns 1 or 2 when something changed, 0 when not, negative on error. */
+int dm_landrelease_fill(struct dm_db *db, struct dm_record *h, const char **why, struct dm_error *err);
+/* landrelease.c: after an approved write of a release, recompute the hazard it touches. */
+int dm_landrelease_after_write(struct dm_db *db, const struct dm_record *r, struct dm_error *err);
+
+#endif

@@ -1,0 +1,420 @@
+/* record_read.c: reading records (newest, approved, as of a time), listing, history and the
+ * erasure of personal data. Role rules are applied here, so every output gets them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "demine/auth.h"
+#include "record_impl.h"
+
+/* May who see the unapproved versions of records owned by org? */
+static int sees_unapproved(const struct dm_actor *who, const char *org)
+{
+	if (dm_actor_can(who, DM_P_READ_UNAPPROVED))
+		return 1;
+	return dm_actor_can(who, DM_P_READ_OWN_UNAPPROVED) && org && who->org_id && !strcmp(org, who->org_id);
+}
+
+int dm_record_resolve(struct dm_db *db, const char *type, const char *ref, char *id_out, const char **type_out,
+		      struct dm_error *err)
+{
+	const struct dm_type *t = NULL;
+	int rc = dm_rec_find(db, ref, 1, id_out, &t, err);
+	if (rc == DM_ENOTFOUND)
+		return dm_error_set(err, DM_ENOTFOUND, NULL, "no %s record '%s'", type ? type : "", ref);
+	if (rc)
+		return rc;
+	if (type && strcmp(type, t->name))
+		return dm_error_set(err, DM_ENOTFOUND, NULL, "'%s' is a %s record, not a %s", ref, t->name, type);
+	if (type_out)
+		*type_out = t->name;
+	return 0;
+}
+
+int dm_record_get(struct dm_db *db, const struct dm_actor *who, const char *ref, const struct dm_read_opts *opts,
+		  struct dm_record **out, struct dm_error *err)
+{
+	static const struct dm_read_opts none;
+	char id[37], as_of[32];
+	const struct dm_type *t = NULL;
+	struct dm_record *r = NULL, *a = NULL;
+	int rc;
+	if (!opts)
+		opts = &none;
+	*out = NULL;
+	rc = dm_rec_find(db, ref, 0, id, &t, err);
+	if (rc == DM_ENOTFOUND)
+		return dm_error_set(err, DM_ENOTFOUND, NULL, "no record '%s'", ref);
+	if (!rc)
+		rc = dm_auth_check_read_type(who, t->name, err);
+	if (rc)
+		return rc;
+	if (opts->as_of) {
+		rc = dm_parse_as_of(opts->as_of, as_of, err);
+		if (!rc)
+			rc = dm_rec_load_as_of(db, t, id, as_of, &r, err);
+	} else {
+		rc = dm_rec_load(db, t, id, opts->version, &r, err);
+	}
+	if (rc)
+		return rc;
+	/* The approved version when asked, or when who may not see this record's newer work. */
+	if (opts->approved || !sees_unapproved(who, r->organisation)) {
+		if (!r->approved_version) {
+			dm_record_free(r);
+			return dm_error_set(err, DM_ENOTFOUND, NULL, "%s %s has no approved version%s", t->name, ref,
+					    opts->as_of ? " at that time" : "");
+		}
+		if (r->approved_version != r->version) {
+			rc = dm_rec_load(db, t, id, r->approved_version, &a, err);
+			dm_record_free(r);
+			if (rc)
+				return rc;
+			r = a;
+		}
+	}
+	*out = r;
+	return 0;
+}
+
+struct sqlq {
+	struct dm_buf sql;
+	json_t *params; /* strings and numbers, bound in order */
+};
+
+static void param(struct sqlq *q, json_t *v)
+{
+	json_array_append_new(q->params, v);
+}
+
+static void bind_params(struct dm_stmt *s, json_t *params)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(params, i, v) {
+		if (json_is_integer(v))
+			dm_stmt_bind_int(s, (int)i + 1, json_integer_value(v));
+		else if (json_is_real(v))
+			dm_stmt_bind_real(s, (int)i + 1, json_real_value(v));
+		else
+			dm_stmt_bind_text(s, (int)i + 1, json_string_value(v));
+	}
+}
+
+static int add_field_filters(struct sqlq *q, const struct dm_type *t, json_t *filters, struct dm_error *err)
+{
+	const char *k;
+	json_t *vals, *v;
+	size_t i;
+	json_object_foreach(filters, k, vals) {
+		const struct dm_field *f = dm_type_field(t, k);
+		int common = !strcmp(k, "organisation") || !strcmp(k, "location") || !strcmp(k, "code") ||
+			     !strcmp(k, "external_id");
+		if (!f && !common)
+			return dm_error_set(err, DM_EINVAL, k, "unknown filter field '%s' for %s records", k, t->name);
+		if (f && (f->flags & DM_FF_PERSONAL))
+			return dm_error_set(err, DM_EINVAL, k, "cannot filter on personal data ('%s')", k);
+		dm_buf_add(&q->sql, " AND (");
+		json_array_foreach(vals, i, v) {
+			if (f && (f->type == DM_F_SET || f->type == DM_F_LINKS)) {
+				/* ';'-joined lists: match a whole element */
+				dm_buf_addf(&q->sql, "%s(';' || h.\"%s\" || ';') LIKE ?", i ? " OR " : "", k);
+				param(q, json_sprintf("%%;%s;%%", json_string_value(v)));
+			} else if (f && (f->type == DM_F_INT || f->type == DM_F_BOOL)) {
+				dm_buf_addf(&q->sql, "%sh.\"%s\" = ?", i ? " OR " : "", k);
+				param(q, json_integer(strtoll(json_string_value(v), NULL, 10)));
+			} else {
+				dm_buf_addf(&q->sql, "%sh.\"%s\" = ?", i ? " OR " : "", k);
+				param(q, json_string(json_string_value(v)));
+			}
+		}
+		dm_buf_add(&q->sql, ")");
+	}
+	return 0;
+}
+
+static void add_text_search(struct sqlq *q, const struct dm_type *t, const char *text)
+{
+	size_t i;
+	char *pat = NULL;
+	json_t *p;
+	p = json_sprintf("%%%s%%", text);
+	pat = strdup(json_string_value(p));
+	json_decref(p);
+	dm_buf_add(&q->sql, " AND (lower(h.code) LIKE lower(?) OR lower(h.external_id) LIKE lower(?)");
+	param(q, json_string(pat));
+	param(q, json_string(pat));
+	for (i = 0; i < t->nfields; i++)
+		if ((t->fields[i].flags & DM_FF_SEARCH) && !(t->fields[i].flags & DM_FF_PERSONAL)) {
+			dm_buf_addf(&q->sql, " OR lower(h.\"%s\") LIKE lower(?)", t->fields[i].name);
+			param(q, json_string(pat));
+		}
+	dm_buf_add(&q->sql, ")");
+	free(pat);
+}
+
+static int add_sort(struct sqlq *q, const struct dm_type *t, const struct dm_store *st, const char *sort,
+		    struct dm_error *err)
+{
+	int desc = sort && sort[0] == '-';
+	const char *name = sort ? sort + desc : "code";
+	const struct dm_field *f = dm_type_field(t, name);
+	size_t i;
+	int common = 0;
+	for (i = 0; i < DM_NCOMMON; i++)
+		if (!strcmp(dm_rec_common_cols[i], name) && strcmp(name, "geom"))
+			common = 1;
+	if (!common && (!f || (f->flags & DM_FF_PERSONAL)))
+		return dm_error_set(err, DM_EINVAL, "sort", "cannot sort %s records by '%s'", t->name, name);
+	dm_buf_addf(&q->sql, " ORDER BY h.\"%s\"%s %s, h.id%s", name,
+		    (f && (f->type == DM_F_INT || f->type == DM_F_REAL || f->type == DM_F_AREA || f->type == DM_F_MONEY)) ||
+				    !strcmp(name, "version")
+			    ? ""
+			    : dm_store_collate_binary(st),
+		    desc ? "DESC" : "ASC", dm_store_collate_binary(st));
+	return 0;
+}
+
+/* Which version of each record a list shows: the newest (or newest at as_of) where who may
+ * see unapproved work, else the approved one. */
+static void add_version_join(struct sqlq *q, const struct dm_type *t, const struct dm_actor *who,
+			     const struct dm_list_opts *o, const char *as_of)
+{
+	int all = dm_actor_can(who, DM_P_READ_UNAPPROVED) && !o->approved_only;
+	int own = dm_actor_can(who, DM_P_READ_OWN_UNAPPROVED) && who->org_id && !o->approved_only;
+	if (as_of) {
+		/* m: the newest version of each record at as_of, with what was approved then */
+		dm_buf_addf(&q->sql, " JOIN (SELECT x.id AS mid, x.version AS mv, x.approved_version AS mav,"
+				      " x.organisation AS morg FROM %s_history x JOIN (SELECT id, MAX(version) AS v"
+				      " FROM %s_history WHERE updated_at <= ? GROUP BY id) y ON x.id = y.id AND x.version = y.v)"
+				      " m ON m.mid = h.id AND h.version = ",
+			    t->name, t->name);
+		param(q, json_string(as_of));
+		if (all)
+			dm_buf_add(&q->sql, "m.mv");
+		else if (own) {
+			dm_buf_add(&q->sql, "CASE WHEN m.morg = ? THEN m.mv ELSE m.mav END");
+			param(q, json_string(who->org_id));
+		} else
+			dm_buf_add(&q->sql, "m.mav");
+		return;
+	}
+	dm_buf_addf(&q->sql, " JOIN %s c ON c.id = h.id AND h.version = ", t->name);
+	if (all)
+		dm_buf_add(&q->sql, "c.version");
+	else if (own) {
+		dm_buf_add(&q->sql, "CASE WHEN c.organisation = ? THEN c.version ELSE c.approved_version END");
+		param(q, json_string(who->org_id));
+	} else
+		dm_buf_add(&q->sql, "c.approved_version");
+}
+
+int dm_record_list(struct dm_db *db, const struct dm_actor *who, const char *type, const struct dm_list_opts *o,
+		   int (*fn)(struct dm_record *r, void *arg), void *arg, struct dm_error *err)
+{
+	static const struct dm_list_opts none;
+	const struct dm_type *t = dm_schema_type(db->schema, type);
+	struct sqlq q;
+	struct dm_stmt *s = NULL;
+	struct dm_record *r;
+	char table[80], as_of[32], *base;
+	int rc;
+	if (!o)
+		o = &none;
+	if (!t)
+		return dm_error_set(err, DM_EINVAL, "type", "unknown record type '%s'", type ? type : "");
+	if ((rc = dm_auth_check_read_type(who, t->name, err)))
+		return rc;
+	if (o->as_of && (rc = dm_parse_as_of(o->as_of, as_of, err)))
+		return rc;
+	snprintf(table, sizeof(table), "%s_history", t->name);
+	base = dm_rec_select_sql(t, table, "h");
+	dm_buf_init(&q.sql, 0);
+	q.params = json_array();
+	dm_buf_add(&q.sql, base);
+	free(base);
+	add_version_join(&q, t, who, o, o->as_of ? as_of : NULL);
+	dm_buf_add(&q.sql, " WHERE 1 = 1");
+	if (!o->include_deleted)
+		dm_buf_add(&q.sql, " AND h.deleted = 0");
+	if (o->status) {
+		dm_buf_add(&q.sql, " AND h.status = ?");
+		param(&q, json_string(o->status));
+	}
+	if (o->from) {
+		dm_buf_add(&q.sql, " AND h.date_of_information >= ?");
+		param(&q, json_string(o->from));
+	}
+	if (o->to) {
+		dm_buf_add(&q.sql, " AND h.date_of_information <= ?");
+		param(&q, json_string(o->to));
+	}
+	if (o->bbox && t->geom != DM_GEOM_NONE) {
+		dm_buf_add(&q.sql, " AND h.maxx >= ? AND h.minx <= ? AND h.maxy >= ? AND h.miny <= ?");
+		param(&q, json_real(o->bbox[0]));
+		param(&q, json_real(o->bbox[2]));
+		param(&q, json_real(o->bbox[1]));
+		param(&q, json_real(o->bbox[3]));
+	}
+	if (o->q && *o->q)
+		add_text_search(&q, t, o->q);
+	rc = o->filters ? add_field_filters(&q, t, o->filters, err) : 0;
+	if (!rc)
+		rc = add_sort(&q, t, db->st, o->sort, err);
+	if (!rc && o->limit > 0)
+		dm_buf_addf(&q.sql, " LIMIT %lld", (long long)o->limit);
+	if (!rc && o->after)
+		dm_buf_addf(&q.sql, " OFFSET %lld", strtoll(o->after, NULL, 10));
+	if (!rc)
+		rc = dm_stmt_prepare(db->st, q.sql.s, &s, err);
+	if (!rc) {
+		bind_params(s, q.params);
+		while ((rc = dm_stmt_step(s, err)) == 1) {
+			rc = dm_rec_from_row(db, t, s, &r, err);
+			if (rc)
+				break;
+			rc = fn(r, arg);
+			dm_record_free(r);
+			if (rc)
+				break;
+		}
+		rc = rc < 0 ? rc : 0;
+	}
+	dm_stmt_finalize(s);
+	dm_buf_release(&q.sql);
+	json_decref(q.params);
+	return rc;
+}
+
+int dm_record_history(struct dm_db *db, const struct dm_actor *who, const char *ref,
+		      int (*fn)(struct dm_record *r, void *arg), void *arg, struct dm_error *err)
+{
+	char id[37], table[80], *base, *sql;
+	const struct dm_type *t;
+	struct dm_stmt *s = NULL;
+	struct dm_record *r, *cur = NULL;
+	struct dm_buf b;
+	int rc = dm_rec_find(db, ref, 0, id, &t, err), all;
+	if (rc == DM_ENOTFOUND)
+		return dm_error_set(err, DM_ENOTFOUND, NULL, "no record '%s'", ref);
+	if (!rc)
+		rc = dm_auth_check_read_type(who, t->name, err);
+	if (!rc)
+		rc = dm_rec_load(db, t, id, 0, &cur, err);
+	if (rc)
+		return rc;
+	all = sees_unapproved(who, cur->organisation);
+	dm_record_free(cur);
+	snprintf(table, sizeof(table), "%s_history", t->name);
+	base = dm_rec_select_sql(t, table, NULL);
+	dm_buf_init(&b, 0);
+	dm_buf_addf(&b, "%s WHERE id = ?%s ORDER BY version", base, all ? "" : " AND status = 'approved'");
+	free(base);
+	sql = dm_buf_take(&b);
+	rc = dm_stmt_prepare(db->st, sql, &s, err);
+	free(sql);
+	if (!rc) {
+		dm_stmt_bind_text(s, 1, id);
+		while ((rc = dm_stmt_step(s, err)) == 1) {
+			if ((rc = dm_rec_from_row(db, t, s, &r, err)))
+				break;
+			rc = fn(r, arg);
+			dm_record_free(r);
+			if (rc)
+				break;
+		}
+		rc = rc < 0 ? rc : 0;
+	}
+	dm_stmt_finalize(s);
+	return rc;
+}
+
+static int blank_personal(struct dm_db *db, const struct dm_type *t, const char *id, size_t *nfields,
+			  struct dm_error *err)
+{
+	struct dm_buf b;
+	struct dm_stmt *s = NULL;
+	size_t i;
+	int rc = 0, pass;
+	*nfields = 0;
+	for (pass = 0; !rc && pass < 2; pass++) {
+		dm_buf_init(&b, 0);
+		dm_buf_addf(&b, "UPDATE %s%s SET ", t->name, pass ? "_history" : "");
+		*nfields = 0;
+		for (i = 0; i < t->nfields; i++)
+			if (t->fields[i].flags & DM_FF_PERSONAL)
+				dm_buf_addf(&b, "%s\"%s\" = NULL", (*nfields)++ ? ", " : "", t->fields[i].name);
+		dm_buf_add(&b, " WHERE id = ?");
+		if (*nfields) {
+			rc = dm_stmt_prepare(db->st, b.s, &s, err);
+			if (!rc) {
+				dm_stmt_bind_text(s, 1, id);
+				rc = dm_stmt_step(s, err) < 0 ? err->code : 0;
+			}
+			dm_stmt_finalize(s);
+			s = NULL;
+		}
+		dm_buf_release(&b);
+	}
+	return rc;
+}
+
+/* Records that carry personal data about the person too (their services' notes). */
+static int erase_dependents(struct dm_db *db, const char *id, struct dm_error *err)
+{
+	struct dm_stmt *s = NULL;
+	const struct dm_type *t;
+	json_t *ids = json_array(), *v;
+	size_t i, n;
+	int rc = dm_stmt_prepare(db->st, "SELECT l.from_id, x.record_type FROM record_link l JOIN record_index x"
+				 " ON x.id = l.from_id WHERE l.to_id = ?", &s, err);
+	if (!rc) {
+		dm_stmt_bind_text(s, 1, id);
+		while ((rc = dm_stmt_step(s, err)) == 1)
+			json_array_append_new(ids, json_pack("[ss]", dm_stmt_column_text(s, 0), dm_stmt_column_text(s, 1)));
+		rc = rc < 0 ? rc : 0;
+	}
+	dm_stmt_finalize(s);
+	json_array_foreach(ids, i, v) {
+		t = dm_schema_type(db->schema, json_string_value(json_array_get(v, 1)));
+		if (!rc && t)
+			rc = blank_personal(db, t, json_string_value(json_array_get(v, 0)), &n, err);
+	}
+	json_decref(ids);
+	return rc;
+}
+
+int dm_record_erase_personal(struct dm_db *db, const struct dm_actor *who, const char *ref, const char *reason,
+			     struct dm_error *err)
+{
+	char id[37];
+	const struct dm_type *t;
+	struct dm_record *r = NULL;
+	size_t n = 0;
+	int rc;
+	if (!dm_actor_can(who, DM_P_ERASE))
+		return dm_error_set(err, DM_EPERM, NULL, "role %s may not erase personal data", who->role);
+	if (!reason || !*reason)
+		return dm_error_set(err, DM_EINVAL, "reason", "an erasure needs a reason (the lawful request)");
+	rc = dm_rec_find(db, ref, 0, id, &t, err);
+	if (rc == DM_ENOTFOUND)
+		return dm_error_set(err, DM_ENOTFOUND, NULL, "no record '%s'", ref);
+	if (rc)
+		return rc;
+	rc = dm_store_begin(db->st, err);
+	if (!rc)
+		rc = blank_personal(db, t, id, &n, err);
+	if (!rc && n == 0)
+		rc = dm_error_set(err, DM_EINVAL, NULL, "%s records hold no personal data", t->name);
+	if (!rc)
+		rc = erase_dependents(db, id, err);
+	if (!rc)
+		rc = dm_rec_load(db, t, id, 0, &r, err);
+	if (!rc)
+		rc = dm_rec_audit(db, who, "erase_personal", r, reason, err);
+	dm_record_free(r);
+	if (rc) {
+		dm_store_rollback(db->st);
+		return rc;
+	}
+	return dm_store_commit(db->st, err);
+}

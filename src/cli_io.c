@@ -1,0 +1,146 @@
+/* cli_io.c: demine import and export: records in and out as GeoJSON and CSV. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "demine/db.h"
+#include "demine/exchange.h"
+#include "cli.h"
+
+static void progress(size_t n, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "imported %zu records so far...\n", n);
+	fflush(stderr);
+}
+
+int cli_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' }, { "type", required_argument, NULL, 't' },
+		{ "approve", no_argument, NULL, 'a' }, { "reason", required_argument, NULL, 'r' },
+		{ "crs", required_argument, NULL, 'c' }, { "repair", no_argument, NULL, 'p' },
+		{ "user", required_argument, NULL, 'u' }, { "progress", required_argument, NULL, 'g' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *db_opt = NULL, *user = NULL;
+	struct dm_import_opts io = { 0 };
+	struct dm_import_stats st;
+	struct dm_db *db = NULL;
+	struct dm_error err;
+	struct dm_actor who;
+	long long every = 10000;
+	int c, rc;
+	size_t i;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_opt = optarg; break;
+		case 't': io.type = optarg; break;
+		case 'a': io.approve = 1; break;
+		case 'r': io.reason = optarg; break;
+		case 'c': io.crs = optarg; break;
+		case 'p': io.repair = 1; break;
+		case 'u': user = optarg; break;
+		case 'g':
+			if ((rc = cli_parse_int("import", "--progress", optarg, &every)))
+				return rc;
+			break;
+		default: return cli_usage("import", "unknown option");
+		}
+	}
+	if (!io.type)
+		return cli_usage("import", "--type TYPE is required");
+	if (optind != argc - 1)
+		return cli_usage("import", "give one FILE to import");
+	if (io.approve && (!io.reason || !*io.reason))
+		return cli_usage("import", "--approve needs --reason TEXT");
+	if ((rc = cli_open("import", db_opt, 0, &db)))
+		return rc;
+	cli_actor(&who, user);
+	io.progress = progress;
+	io.progress_every = every > 0 ? (size_t)every : 10000;
+	dm_error_init(&err);
+	rc = dm_import_file(db, &who, argv[optind], &io, &st, &err);
+	if (rc) {
+		rc = cli_fail(&err);
+	} else {
+		printf("imported %s: %zu created, %zu updated%s\n", argv[optind], st.created, st.updated,
+		       io.approve ? " (approved)" : " (drafts)");
+		for (i = 0; i < json_array_size(st.report); i++) {
+			char *s = json_dumps(json_array_get(st.report, i), JSON_COMPACT);
+			printf("  note: %s\n", s ? s : "");
+			free(s);
+		}
+	}
+	json_decref(st.report);
+	dm_error_release(&err);
+	dm_db_close(db);
+	return rc;
+}
+
+int cli_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' }, { "type", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'f' }, { "hxl", no_argument, NULL, 'h' },
+		{ "as-of", required_argument, NULL, 'a' }, { "crs", required_argument, NULL, 'c' },
+		{ "approved", no_argument, NULL, 'p' }, { "user", required_argument, NULL, 'u' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *db_opt = NULL, *user = NULL, *out_path = NULL;
+	struct dm_export_opts eo = { 0 };
+	struct dm_db *db = NULL;
+	struct dm_error err;
+	struct dm_actor who;
+	FILE *out = stdout;
+	size_t n = 0;
+	int c, rc;
+	eo.format = DM_EXPORT_GEOJSON;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_opt = optarg; break;
+		case 't': eo.type = optarg; break;
+		case 'f':
+			if (!strcmp(optarg, "geojson"))
+				eo.format = DM_EXPORT_GEOJSON;
+			else if (!strcmp(optarg, "csv"))
+				eo.format = DM_EXPORT_CSV;
+			else
+				return cli_usage("export", "--format is geojson or csv, not '%s'", optarg);
+			break;
+		case 'h': eo.hxl = 1; break;
+		case 'a': eo.as_of = optarg; break;
+		case 'c': eo.crs = optarg; break;
+		case 'p': eo.approved_only = 1; break;
+		case 'u': user = optarg; break;
+		case 'o': out_path = optarg; break;
+		default: return cli_usage("export", "unknown option");
+		}
+	}
+	if (!eo.type)
+		return cli_usage("export", "--type TYPE is required");
+	if (optind != argc)
+		return cli_usage("export", "unexpected argument '%s'", argv[optind]);
+	if (eo.hxl && eo.format != DM_EXPORT_CSV)
+		return cli_usage("export", "--hxl goes with --format csv");
+	if ((rc = cli_open("export", db_opt, 0, &db)))
+		return rc;
+	cli_actor(&who, user);
+	dm_error_init(&err);
+	if (out_path && !(out = fopen(out_path, "wb"))) {
+		dm_error_set(&err, DM_EIO, NULL, "cannot write '%s': %m", out_path);
+		rc = DM_EIO;
+	}
+	if (!rc)
+		rc = dm_export(db, &who, &eo, out, &n, &err);
+	if (out && out != stdout && fclose(out) && !rc)
+		rc = dm_error_set(&err, DM_EIO, NULL, "cannot write '%s': %m", out_path);
+	if (rc)
+		rc = cli_fail(&err);
+	else if (out_path)
+		fprintf(stderr, "exported %zu %s records to %s\n", n, eo.type, out_path);
+	dm_error_release(&err);
+	dm_db_close(db);
+	return rc;
+}
