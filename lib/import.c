@@ -139,6 +139,15 @@ struct csv_cols {
 	char **names;
 	size_t n;
 	int geometry, x, y, crs;
+	/* turning points: rows BM, RP, TP1..TPn of one record, bearing and distance */
+	int point, bearing, distance, bearing_type, declination;
+};
+
+/* The rows of one record entered as turning points, kept until the next benchmark. */
+struct tp_group {
+	char ***rows;
+	size_t *lines;
+	size_t n, cap;
 };
 
 static int col_index(char **names, size_t n, const char *a, const char *b)
@@ -190,7 +199,9 @@ static int csv_row_to_json(struct import *im, const struct csv_cols *c, char **c
 	for (i = 0; i < c->n; i++) {
 		const struct dm_field *f = dm_type_field(t, c->names[i]);
 		json_t *v = NULL;
-		if ((int)i == c->geometry || (int)i == c->x || (int)i == c->y || (int)i == c->crs)
+		if ((int)i == c->geometry || (int)i == c->x || (int)i == c->y || (int)i == c->crs ||
+		    (int)i == c->point || (int)i == c->bearing || (int)i == c->distance ||
+		    (int)i == c->bearing_type || (int)i == c->declination)
 			continue;
 		if (!strcmp(c->names[i], "version")) {
 			if (cells[i][0])
@@ -212,13 +223,116 @@ static int csv_row_to_json(struct import *im, const struct csv_cols *c, char **c
 	return bad ? DM_EINVAL : 0;
 }
 
+static const char *cell(char **cells, int i)
+{
+	return i >= 0 ? cells[i] : NULL;
+}
+
+static void tp_clear(struct tp_group *g, size_t ncols)
+{
+	size_t i, j;
+	for (i = 0; i < g->n; i++) {
+		for (j = 0; j < ncols; j++)
+			free(g->rows[i][j]);
+		free(g->rows[i]);
+	}
+	g->n = 0;
+}
+
+static int tp_add(struct tp_group *g, char **cells, size_t ncols, size_t line)
+{
+	size_t j;
+	char **copy;
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 16;
+		char ***rows = realloc(g->rows, cap * sizeof(*rows));
+		size_t *lines;
+		if (!rows)
+			return DM_ENOMEM;
+		g->rows = rows;
+		lines = realloc(g->lines, cap * sizeof(*lines));
+		if (!lines)
+			return DM_ENOMEM;
+		g->lines = lines;
+		g->cap = cap;
+	}
+	copy = calloc(ncols, sizeof(char *));
+	if (!copy)
+		return DM_ENOMEM;
+	for (j = 0; j < ncols; j++)
+		copy[j] = strdup(cells[j]);
+	g->rows[g->n] = copy;
+	g->lines[g->n++] = line;
+	return 0;
+}
+
+/* Writes the record of a turning-point group: its fields from the benchmark row, its
+ * polygon from bearings and distances. */
+static int tp_flush(struct import *im, const struct csv_cols *c, struct tp_group *g)
+{
+	struct dm_tp_row *rows;
+	struct dm_geom geom = { 0 };
+	struct dm_error e;
+	char where[64];
+	json_t *in, *gj = NULL;
+	size_t i;
+	int rc;
+	if (!g->n)
+		return 0;
+	rows = calloc(g->n, sizeof(*rows));
+	if (!rows)
+		return dm_error_set(im->err, DM_ENOMEM, NULL, "out of memory");
+	for (i = 0; i < g->n; i++) {
+		char **r = g->rows[i];
+		rows[i].line = g->lines[i];
+		rows[i].point = cell(r, c->point);
+		if (c->x >= 0 && !strcasecmp(c->names[c->x], "lon")) {
+			rows[i].lon = cell(r, c->x);
+			rows[i].lat = cell(r, c->y);
+		} else {
+			rows[i].x = cell(r, c->x);
+			rows[i].y = cell(r, c->y);
+		}
+		rows[i].crs = cell(r, c->crs) && *cell(r, c->crs) ? cell(r, c->crs) : im->o->crs;
+		rows[i].bearing = cell(r, c->bearing);
+		rows[i].distance = cell(r, c->distance);
+		rows[i].bearing_type = cell(r, c->bearing_type);
+		rows[i].declination = cell(r, c->declination);
+	}
+	snprintf(where, sizeof(where), "turning points from line %zu", g->lines[0]);
+	in = json_object();
+	dm_error_init(&e);
+	rc = dm_geo_turning_points(im->db->geo, rows, g->n, &geom, NULL, &e);
+	if (!rc) {
+		gj = dm_geo_to_geojson(im->db->geo, &geom, NULL);
+		rc = csv_row_to_json(im, c, g->rows[0], in, &e);
+	}
+	if (rc) {
+		collect(im, where, &e);
+		im->st->records++;
+		rc = im->nbad >= im->max_errors ? DM_ELIMIT : 0;
+	} else {
+		json_object_set_new(in, "geometry", gj);
+		gj = NULL;
+		im->crs[0] = 0; /* the polygon is already in WGS84 */
+		rc = write_one(im, in, where);
+	}
+	json_decref(gj);
+	json_decref(in);
+	dm_geom_release(&geom);
+	dm_error_release(&e);
+	free(rows);
+	return rc;
+}
+
 static int import_csv(struct import *im, FILE *f)
 {
 	struct dm_csv_reader *r;
 	struct csv_cols c = { 0 };
 	char **cells, where[64];
+	struct tp_group group = { 0 };
 	size_t n, line, i;
-	int rc, first = 1;
+	int rc, first = 1, tp = 0;
 	r = dm_csv_reader_new(f);
 	if (!r)
 		return dm_error_set(im->err, DM_ENOMEM, NULL, "out of memory");
@@ -238,11 +352,29 @@ static int import_csv(struct import *im, FILE *f)
 			c.x = col_index(c.names, n, "x", "lon");
 			c.y = col_index(c.names, n, "y", "lat");
 			c.crs = col_index(c.names, n, "crs", NULL);
+			c.point = col_index(c.names, n, "point", NULL);
+			c.bearing = col_index(c.names, n, "bearing", NULL);
+			c.distance = col_index(c.names, n, "distance", NULL);
+			c.bearing_type = col_index(c.names, n, "bearing_type", NULL);
+			c.declination = col_index(c.names, n, "declination", NULL);
+			tp = c.point >= 0 && c.bearing >= 0 && c.distance >= 0;
 			first = 0;
 			continue;
 		}
 		if (dm_csv_is_hxl_row(cells, n))
 			continue;
+		if (tp) {
+			/* a benchmark row starts the next record */
+			if (!strcasecmp(cells[c.point], "BM") && (rc = tp_flush(im, &c, &group)))
+				break;
+			if (!strcasecmp(cells[c.point], "BM"))
+				tp_clear(&group, c.n);
+			if (tp_add(&group, cells, c.n, line)) {
+				rc = dm_error_set(im->err, DM_ENOMEM, NULL, "out of memory");
+				break;
+			}
+			continue;
+		}
 		if (c.crs >= 0 && cells[c.crs][0])
 			snprintf(im->crs, sizeof(im->crs), "%s", cells[c.crs]);
 		snprintf(where, sizeof(where), "line %zu", line);
@@ -260,6 +392,11 @@ static int import_csv(struct import *im, FILE *f)
 		if (rc || im->fatal)
 			break;
 	}
+	if (rc == 0 && tp)
+		rc = tp_flush(im, &c, &group);
+	tp_clear(&group, c.n);
+	free(group.rows);
+	free(group.lines);
 	for (i = 0; i < c.n; i++)
 		free(c.names[i]);
 	free(c.names);

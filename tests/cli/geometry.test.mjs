@@ -187,3 +187,43 @@ test('a hazard with three overlapping releases shows the areas a survey team com
     assert.ok(findings.some((f) => f.check === 'release_outside_hazard' && /outside the hazard/.test(f.message)));
   } finally { cleanup(); }
 });
+
+test('a polygon entered as turning points: geom turning-points prints it, import takes the same columns', () => {
+  const { db, dir, cleanup } = freshDb();
+  try {
+    const rows = [
+      'point,lon,lat,bearing,distance,bearing_type,declination,category,hazard_type,land_status,external_id',
+      'BM,46.9,39.9,,,,,cha,minefield,open,TP-A',
+      'RP,,,45,50,true,,,,,',
+      'TP1,,,0,20,true,,,,,',
+      'TP2,,,90,100,true,,,,,',
+      'TP3,,,180,100,true,,,,,',
+      'TP4,,,270,100,true,,,,,',
+      'BM,46.95,39.95,,,,,sha,battle_area,open,TP-B',
+      'RP,,,90,10,magnetic,6,,,,',
+      'TP1,,,354,50,magnetic,6,,,,',
+      'TP2,,,84,200,magnetic,6,,,,',
+      'TP3,,,174,200,magnetic,6,,,,',
+      'TP4,,,264,200,magnetic,6,,,,',
+    ];
+    const file = join(dir, 'tp.csv');
+    writeFileSync(file, rows.join('\r\n') + '\r\n');
+    const single = join(dir, 'one.csv');
+    writeFileSync(single, rows.slice(0, 7).join('\n') + '\n');
+    const printed = JSON.parse(ok(['geom', 'turning-points', single]).stdout);
+    assert.ok(Math.abs(printed.properties.area_m2 - 10000) < 1, `area ${printed.properties.area_m2}`);
+    ok(['import', '--db', db, '--type', 'hazard', file]);
+    const hs = json(['list', '--db', db, '--type', 'hazard', '--json']).items;
+    assert.equal(hs.length, 2);
+    const a = hs.find((h) => h.external_id === 'TP-A'), b = hs.find((h) => h.external_id === 'TP-B');
+    assert.ok(Math.abs(a.area_m2 - 10000) < 1, `TP-A ${a.area_m2}`);
+    assert.ok(Math.abs(b.area_m2 - 40000) < 2, `TP-B ${b.area_m2}`);
+    assert.equal(a.category, 'cha');
+    assert.deepEqual(JSON.stringify(a.geometry.coordinates[0][0]), JSON.stringify(printed.geometry.coordinates[0][0]));
+    // a bad bearing refuses the file and names the line
+    writeFileSync(file, rows.join('\n').replace('TP3,,,174,200', 'TP3,,,400,200') + '\n');
+    const r = demine(['import', '--db', db, '--type', 'hazard', file]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /turning points from line 8: line 12: bearing '400' is outside 0-360/);
+  } finally { cleanup(); }
+});
