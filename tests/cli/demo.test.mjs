@@ -1,0 +1,39 @@
+// demo.test.mjs: the demo database a new user meets with `make run`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { demine, ok, json, tempDir } from './helpers.mjs';
+
+test('demo: the report, the Karabakh districts, every workflow state, a clean check', () => {
+  const dir = tempDir();
+  const db = join(dir, 'demo.db');
+  try {
+    ok(['demo', '--db', db]);
+    assert.equal(demine(['demo', '--db', db]).code, 1); // refuses an existing file
+    ok(['demo', '--db', db, '--force']);
+    const grants = json(['list', '--db', db, '--type', 'grant', '--json']).items;
+    const fr = grants.find((g) => g.amount === '400000.00' && g.currency === 'EUR');
+    assert.ok(fr, 'France grant');
+    assert.equal(fr.announced_date, '2021-09-08');
+    const agreement = json(['list', '--db', db, '--type', 'agreement', '--json']).items[0];
+    assert.equal(agreement.agreement_status, 'envisaged');
+    assert.deepEqual([...agreement.scope].sort(), ['demining_support', 'risk_education', 'victim_assistance']);
+    const conv = ok(['money', 'convert', '400000', 'EUR', 'AZN', '--date', '2021-09-08', '--db', db]).stdout;
+    assert.match(conv, /^803272\.00 AZN\nrate 2\.00818 AZN per EUR of 2021-09-08 \(manual\)/);
+    const usd = ok(['money', 'convert', '400000', 'EUR', 'USD', '--date', '2021-09-08', '--db', db]).stdout;
+    assert.match(usd, /^472752\.00 USD/);
+    const hazards = json(['list', '--db', db, '--type', 'hazard', '--json']).items;
+    const statuses = new Set(hazards.map((h) => h.status));
+    for (const s of ['approved', 'draft', 'submitted']) assert.ok(statuses.has(s), `a ${s} hazard`);
+    assert.ok(hazards.some((h) => h.land_status === 'closed' && h.closure_reason === 'fully released'));
+    const districts = ['AGD', 'FZL', 'JBR', 'ZNG', 'GBD', 'LAC', 'KLB', 'KHJ', 'SHU'];
+    for (const d of districts) assert.ok(hazards.some((h) => h.code.startsWith(`HAZ-${d}-`)), `a hazard in ${d}`);
+    const models = new Set(json(['list', '--db', db, '--type', 'eo_find', '--json']).items.map((f) => f.model));
+    for (const m of ['PMN-2', 'TM-62M', 'OZM-72']) assert.ok(models.has(m), m);
+    assert.equal(json(['list', '--db', db, '--type', 'accident', '--json']).items.length, 1);
+    assert.ok(json(['list', '--db', db, '--type', 'location', '--json']).items.length >= 79);
+    const chk = JSON.parse(ok(['check', '--db', db, '--json']).stdout);
+    assert.equal(chk.errors, 0);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
