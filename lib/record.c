@@ -133,6 +133,23 @@ static int after_write(struct dm_db *db, const struct dm_actor *who, const char 
 	return rc;
 }
 
+/* The content steps every write shares: the input, who may write it, where it is, what it
+ * computes from itself, and whether the whole record is valid. */
+static int prepare_content(struct dm_db *db, const struct dm_actor *who, struct dm_record *r, json_t *in,
+			   const struct dm_write_opts *opts, struct dm_error *err)
+{
+	int rc = dm_rec_apply_input(db, who, r, in, opts, err);
+	if (!rc)
+		rc = dm_auth_check_write(who, r->type->name, r->organisation, err);
+	if (!rc)
+		rc = dm_rec_assign_location(db, r, err);
+	if (!rc)
+		rc = dm_rec_compute_own(db, r, err);
+	if (!rc)
+		rc = dm_rec_validate(db, r, err);
+	return rc;
+}
+
 /* A hazard carries its land release figures in every version it is written with. */
 static int fill_figures(struct dm_db *db, struct dm_record *r, struct dm_error *err)
 {
@@ -181,15 +198,7 @@ int dm_record_create(struct dm_db *db, const struct dm_actor *who, const char *t
 		set_str(&r->organisation, who->org_id);
 	rc = dm_store_begin(db->st, err);
 	if (!rc)
-		rc = dm_rec_apply_input(db, who, r, in, opts, err);
-	if (!rc)
-		rc = dm_auth_check_write(who, type, r->organisation, err);
-	if (!rc)
-		rc = dm_rec_assign_location(db, r, err);
-	if (!rc)
-		rc = dm_rec_compute_own(db, r, err);
-	if (!rc)
-		rc = dm_rec_validate(db, r, err);
+		rc = prepare_content(db, who, r, in, opts, err);
 	if (!rc)
 		rc = dm_rec_next_code(db, r, err);
 	if (!rc) {
@@ -274,15 +283,7 @@ int dm_record_update(struct dm_db *db, const struct dm_actor *who, const char *r
 	if (!rc && r->deleted)
 		rc = dm_error_set(err, DM_ESTATE, NULL, "%s %s is deleted", r->type->name, r->code);
 	if (!rc)
-		rc = dm_rec_apply_input(db, who, r, in, opts, err);
-	if (!rc)
-		rc = dm_auth_check_write(who, r->type->name, r->organisation, err);
-	if (!rc)
-		rc = dm_rec_assign_location(db, r, err);
-	if (!rc)
-		rc = dm_rec_compute_own(db, r, err);
-	if (!rc)
-		rc = dm_rec_validate(db, r, err);
+		rc = prepare_content(db, who, r, in, opts, err);
 	if (!rc) {
 		cur = r->version;
 		stamp(r, who, reason);

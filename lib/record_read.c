@@ -14,6 +14,23 @@ static int sees_unapproved(const struct dm_actor *who, const char *org)
 	return dm_actor_can(who, DM_P_READ_OWN_UNAPPROVED) && org && who->org_id && !strcmp(org, who->org_id);
 }
 
+/* Calls fn for each row of s as a record of type t (freed after fn returns). */
+static int each_record(struct dm_db *db, const struct dm_type *t, struct dm_stmt *s,
+		       int (*fn)(struct dm_record *r, void *arg), void *arg, struct dm_error *err)
+{
+	struct dm_record *r;
+	int rc;
+	while ((rc = dm_stmt_step(s, err)) == 1) {
+		if ((rc = dm_rec_from_row(db, t, s, &r, err)))
+			break;
+		rc = fn(r, arg);
+		dm_record_free(r);
+		if (rc)
+			break;
+	}
+	return rc < 0 ? rc : 0;
+}
+
 int dm_record_resolve(struct dm_db *db, const char *type, const char *ref, char *id_out, const char **type_out,
 		      struct dm_error *err)
 {
@@ -215,7 +232,6 @@ int dm_record_list(struct dm_db *db, const struct dm_actor *who, const char *typ
 	const struct dm_type *t = dm_schema_type(db->schema, type);
 	struct sqlq q;
 	struct dm_stmt *s = NULL;
-	struct dm_record *r;
 	char table[80], as_of[32], *base;
 	int rc;
 	if (!o)
@@ -268,16 +284,7 @@ int dm_record_list(struct dm_db *db, const struct dm_actor *who, const char *typ
 		rc = dm_stmt_prepare(db->st, q.sql.s, &s, err);
 	if (!rc) {
 		bind_params(s, q.params);
-		while ((rc = dm_stmt_step(s, err)) == 1) {
-			rc = dm_rec_from_row(db, t, s, &r, err);
-			if (rc)
-				break;
-			rc = fn(r, arg);
-			dm_record_free(r);
-			if (rc)
-				break;
-		}
-		rc = rc < 0 ? rc : 0;
+		rc = each_record(db, t, s, fn, arg, err);
 	}
 	dm_stmt_finalize(s);
 	dm_buf_release(&q.sql);
@@ -291,7 +298,7 @@ int dm_record_history(struct dm_db *db, const struct dm_actor *who, const char *
 	char id[37], table[80], *base, *sql;
 	const struct dm_type *t;
 	struct dm_stmt *s = NULL;
-	struct dm_record *r, *cur = NULL;
+	struct dm_record *cur = NULL;
 	struct dm_buf b;
 	int rc = dm_rec_find(db, ref, 0, id, &t, err), all;
 	if (rc == DM_ENOTFOUND)
@@ -314,15 +321,7 @@ int dm_record_history(struct dm_db *db, const struct dm_actor *who, const char *
 	free(sql);
 	if (!rc) {
 		dm_stmt_bind_text(s, 1, id);
-		while ((rc = dm_stmt_step(s, err)) == 1) {
-			if ((rc = dm_rec_from_row(db, t, s, &r, err)))
-				break;
-			rc = fn(r, arg);
-			dm_record_free(r);
-			if (rc)
-				break;
-		}
-		rc = rc < 0 ? rc : 0;
+		rc = each_record(db, t, s, fn, arg, err);
 	}
 	dm_stmt_finalize(s);
 	return rc;

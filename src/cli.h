@@ -36,6 +36,9 @@ void cli_print_json(struct json_t *v);
 /* Commands, one file each (src/cli_NAME.c). */
 int cli_init(int argc, char **argv);
 int cli_remove_db_files(const char *path);
+struct dm_db;
+/* init and demo: parse --db/--force and create the database; returns an exit status. */
+int cli_create_db(const char *cmd, int argc, char **argv, struct dm_db **db, const char **path);
 int cli_demo(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_export(int argc, char **argv);

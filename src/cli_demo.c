@@ -1,5 +1,4 @@
 /* cli_demo.c: demine demo: create a database and fill it with the demo data set. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include "demine/db.h"
@@ -8,31 +7,12 @@
 
 int cli_demo(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "force", no_argument, NULL, 'f' },
-		{ 0, 0, 0, 0 },
-	};
-	const char *db_opt = NULL, *path;
+	const char *path = NULL;
 	struct dm_db *db = NULL;
 	struct dm_demo_stats st;
 	struct dm_error err;
 	size_t i;
-	int c, force = 0, rc;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db_opt = optarg;
-		else if (c == 'f')
-			force = 1;
-		else
-			return cli_usage("demo", "unknown option");
-	}
-	if (optind != argc)
-		return cli_usage("demo", "unexpected argument '%s'", argv[optind]);
-	path = cli_db_path(db_opt);
-	if (force && path)
-		cli_remove_db_files(path);
-	rc = cli_open("demo", db_opt, 1, &db);
+	int rc = cli_create_db("demo", argc, argv, &db, &path);
 	if (rc)
 		return rc;
 	dm_error_init(&err);

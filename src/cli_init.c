@@ -19,7 +19,7 @@ int cli_remove_db_files(const char *path)
 	return rc;
 }
 
-int cli_init(int argc, char **argv)
+int cli_create_db(const char *cmd, int argc, char **argv, struct dm_db **db, const char **path)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -27,7 +27,6 @@ int cli_init(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *db_opt = NULL;
-	struct dm_db *db = NULL;
 	int c, force = 0, rc;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'd')
@@ -35,16 +34,24 @@ int cli_init(int argc, char **argv)
 		else if (c == 'f')
 			force = 1;
 		else
-			return cli_usage("init", "unknown option");
+			return cli_usage(cmd, "unknown option");
 	}
 	if (optind != argc)
-		return cli_usage("init", "unexpected argument '%s'", argv[optind]);
-	if (force && cli_db_path(db_opt) && (rc = cli_remove_db_files(cli_db_path(db_opt))))
+		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	*path = cli_db_path(db_opt);
+	if (force && *path && (rc = cli_remove_db_files(*path)))
 		return rc;
-	rc = cli_open("init", db_opt, 1, &db);
+	return cli_open(cmd, db_opt, 1, db);
+}
+
+int cli_init(int argc, char **argv)
+{
+	struct dm_db *db = NULL;
+	const char *path = NULL;
+	int rc = cli_create_db("init", argc, argv, &db, &path);
 	if (rc)
 		return rc;
-	printf("created %s\n", cli_db_path(db_opt));
+	printf("created %s\n", path);
 	dm_db_close(db);
 	return CLI_OK;
 }
