@@ -14,6 +14,9 @@ int cli_fail(const struct dm_error *err)
 {
 	size_t i;
 	fprintf(stderr, "demine: %s\n", err->message[0] ? err->message : dm_err_name(err->code));
+	/* one detail that the message already says is not repeated */
+	if (err->ndetails == 1 && strstr(err->message, err->details[0].message))
+		return err->code == DM_EUSAGE ? CLI_USAGE : CLI_REFUSED;
 	for (i = 0; i < err->ndetails; i++) {
 		/* a detail that already names its field is printed as it is */
 		if (err->details[i].field[0] && !strstr(err->details[i].message, err->details[i].field))
