@@ -55,6 +55,7 @@ int cli_schema(int argc, char **argv);
 int cli_geom(int argc, char **argv);
 int cli_landrelease(int argc, char **argv);
 int cli_erase(int argc, char **argv);
+int cli_tile(int argc, char **argv);
 struct dm_type;
 int cli_apply_set(const struct dm_type *t, const char *arg, struct json_t *in, struct dm_error *err);
 

@@ -24,6 +24,7 @@ static const struct cli_command commands[] = {
 	{ "schema", cli_schema, "schema [--json|--markdown] [--db PATH]   the field tables" },
 	{ "geom", cli_geom, "geom turning-points FILE.csv        print the polygon of a turning-point survey" },
 	{ "landrelease", cli_landrelease, "landrelease recompute --db PATH   rebuild every hazard's land release figures" },
+	{ "tile", cli_tile, "tile --db PATH LAYER Z X Y [-o FILE] [--role ROLE]   write one vector tile (.mvt)" },
 };
 
 static void help(FILE *out)

@@ -133,4 +133,31 @@ int dm_geo_vertex_spacing_m(struct dm_geo *g, const struct dm_geom *geom, double
  * on a): how far apart two near-duplicate outlines are at worst. Negative on failure. */
 double dm_geo_hausdorff_m(struct dm_geo *g, const struct dm_geom *a, const struct dm_geom *b);
 
+/* Vector tiles (Web Mercator, XYZ scheme: y = 0 at the north). A geometry in the integer
+ * coordinates of one tile, ready for an MVT encoder: parts as struct dm_mvt_geom has them. */
+struct dm_tile_geom {
+	int type;          /* 0 = nothing left in the tile, 1 points, 2 lines, 3 polygons (MVT types) */
+	int64_t *xy;       /* npoints (x, y) pairs, x right, y down, 0..extent inside the tile */
+	size_t npoints;
+	size_t *part_len;  /* points of each part: the points, each line, each ring (closed) */
+	size_t nparts;
+};
+void dm_tile_geom_release(struct dm_tile_geom *t);
+/* Projects wgs84 into tile z/x/y (extent units), clips it to the tile plus buffer
+ * (GEOSClipByRect), simplifies polygons and lines by simplify_px (topology preserving; 0 =
+ * not at all), snaps to the integer grid keeping polygons valid (rings that collapse are
+ * dropped), and orients rings as MVT 2.1 wants them (exterior rings positive area by the
+ * surveyor's formula in tile coordinates, holes negative). A polygon smaller than 2 square
+ * units, or one that collapses on the grid, becomes a point on its surface so that small
+ * hazards stay visible at low zoom. out->type 0 when nothing of it falls in the tile.
+ * Latitudes are clamped to +-85.0511. Caller releases out with dm_tile_geom_release(). */
+int dm_geo_tile_geometry(struct dm_geo *g, const struct dm_geom *wgs84, int z, int x, int y, int extent,
+			 int buffer, double simplify_px, struct dm_tile_geom *out, struct dm_error *err);
+/* The lon/lat box (minx, miny, maxx, maxy) of tile z/x/y grown by buffer/extent tiles on each side. */
+void dm_geo_tile_bbox(int z, int x, int y, int extent, int buffer, double bbox[4]);
+/* The tile holding lon/lat at zoom z. */
+void dm_geo_tile_of(double lon, double lat, int z, int *x, int *y);
+/* lon/lat projected into the (fractional) coordinates of tile z/x/y with the given extent. */
+void dm_geo_tile_project(double lon, double lat, int z, int x, int y, int extent, double *px, double *py);
+
 #endif

@@ -1,0 +1,298 @@
+/* tiles.c: vector tiles of the record layers: bounding-box index first, the read path's role
+ * rules, tile-space geometry from geo, MVT encoding. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "demine/auth.h"
+#include "demine/geo.h"
+#include "demine/mvt.h"
+#include "demine/tiles.h"
+#include "demine/util.h"
+
+/* The layers and the type fields each carries (what a map and its filters need). */
+static const struct tile_layer {
+	const char *name;
+	const char *fields[8];
+} layers[] = {
+	{ "hazard", { "category", "hazard_type", "land_status", "area_m2", "remaining_m2", NULL } },
+	{ "land_release", { "method", "result", "area_m2", NULL } },
+	{ "eo_find", { "category", "model", "quantity", NULL } },
+	{ "accident", { "accident_kind", "accident_date", NULL } },
+	{ "eore_session", { "method", "audience", "girls", "boys", "women", "men", NULL } },
+	{ "location", { "kind", "name_en", "name_az", "name_ru", "pcode", "abbr", NULL } },
+};
+#define NLAYERS (sizeof(layers) / sizeof(layers[0]))
+
+static const char *const layer_names[] = { "hazard", "land_release", "eo_find", "accident", "eore_session",
+					   "location", NULL };
+
+const char *const *dm_tiles_layers(void)
+{
+	return layer_names;
+}
+
+static const struct tile_layer *find_layer(const char *name)
+{
+	size_t i;
+	for (i = 0; name && i < NLAYERS; i++)
+		if (!strcmp(layers[i].name, name))
+			return &layers[i];
+	return NULL;
+}
+
+int dm_tiles_is_layer(const char *name)
+{
+	return find_layer(name) != NULL;
+}
+
+/* A stable feature id: the first 52 bits of the UUID (13 hex digits), exact as a JS number. */
+static uint64_t feature_id(const char *uuid)
+{
+	uint64_t v = 0;
+	int n = 0;
+	for (; *uuid && n < 13; uuid++) {
+		int c = *uuid, d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			continue;
+		v = v << 4 | (uint64_t)d;
+		n++;
+	}
+	return v;
+}
+
+/* Which version of each record who sees (as dm_record_list chooses it). */
+static void version_expr(struct dm_buf *b, const struct dm_actor *who, int *bind_org)
+{
+	*bind_org = 0;
+	if (dm_actor_can(who, DM_P_READ_UNAPPROVED))
+		dm_buf_add(b, "c.version");
+	else if (dm_actor_can(who, DM_P_READ_OWN_UNAPPROVED) && who->org_id) {
+		dm_buf_add(b, "CASE WHEN c.organisation = ? THEN c.version ELSE c.approved_version END");
+		*bind_org = 1;
+	} else
+		dm_buf_add(b, "c.approved_version");
+}
+
+/* Selected columns: fixed ones first, then the layer's fields. */
+enum { COL_ID, COL_CODE, COL_STATUS, COL_ORG, COL_DOI, COL_GEOM, COL_MINX, COL_MINY, COL_MAXX, COL_MAXY,
+       COL_ADM2, COL_HAZCODE, COL_FIELDS };
+
+static int build_sql(struct dm_db *db, const struct dm_type *t, const struct tile_layer *L,
+		     const struct dm_actor *who, const char **fields, size_t *nfields, struct dm_buf *b,
+		     int *bind_org, int *all)
+{
+	struct dm_store *st = dm_db_store(db);
+	size_t i;
+	*nfields = 0;
+	dm_buf_add(b, "SELECT h.id, h.code, h.status, h.organisation, h.date_of_information, h.geom, h.minx,"
+		      " h.miny, h.maxx, h.maxy, COALESCE(loc.pcode, loc.abbr), ");
+	dm_buf_add(b, !strcmp(t->name, "land_release") ? "hz.code" : "NULL");
+	for (i = 0; L->fields[i]; i++) {
+		const struct dm_field *f = dm_type_field(t, L->fields[i]);
+		if (!f || (f->flags & DM_FF_PERSONAL))
+			continue; /* never personal data, whatever the table says */
+		dm_buf_addf(b, ", h.\"%s\"", f->name);
+		fields[(*nfields)++] = f->name;
+	}
+	dm_buf_addf(b, " FROM \"%s\" c JOIN \"%s_history\" h ON h.id = c.id AND h.version = ", t->name, t->name);
+	version_expr(b, who, bind_org);
+	dm_buf_add(b, " LEFT JOIN location loc ON loc.id = h.location");
+	if (!strcmp(t->name, "land_release"))
+		dm_buf_add(b, " LEFT JOIN hazard hz ON hz.id = h.hazard");
+	/* Candidates from the index on the newest versions' boxes; where who sees older approved
+	 * versions, also the few records with unapproved work pending (their approved geometry
+	 * may lie elsewhere), by the status index. */
+	if (dm_store_dialect(st) == DM_DIALECT_SQLITE)
+		dm_buf_addf(b, " WHERE c.id IN (SELECT ri.id FROM \"%s_rtree\" r JOIN \"%s_rtree_id\" ri ON ri.rid = r.rid"
+			       " WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?",
+			    t->name, t->name);
+	else
+		dm_buf_addf(b, " WHERE c.id IN (SELECT id FROM \"%s\" WHERE minx <= ? AND maxx >= ? AND miny <= ?"
+			       " AND maxy >= ?", t->name);
+	*all = dm_actor_can(who, DM_P_READ_UNAPPROVED);
+	if (!*all)
+		dm_buf_addf(b, " UNION SELECT id FROM \"%s\" WHERE status IN ('draft', 'submitted', 'rejected')"
+			       " AND approved_version > 0", t->name);
+	dm_buf_add(b, ") AND h.deleted = 0 AND h.geom IS NOT NULL"
+		      " AND h.minx <= ? AND h.maxx >= ? AND h.miny <= ? AND h.maxy >= ?");
+	dm_buf_addf(b, " ORDER BY h.code%s", dm_store_collate_binary(st));
+	return b->overflow ? -1 : 0;
+}
+
+static int add_column(struct dm_mvt_enc *e, struct dm_stmt *s, int col, const char *key, struct dm_error *err)
+{
+	switch (dm_stmt_column_type(s, col)) {
+	case DM_COL_INT:
+		return dm_mvt_enc_prop_int(e, key, dm_stmt_column_int(s, col), err);
+	case DM_COL_REAL: {
+		double d = dm_stmt_column_real(s, col);
+		/* areas in whole m² are exact enough and keep tiles small */
+		if (fabs(d) < 9e15 && strstr(key, "_m2"))
+			return dm_mvt_enc_prop_int(e, key, llround(d), err);
+		return dm_mvt_enc_prop_double(e, key, d, err);
+	}
+	case DM_COL_TEXT:
+		return dm_mvt_enc_prop_str(e, key, dm_stmt_column_text(s, col), err);
+	default:
+		return 0;
+	}
+}
+
+int dm_tiles_render(struct dm_db *db, const struct dm_actor *who, const char *layer, int z, int x, int y,
+		    unsigned char **out, size_t *len, struct dm_error *err)
+{
+	const struct tile_layer *L = find_layer(layer);
+	const struct dm_type *t = L ? dm_schema_type(dm_db_schema(db), layer) : NULL;
+	const char *fields[8];
+	size_t nfields = 0, i;
+	struct dm_buf b;
+	struct dm_stmt *s = NULL;
+	struct dm_mvt_enc *e = NULL;
+	double bbox[4];
+	int rc, bind_org = 0, all = 0, p = 1, is_public;
+	*out = NULL;
+	*len = 0;
+	if (!t)
+		return dm_error_set(err, DM_EINVAL, "layer", "unknown tile layer '%s'", layer ? layer : "");
+	if (z < 0 || z > DM_TILES_MAXZ_REQUEST || x < 0 || y < 0 || x >= (1 << z) || y >= (1 << z))
+		return dm_error_set(err, DM_EINVAL, NULL, "no tile %d/%d/%d (z 0-%d, x and y 0-2^z-1)", z, x, y,
+				    DM_TILES_MAXZ_REQUEST);
+	if ((rc = dm_auth_check_read_type(who, t->name, err)))
+		return rc;
+	is_public = dm_actor_can(who, DM_P_PUBLIC_ONLY);
+	dm_geo_tile_bbox(z, x, y, DM_TILES_EXTENT, DM_TILES_BUFFER, bbox);
+	dm_buf_init(&b, 0);
+	if (build_sql(db, t, L, who, fields, &nfields, &b, &bind_org, &all)) {
+		dm_buf_release(&b);
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+	}
+	rc = dm_stmt_prepare(dm_db_store(db), b.s, &s, err);
+	dm_buf_release(&b);
+	if (rc)
+		return rc;
+	if (bind_org)
+		dm_stmt_bind_text(s, p++, who->org_id);
+	for (i = 0; i < 2; i++) {
+		dm_stmt_bind_real(s, p++, bbox[2]);
+		dm_stmt_bind_real(s, p++, bbox[0]);
+		dm_stmt_bind_real(s, p++, bbox[3]);
+		dm_stmt_bind_real(s, p++, bbox[1]);
+	}
+	e = dm_mvt_enc_new();
+	if (!e)
+		rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+	if (!rc)
+		rc = dm_mvt_enc_layer(e, t->name, DM_TILES_EXTENT, err);
+	while (!rc && (rc = dm_stmt_step(s, err)) == 1) {
+		struct dm_geom g = { 0 };
+		struct dm_tile_geom tg = { 0 };
+		struct dm_mvt_geom mg;
+		size_t n = 0;
+		const void *wkb = dm_stmt_column_blob(s, COL_GEOM, &n);
+		const char *id = dm_stmt_column_text(s, COL_ID);
+		rc = 0;
+		if (!wkb || !n || !id)
+			continue;
+		g.wkb = (unsigned char *)wkb; /* borrowed: not released */
+		g.wkb_len = n;
+		g.minx = dm_stmt_column_real(s, COL_MINX);
+		g.miny = dm_stmt_column_real(s, COL_MINY);
+		g.maxx = dm_stmt_column_real(s, COL_MAXX);
+		g.maxy = dm_stmt_column_real(s, COL_MAXY);
+		rc = dm_geo_tile_geometry(dm_db_geo(db), &g, z, x, y, DM_TILES_EXTENT, DM_TILES_BUFFER, 0.5, &tg, err);
+		if (rc)
+			break;
+		if (!tg.type)
+			continue;
+		mg.type = (enum dm_mvt_gtype)tg.type;
+		mg.xy = tg.xy;
+		mg.npoints = tg.npoints;
+		mg.part_len = tg.part_len;
+		mg.nparts = tg.nparts;
+		rc = dm_mvt_enc_feature(e, 1, feature_id(id), &mg, err);
+		dm_tile_geom_release(&tg);
+		if (!rc)
+			rc = dm_mvt_enc_prop_str(e, "id", id, err);
+		if (!rc)
+			rc = add_column(e, s, COL_CODE, "code", err);
+		if (!rc)
+			rc = add_column(e, s, COL_STATUS, "status", err);
+		for (i = 0; !rc && i < nfields; i++)
+			rc = add_column(e, s, COL_FIELDS + (int)i, fields[i], err);
+		if (!rc && !strcmp(t->name, "land_release"))
+			rc = add_column(e, s, COL_HAZCODE, "hazard_code", err);
+		if (!rc && !is_public)
+			rc = add_column(e, s, COL_ORG, "organisation", err);
+		if (!rc)
+			rc = add_column(e, s, COL_ADM2, "adm2", err);
+		if (!rc)
+			rc = add_column(e, s, COL_DOI, "date_of_information", err);
+	}
+	dm_stmt_finalize(s);
+	if (!rc)
+		rc = dm_mvt_enc_finish(e, 1, out, len, err);
+	dm_mvt_enc_free(e);
+	(void)all;
+	return rc;
+}
+
+int dm_tiles_etag(struct dm_db *db, const char *layer, char *buf, size_t n, struct dm_error *err)
+{
+	int64_t c = 0;
+	int rc;
+	if (!find_layer(layer))
+		return dm_error_set(err, DM_EINVAL, "layer", "unknown tile layer '%s'", layer ? layer : "");
+	rc = dm_store_query_int(dm_db_store(db), "SELECT n FROM change_counter WHERE name = ?", layer, &c, err);
+	if (rc)
+		return rc;
+	if ((size_t)snprintf(buf, n, "\"%s-%lld\"", layer, (long long)c) >= n)
+		return dm_error_set(err, DM_EUSAGE, NULL, "etag buffer too small");
+	return 0;
+}
+
+static const char *json_kind(const struct dm_field *f)
+{
+	switch (f->type) {
+	case DM_F_INT:
+	case DM_F_REAL:
+	case DM_F_AREA:
+		return "Number";
+	default:
+		return "String";
+	}
+}
+
+json_t *dm_tiles_tilejson(const char *layer, const char *base_url)
+{
+	const struct tile_layer *L = find_layer(layer);
+	const struct dm_type *t = L ? dm_schema_builtin_type(layer) : NULL;
+	json_t *fields, *tj;
+	size_t i;
+	if (!t)
+		return NULL;
+	fields = json_pack("{ssssss}", "id", "String", "code", "String", "status", "String");
+	for (i = 0; L->fields[i]; i++) {
+		const struct dm_field *f = dm_type_field(t, L->fields[i]);
+		if (f && !(f->flags & DM_FF_PERSONAL))
+			json_object_set_new(fields, f->name, json_string(json_kind(f)));
+	}
+	if (!strcmp(layer, "land_release"))
+		json_object_set_new(fields, "hazard_code", json_string("String"));
+	json_object_set_new(fields, "organisation", json_string("String"));
+	json_object_set_new(fields, "adm2", json_string("String"));
+	json_object_set_new(fields, "date_of_information", json_string("String"));
+	tj = json_pack("{sssssss[o]sisis[ffff]s[ffi]s[{sssosisiss}]}", "tilejson", "3.0.0", "name", layer,
+		       "scheme", "xyz", "tiles",
+		       json_sprintf("%s/tiles/%s/{z}/{x}/{y}.mvt", base_url ? base_url : "", layer), "minzoom", 0,
+		       "maxzoom", DM_TILES_MAXZOOM, "bounds", 44.76, 38.38, 50.64, 41.91, "center", 47.0, 39.8, 8,
+		       "vector_layers", "id", layer, "fields", fields, "minzoom", 0, "maxzoom", DM_TILES_MAXZOOM,
+		       "description", t->label_en);
+	return tj;
+}
