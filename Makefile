@@ -1,10 +1,15 @@
 # demine: build the library, the program and the tests. See README.md.
 CC      ?= cc
 PKGS    := geos proj jansson yajl libsodium libmicrohttpd sqlite3 libxml-2.0 libpq
+# GDAL is optional: with it, import and export also speak Shapefile, GeoPackage, KML (lib/ogr.c).
+ifeq ($(shell pkg-config --exists gdal && echo yes),yes)
+PKGS    += gdal
+GDAL_DEF := -DDM_HAVE_GDAL
+endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgeos_c -lm -lpthread
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -Wshadow -Wstrict-prototypes
-BASEFLAGS := -std=c11 -D_GNU_SOURCE -DDEMINE_DATADIR=\"$(CURDIR)/data\" $(WARN) -Iinclude -Ilib -include lib/banned.h $(PKG_CFLAGS)
+BASEFLAGS := -std=c11 -D_GNU_SOURCE -DDEMINE_DATADIR=\"$(CURDIR)/data\" $(WARN) -Iinclude -Ilib -include lib/banned.h $(GDAL_DEF) $(PKG_CFLAGS)
 CFLAGS  ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -23,7 +28,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 # keep the fuzzers' objects between runs
 .SECONDARY:
 
-.PHONY: all check unit cli-test fuzz fuzz-short run clean deps demo docs
+.PHONY: all check check-pg unit cli-test api-test fuzz fuzz-short run clean deps demo docs
 all: build/demine
 
 build/obj/%.o: %.c Makefile $(wildcard include/demine/*.h lib/*.h src/*.h)
@@ -69,6 +74,21 @@ unit: $(UNIT_BIN)
 cli-test: build/asan/demine
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/cli/
 
+# The C store tests and the CLI tests again on PostgreSQL, in a throwaway cluster that is
+# stopped and removed whatever the tests do (scripts/pg-test-cluster; a state file of its own
+# per run, so two runs in one checkout do not stop each other's cluster).
+check-pg: build/asan/demine build/asan/test_store
+	@set -e; export DEMINE_PG_STATE=$(CURDIR)/build/pg-test-cluster.$$$$.state; \
+	base=$$(scripts/pg-test-cluster start); trap 'scripts/pg-test-cluster stop' EXIT INT TERM; \
+	echo "== PostgreSQL test cluster $$base"; \
+	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE unit TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"; \
+	echo "== build/asan/test_store (postgres)"; DEMINE_TEST_PG=$$base/unit build/asan/test_store; \
+	echo "== tests/cli on postgres"; \
+	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/cli/
+
+api-test: build/asan/demine
+	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
+
 FUZZ_SECONDS ?= 10
 fuzz-short: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus/$$n; \
@@ -79,7 +99,7 @@ fuzz-short: $(FUZZ_BIN)
 fuzz:
 	$(MAKE) fuzz-short FUZZ_SECONDS=60
 
-check: all unit cli-test fuzz-short
+check: all unit cli-test api-test check-pg fuzz-short
 	@echo "make check: all suites passed"
 
 deps:

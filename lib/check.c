@@ -81,9 +81,9 @@ static int check_history(struct checker *c)
 	for (i = 0; !rc && i < c->db->schema->ntypes; i++) {
 		const char *t = c->db->schema->types[i].name;
 		snprintf(sql, sizeof(sql),
-			 "SELECT c.id, c.code, '%s', 'current', c.version FROM %s c LEFT JOIN %s_history h ON h.id = c.id"
+			 "SELECT c.id, c.code, '%s', 'current', c.version FROM \"%s\" c LEFT JOIN %s_history h ON h.id = c.id"
 			 " AND h.version = c.version WHERE h.id IS NULL"
-			 " UNION ALL SELECT c.id, c.code, '%s', 'approved', c.approved_version FROM %s c LEFT JOIN %s_history h"
+			 " UNION ALL SELECT c.id, c.code, '%s', 'approved', c.approved_version FROM \"%s\" c LEFT JOIN %s_history h"
 			 " ON h.id = c.id AND h.version = c.approved_version AND h.status = 'approved'"
 			 " WHERE c.approved_version > 0 AND h.id IS NULL",
 			 t, t, t, t, t, t);
@@ -152,7 +152,7 @@ static int load_polygons(struct checker *c, const char *type, struct geomrow **o
 	struct dm_error e;
 	*out = NULL;
 	*n = 0;
-	snprintf(sql, sizeof(sql), "SELECT id, code, geom, minx, miny, maxx, maxy FROM %s WHERE deleted = 0 AND geom IS NOT NULL"
+	snprintf(sql, sizeof(sql), "SELECT id, code, geom, minx, miny, maxx, maxy FROM \"%s\" WHERE deleted = 0 AND geom IS NOT NULL"
 				   " ORDER BY minx", type);
 	rc = dm_stmt_prepare(c->db->st, sql, &s, c->err);
 	while (!rc && (step = dm_stmt_step(s, c->err)) == 1) {
@@ -284,7 +284,7 @@ static int check_located(struct checker *c)
 		const struct dm_type *t = &c->db->schema->types[i];
 		if (t->geom == DM_GEOM_NONE || !strcmp(t->name, "location"))
 			continue;
-		snprintf(sql, sizeof(sql), "SELECT id, code, '%s' FROM %s WHERE deleted = 0 AND geom IS NOT NULL AND location IS NULL",
+		snprintf(sql, sizeof(sql), "SELECT id, code, '%s' FROM \"%s\" WHERE deleted = 0 AND geom IS NOT NULL AND location IS NULL",
 			 t->name, t->name);
 		rc = each_row(c, sql, NULL, row_unlocated);
 	}

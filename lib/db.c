@@ -6,6 +6,7 @@
 #include "demine/db.h"
 #include "demine/geo.h"
 #include "demine/util.h"
+#include "demine/users.h"
 #include "db_impl.h"
 
 /* Migrations: numbered, applied once each, in order, inside one transaction each. The typed
@@ -46,6 +47,7 @@ static const struct migration {
 	int (*apply)(struct dm_store *st, struct dm_error *err);
 } migrations[] = {
 	{ 1, migration_1 },
+	{ 2, dm_users_migrate }, /* users, sessions, tokens, failed logins */
 };
 
 static int apply_migrations(struct dm_store *st, struct dm_error *err)
@@ -122,7 +124,7 @@ static int table_columns(struct dm_store *st, const char *table, json_t **out, s
 	char sql[200];
 	struct dm_stmt *s = NULL;
 	int i, n, rc;
-	snprintf(sql, sizeof(sql), "SELECT * FROM %s WHERE 1 = 0", table);
+	snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" WHERE 1 = 0", table);
 	*out = json_object();
 	rc = dm_stmt_prepare(st, sql, &s, err);
 	if (rc)
@@ -139,20 +141,21 @@ static int table_columns(struct dm_store *st, const char *table, json_t **out, s
 	return 0;
 }
 
-static int table_exists(struct dm_store *st, const char *table)
+/* Asks the catalogue, not the table: on PostgreSQL a failed SELECT would abort the
+ * transaction that creates the tables. */
+int dm_db_table_exists(struct dm_store *st, const char *table)
 {
-	char sql[200];
-	struct dm_stmt *s = NULL;
+	int64_t n = 0;
 	struct dm_error e;
-	int rc;
 	dm_error_init(&e);
-	snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE 1 = 0", table);
-	rc = dm_stmt_prepare(st, sql, &s, &e);
-	if (!rc)
-		rc = dm_stmt_step(s, &e) < 0;
-	dm_stmt_finalize(s);
+	if (dm_store_query_int(st, dm_store_dialect(st) == DM_DIALECT_POSTGRES
+					   ? "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
+					     " AND tablename = CAST(? AS TEXT)"
+					   : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+			       table, &n, &e))
+		n = 0;
 	dm_error_release(&e);
-	return rc == 0;
+	return n > 0;
 }
 
 static int add_missing_columns(struct dm_store *st, const struct dm_type *t, const char *table,
@@ -165,7 +168,7 @@ static int add_missing_columns(struct dm_store *st, const struct dm_type *t, con
 	for (i = 0; !rc && i < t->nfields; i++) {
 		if (json_object_get(have, t->fields[i].name))
 			continue;
-		snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN \"%s\" %s", table, t->fields[i].name,
+		snprintf(sql, sizeof(sql), "ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s", table, t->fields[i].name,
 			 dm_db_column_sqltype(st, t->fields[i].type));
 		rc = dm_store_exec(st, sql, err);
 	}
@@ -179,28 +182,28 @@ static int create_type_table(struct dm_store *st, const struct dm_type *t, int h
 	size_t i;
 	int rc;
 	dm_buf_init(&b, 0);
-	dm_buf_addf(&b, "CREATE TABLE %s%s (", t->name, history ? "_history" : "");
+	dm_buf_addf(&b, "CREATE TABLE \"%s%s\" (", t->name, history ? "_history" : "");
 	common_columns(&b, st);
 	for (i = 0; i < t->nfields; i++)
 		dm_buf_addf(&b, ", \"%s\" %s", t->fields[i].name, dm_db_column_sqltype(st, t->fields[i].type));
 	dm_buf_add(&b, history ? ", PRIMARY KEY (id, version));" : ", PRIMARY KEY (id));");
 	if (!history) {
-		dm_buf_addf(&b, "CREATE UNIQUE INDEX %s_code ON %s (code);", t->name, t->name);
-		dm_buf_addf(&b, "CREATE INDEX %s_status ON %s (status);", t->name, t->name);
-		dm_buf_addf(&b, "CREATE INDEX %s_org ON %s (organisation);", t->name, t->name);
-		dm_buf_addf(&b, "CREATE INDEX %s_loc ON %s (location);", t->name, t->name);
-		dm_buf_addf(&b, "CREATE INDEX %s_doi ON %s (date_of_information);", t->name, t->name);
+		dm_buf_addf(&b, "CREATE UNIQUE INDEX %s_code ON \"%s\" (code);", t->name, t->name);
+		dm_buf_addf(&b, "CREATE INDEX %s_status ON \"%s\" (status);", t->name, t->name);
+		dm_buf_addf(&b, "CREATE INDEX %s_org ON \"%s\" (organisation);", t->name, t->name);
+		dm_buf_addf(&b, "CREATE INDEX %s_loc ON \"%s\" (location);", t->name, t->name);
+		dm_buf_addf(&b, "CREATE INDEX %s_doi ON \"%s\" (date_of_information);", t->name, t->name);
 		for (i = 0; i < t->nfields; i++)
 			if (t->fields[i].type == DM_F_LINK || t->fields[i].type == DM_F_ENUM ||
 			    (t->fields[i].flags & DM_FF_INDEX) || t->fields[i].type == DM_F_DATE)
-				dm_buf_addf(&b, "CREATE INDEX %s_%s ON %s (\"%s\");", t->name, t->fields[i].name,
+				dm_buf_addf(&b, "CREATE INDEX %s_%s ON \"%s\" (\"%s\");", t->name, t->fields[i].name,
 					    t->name, t->fields[i].name);
 		if (t->geom != DM_GEOM_NONE && dm_store_dialect(st) == DM_DIALECT_SQLITE)
 			dm_buf_addf(&b, "CREATE VIRTUAL TABLE %s_rtree USING rtree(rid, minx, maxx, miny, maxy);"
 					"CREATE TABLE %s_rtree_id (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);",
 				    t->name, t->name);
 		else if (t->geom != DM_GEOM_NONE)
-			dm_buf_addf(&b, "CREATE INDEX %s_bbox ON %s (minx, maxx, miny, maxy);", t->name, t->name);
+			dm_buf_addf(&b, "CREATE INDEX %s_bbox ON \"%s\" (minx, maxx, miny, maxy);", t->name, t->name);
 	} else {
 		dm_buf_addf(&b, "CREATE INDEX %s_history_at ON %s_history (id, updated_at);", t->name, t->name);
 	}
@@ -219,13 +222,13 @@ static int sync_type_tables(struct dm_store *st, const struct dm_schema *sc, str
 	for (i = 0; !rc && i < sc->ntypes; i++) {
 		const struct dm_type *t = &sc->types[i];
 		snprintf(hist, sizeof(hist), "%s_history", t->name);
-		if (!table_exists(st, t->name))
+		if (!dm_db_table_exists(st, t->name))
 			rc = create_type_table(st, t, 0, err);
 		else
 			rc = add_missing_columns(st, t, t->name, err);
 		if (rc)
 			break;
-		if (!table_exists(st, hist))
+		if (!dm_db_table_exists(st, hist))
 			rc = create_type_table(st, t, 1, err);
 		else
 			rc = add_missing_columns(st, t, hist, err);
@@ -240,9 +243,13 @@ static int sync_type_tables(struct dm_store *st, const struct dm_schema *sc, str
 static int load_extra_fields(struct dm_db *db, struct dm_error *err)
 {
 	struct dm_stmt *s = NULL;
-	int rc = dm_stmt_prepare(db->st, "SELECT record_type, name, kind, flags, allowed, unit, link_type,"
-				 " label_en, label_az, label_ru, hxl, help FROM field_def ORDER BY created_at, name",
-				 &s, err);
+	char sql[300];
+	int rc;
+	/* the order of extra fields is the order of their columns in listings and exports */
+	snprintf(sql, sizeof(sql), "SELECT record_type, name, kind, flags, allowed, unit, link_type,"
+		 " label_en, label_az, label_ru, hxl, help FROM field_def ORDER BY created_at%s, name%s",
+		 dm_store_collate_binary(db->st), dm_store_collate_binary(db->st));
+	rc = dm_stmt_prepare(db->st, sql, &s, err);
 	while (!rc && (rc = dm_stmt_step(s, err)) == 1) {
 		rc = dm_db_extra_from_row(db, s, err);
 	}

@@ -118,7 +118,7 @@ int dm_db_add_field(struct dm_db *db, const char *type, const struct dm_field *f
 		dm_stmt_finalize(s);
 	}
 	if (!rc) {
-		snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN \"%s\" %s", type, f->name,
+		snprintf(sql, sizeof(sql), "ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s", type, f->name,
 			 dm_db_column_sqltype(db->st, f->type));
 		rc = dm_store_exec(db->st, sql, err);
 	}

@@ -8,9 +8,17 @@ struct dm_db {
 	struct dm_schema *schema;
 	struct dm_geo *geo;
 	char *setting; /* the last value dm_db_setting returned */
+	/* Change counters already bumped in transaction counted_txn: once per transaction is
+	 * enough for ETags, and PostgreSQL slows down quadratically when one transaction
+	 * updates the same row thousands of times (each update walks the row's versions). */
+	unsigned long counted_txn;
+	char counted[8][64];
+	int ncounted;
 };
 
 const char *dm_db_column_sqltype(const struct dm_store *st, enum dm_ftype t);
+/* Whether a table exists, asked of the catalogue (never fails a PostgreSQL transaction). */
+int dm_db_table_exists(struct dm_store *st, const char *table);
 /* Adds the extra field described by a field_def row to db->schema. */
 int dm_db_extra_from_row(struct dm_db *db, struct dm_stmt *s, struct dm_error *err);
 

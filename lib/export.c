@@ -8,6 +8,7 @@
 #include "demine/exchange.h"
 #include "demine/geo.h"
 #include "demine/geojson.h"
+#include "demine/ogr.h"
 #include "record_impl.h"
 
 struct export {
@@ -19,6 +20,7 @@ struct export {
 	json_t *columns; /* CSV: the column names, in order */
 	size_t count;
 	struct dm_error *err;
+	struct dm_ogr_writer *ogr; /* GPKG, SHP, KML */
 };
 
 static int feature_out(struct dm_record *r, void *arg)
@@ -136,6 +138,31 @@ static int row_out(struct dm_record *r, void *arg)
 	return ferror(x->out) ? dm_error_set(x->err, DM_EIO, NULL, "write failed") : 0;
 }
 
+/* GIS files: the columns of the CSV export, typed, geometry in the output CRS. */
+static int ogr_out(struct dm_record *r, void *arg)
+{
+	struct export *x = arg;
+	json_t *doc = dm_record_to_json(x->db, x->who, r, x->o->crs);
+	int rc;
+	rc = dm_ogr_writer_feature(x->ogr, doc, x->err);
+	json_decref(doc);
+	x->count++;
+	return rc;
+}
+
+static int export_ogr(struct export *x, const struct dm_type *t, const struct dm_list_opts *lo)
+{
+	int rc, rc2;
+	x->columns = csv_columns(x->db, x->who, t);
+	rc = dm_ogr_writer_open(&x->ogr, x->o->path, x->o->format, t, x->columns, x->o->crs, x->err);
+	if (!rc)
+		rc = dm_record_list(x->db, x->who, x->o->type, lo, ogr_out, x, x->err);
+	rc2 = x->ogr ? dm_ogr_writer_close(x->ogr, x->err) : 0;
+	x->ogr = NULL;
+	json_decref(x->columns);
+	return rc ? rc : rc2;
+}
+
 int dm_export(struct dm_db *db, const struct dm_actor *who, const struct dm_export_opts *o, FILE *out,
 	      size_t *count, struct dm_error *err)
 {
@@ -159,7 +186,9 @@ int dm_export(struct dm_db *db, const struct dm_actor *who, const struct dm_expo
 		if ((rc = dm_geo_transform_point(db->geo, "EPSG:4326", o->crs, &px, &py, err)))
 			return rc;
 	}
-	if (o->format == DM_EXPORT_CSV) {
+	if (o->format == DM_EXPORT_GPKG || o->format == DM_EXPORT_SHP || o->format == DM_EXPORT_KML) {
+		rc = export_ogr(&x, t, &lo);
+	} else if (o->format == DM_EXPORT_CSV) {
 		x.columns = csv_columns(db, who, t);
 		write_csv_header(&x, t);
 		rc = dm_record_list(db, who, o->type, &lo, row_out, &x, err);
@@ -173,7 +202,7 @@ int dm_export(struct dm_db *db, const struct dm_actor *who, const struct dm_expo
 	}
 	if (count)
 		*count = x.count;
-	if (!rc && fflush(out))
+	if (!rc && out && fflush(out))
 		rc = dm_error_set(err, DM_EIO, NULL, "write failed: %m");
 	return rc;
 }

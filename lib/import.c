@@ -8,6 +8,7 @@
 #include "demine/exchange.h"
 #include "demine/geo.h"
 #include "demine/geojson.h"
+#include "demine/ogr.h"
 #include "record_impl.h"
 
 struct import {
@@ -406,19 +407,64 @@ static int import_csv(struct import *im, FILE *f)
 	return rc < 0 ? rc : 0;
 }
 
+/* ---- GIS files through OGR (lib/ogr.c) ---- */
+
+static int on_ogr_feature(void *arg, const char *where, json_t *in, const char *crs)
+{
+	struct import *im = arg;
+	int rc;
+	/* the layer's CRS, as a GeoJSON crs member would give it */
+	snprintf(im->crs, sizeof(im->crs), "%s", crs ? crs : "");
+	rc = write_one(im, in, where);
+	return rc ? rc : im->fatal ? DM_EIO : 0;
+}
+
+static int on_ogr_bad(void *arg, const char *where, struct dm_error *e)
+{
+	struct import *im = arg;
+	collect(im, where, e);
+	im->st->records++;
+	return im->nbad >= im->max_errors ? DM_ELIMIT : 0;
+}
+
+static int import_ogr(struct import *im, const char *path)
+{
+	struct dm_ogr_reader r = { 0 };
+	struct dm_error e;
+	int rc;
+	r.type = dm_schema_type(im->db->schema, im->o->type);
+	r.crs = im->o->crs;
+	r.report = im->st->report;
+	r.arg = im;
+	r.feature = on_ogr_feature;
+	r.bad = on_ogr_bad;
+	dm_error_init(&e);
+	rc = dm_ogr_read(path, &r, &e);
+	if (rc && e.code) { /* problems of the file itself */
+		dm_error_add(im->err, e.field, "%s", e.message);
+		im->nbad++;
+	}
+	dm_error_release(&e);
+	return rc;
+}
+
 int dm_import_file(struct dm_db *db, const struct dm_actor *who, const char *path, const struct dm_import_opts *o,
 		   struct dm_import_stats *st, struct dm_error *err)
 {
 	struct import im;
 	const char *ext = ext_of(path);
 	FILE *f;
-	int rc, csv = !strcasecmp(ext, "csv");
+	int rc, csv = !strcasecmp(ext, "csv"), gis = dm_ogr_is_gis_path(path);
 	memset(st, 0, sizeof(*st));
 	st->report = json_array();
 	if (!dm_schema_type(db->schema, o->type))
 		return dm_error_set(err, DM_EUSAGE, "type", "unknown record type '%s'", o->type ? o->type : "");
-	if (!csv && strcasecmp(ext, "geojson") && strcasecmp(ext, "json"))
-		return dm_error_set(err, DM_EUSAGE, NULL, "cannot import '%s': use .geojson, .json or .csv", path);
+	if (gis && !dm_ogr_available())
+		return dm_error_set(err, DM_EUSAGE, NULL, "demine was built without GDAL: cannot read '.%s' files", ext);
+	if (!csv && !gis && strcasecmp(ext, "geojson") && strcasecmp(ext, "json"))
+		return dm_error_set(err, DM_EUSAGE, NULL,
+				    "cannot import '%s': use .geojson, .json, .csv%s", path,
+				    dm_ogr_available() ? ", .shp, .zip, .gpkg, .kml, .kmz, .gpx or .xlsx" : "");
 	if (o->approve && (!o->reason || !*o->reason))
 		return dm_error_set(err, DM_EUSAGE, "reason", "--approve needs --reason");
 	f = fopen(path, "rb");
@@ -435,7 +481,7 @@ int dm_import_file(struct dm_db *db, const struct dm_actor *who, const char *pat
 		snprintf(im.crs, sizeof(im.crs), "%s", o->crs);
 	rc = dm_store_begin(db->st, err);
 	if (!rc)
-		rc = csv ? import_csv(&im, f) : import_geojson(&im, f);
+		rc = gis ? import_ogr(&im, path) : csv ? import_csv(&im, f) : import_geojson(&im, f);
 	fclose(f);
 	if (rc || im.nbad || im.fatal) {
 		dm_store_rollback(db->st);

@@ -39,10 +39,15 @@ static int method_index(const char *m)
 static int load_releases(struct dm_db *db, const char *hazard_id, struct releases *out, struct dm_error *err)
 {
 	struct dm_stmt *s = NULL;
-	int rc = dm_stmt_prepare(db->st,
-		"SELECT h.geom, h.method, h.area_m2, h.code FROM land_release_history h JOIN land_release c"
-		" ON c.id = h.id AND h.version = c.approved_version WHERE h.hazard = ? AND h.deleted = 0"
-		" ORDER BY COALESCE(h.end_date, h.start_date, h.date_of_information, h.created_at), h.code", &s, err);
+	char sql[400];
+	int rc;
+	/* byte order on both stores: the order decides which release gets the credit */
+	snprintf(sql, sizeof(sql),
+		 "SELECT h.geom, h.method, h.area_m2, h.code FROM land_release_history h JOIN land_release c"
+		 " ON c.id = h.id AND h.version = c.approved_version WHERE h.hazard = ? AND h.deleted = 0"
+		 " ORDER BY COALESCE(h.end_date, h.start_date, h.date_of_information, h.created_at)%s, h.code%s",
+		 dm_store_collate_binary(db->st), dm_store_collate_binary(db->st));
+	rc = dm_stmt_prepare(db->st, sql, &s, err);
 	memset(out, 0, sizeof(*out));
 	out->codes = json_array();
 	if (rc)
@@ -258,7 +263,10 @@ int dm_landrelease_recompute_all(struct dm_db *db, struct dm_landrelease_stats *
 	memset(st, 0, sizeof(*st));
 	rc = dm_store_begin(db->st, err);
 	if (!rc)
-		rc = dm_stmt_prepare(db->st, "SELECT id FROM hazard WHERE deleted = 0 ORDER BY code", &s, err);
+		rc = dm_stmt_prepare(db->st, dm_store_dialect(db->st) == DM_DIALECT_POSTGRES
+					     ? "SELECT id FROM hazard WHERE deleted = 0 ORDER BY code COLLATE \"C\""
+					     : "SELECT id FROM hazard WHERE deleted = 0 ORDER BY code",
+				     &s, err);
 	if (!rc) {
 		while ((rc = dm_stmt_step(s, err)) == 1)
 			json_array_append_new(ids, json_string(dm_stmt_column_text(s, 0)));

@@ -215,7 +215,7 @@ static void add_version_join(struct sqlq *q, const struct dm_type *t, const stru
 			dm_buf_add(&q->sql, "m.mav");
 		return;
 	}
-	dm_buf_addf(&q->sql, " JOIN %s c ON c.id = h.id AND h.version = ", t->name);
+	dm_buf_addf(&q->sql, " JOIN \"%s\" c ON c.id = h.id AND h.version = ", t->name);
 	if (all)
 		dm_buf_add(&q->sql, "c.version");
 	else if (own) {
@@ -337,7 +337,7 @@ static int blank_personal(struct dm_db *db, const struct dm_type *t, const char 
 	*nfields = 0;
 	for (pass = 0; !rc && pass < 2; pass++) {
 		dm_buf_init(&b, 0);
-		dm_buf_addf(&b, "UPDATE %s%s SET ", t->name, pass ? "_history" : "");
+		dm_buf_addf(&b, "UPDATE \"%s%s\" SET ", t->name, pass ? "_history" : "");
 		*nfields = 0;
 		for (i = 0; i < t->nfields; i++)
 			if (t->fields[i].flags & DM_FF_PERSONAL)

@@ -29,7 +29,7 @@ char *dm_rec_select_sql(const struct dm_type *t, const char *table, const char *
 		dm_buf_addf(&b, "%s%s%s%s", i ? ", " : "", a, dot, dm_rec_common_cols[i]);
 	for (i = 0; i < t->nfields; i++)
 		dm_buf_addf(&b, ", %s%s\"%s\"", a, dot, t->fields[i].name);
-	dm_buf_addf(&b, " FROM %s%s%s", table, alias ? " " : "", a);
+	dm_buf_addf(&b, " FROM \"%s\"%s%s", table, alias ? " " : "", a);
 	return dm_buf_take(&b);
 }
 
@@ -237,7 +237,7 @@ static char *insert_sql(const struct dm_type *t, const char *table)
 	struct dm_buf b;
 	size_t i, n = DM_NCOMMON + t->nfields;
 	dm_buf_init(&b, 0);
-	dm_buf_addf(&b, "INSERT INTO %s (", table);
+	dm_buf_addf(&b, "INSERT INTO \"%s\" (", table);
 	for (i = 0; i < DM_NCOMMON; i++)
 		dm_buf_addf(&b, "%s%s", i ? ", " : "", dm_rec_common_cols[i]);
 	for (i = 0; i < t->nfields; i++)
@@ -254,7 +254,7 @@ static char *update_sql(const struct dm_type *t)
 	struct dm_buf b;
 	size_t i;
 	dm_buf_init(&b, 0);
-	dm_buf_addf(&b, "UPDATE %s SET ", t->name);
+	dm_buf_addf(&b, "UPDATE \"%s\" SET ", t->name);
 	for (i = 0; i < DM_NCOMMON; i++)
 		dm_buf_addf(&b, "%s%s = ?", i ? ", " : "", dm_rec_common_cols[i]);
 	for (i = 0; i < t->nfields; i++)
@@ -575,10 +575,24 @@ int dm_rec_audit(struct dm_db *db, const struct dm_actor *who, const char *actio
 int dm_rec_bump_counter(struct dm_db *db, const char *name, struct dm_error *err)
 {
 	int64_t n = 0;
-	int rc = exec1(db, "UPDATE change_counter SET n = n + 1 WHERE name = ?", name, NULL, NULL, err);
+	int rc, i, in_txn = dm_store_in_transaction(db->st);
+	unsigned long txn = dm_store_txn_id(db->st);
+	if (in_txn && db->counted_txn == txn)
+		for (i = 0; i < db->ncounted; i++)
+			if (!strcmp(db->counted[i], name))
+				return 0;
+	rc = exec1(db, "UPDATE change_counter SET n = n + 1 WHERE name = ?", name, NULL, NULL, err);
 	if (!rc)
 		rc = dm_store_query_int(db->st, "SELECT n FROM change_counter WHERE name = ?", name, &n, err);
 	if (!rc && n == 0)
 		rc = exec1(db, "INSERT INTO change_counter (name, n) VALUES (?, 1)", name, NULL, NULL, err);
+	if (!rc && in_txn) {
+		if (db->counted_txn != txn) {
+			db->counted_txn = txn;
+			db->ncounted = 0;
+		}
+		if (db->ncounted < (int)(sizeof(db->counted) / sizeof(db->counted[0])) && strlen(name) < sizeof(db->counted[0]))
+			snprintf(db->counted[db->ncounted++], sizeof(db->counted[0]), "%s", name);
+	}
 	return rc;
 }

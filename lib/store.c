@@ -131,6 +131,7 @@ int dm_store_begin(struct dm_store *st, struct dm_error *err)
 	rc = st->ops->begin(st, err);
 	if (rc)
 		return rc;
+	st->txn_id++;
 	st->depth = 1;
 	st->aborted = 0;
 	return 0;
@@ -168,6 +169,7 @@ void dm_store_rollback(struct dm_store *st)
 	struct dm_error e;
 	if (st->depth <= 0)
 		return;
+	st->txn_id++;
 	if (st->depth > 1 && !st->aborted) {
 		/* undo only the innermost level */
 		dm_error_init(&e);
@@ -189,6 +191,11 @@ void dm_store_rollback(struct dm_store *st)
 int dm_store_in_transaction(const struct dm_store *st)
 {
 	return st->depth > 0;
+}
+
+unsigned long dm_store_txn_id(const struct dm_store *st)
+{
+	return st->txn_id;
 }
 
 static int contains_ci(const char *sql, const char *word)

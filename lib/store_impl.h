@@ -44,6 +44,7 @@ struct dm_store {
 	char *uri;
 	int depth;   /* nesting of dm_store_begin */
 	int aborted; /* an inner level rolled back: the outer levels must fail */
+	unsigned long txn_id; /* see dm_store_txn_id() */
 	/* Idle prepared statements, most recently used first, keyed by their SQL text. */
 	struct dm_stmt *cache_head, *cache_tail;
 	int ncached;

@@ -140,7 +140,7 @@ static int sq_set_busy_timeout(struct dm_store *st, int ms, struct dm_error *err
 	return rc == SQLITE_OK ? 0 : sq_error(db_of(st), rc, NULL, err);
 }
 
-/* Online backup: copies pages in steps so writers on other connections are not held up long. */
+/* Online backup: a consistent copy while other connections keep writing. */
 static int sq_backup(struct dm_store *st, const char *dest_path, struct dm_error *err)
 {
 	sqlite3 *dest = NULL;
@@ -159,8 +159,11 @@ static int sq_backup(struct dm_store *st, const char *dest_path, struct dm_error
 		rc = dm_error_set(err, DM_EIO, NULL, "cannot back up to '%s': %s", dest_path, sqlite3_errmsg(dest));
 		goto out;
 	}
+	/* All pages in one step, under one read transaction: in WAL mode writers go on meanwhile,
+	 * and the copy is the database as of the moment the step began (steps of a few pages
+	 * would restart whenever another process commits, and might never finish). */
 	do {
-		rc = sqlite3_backup_step(b, 256);
+		rc = sqlite3_backup_step(b, -1);
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 			sqlite3_sleep(20);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);

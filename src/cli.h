@@ -56,6 +56,11 @@ int cli_geom(int argc, char **argv);
 int cli_landrelease(int argc, char **argv);
 int cli_erase(int argc, char **argv);
 int cli_tile(int argc, char **argv);
+int cli_copy(int argc, char **argv);
+int cli_backup(int argc, char **argv);
+int cli_serve(int argc, char **argv);
+int cli_user_cmd(int argc, char **argv); /* user add */
+int cli_token(int argc, char **argv);    /* token create */
 struct dm_type;
 int cli_apply_set(const struct dm_type *t, const char *arg, struct json_t *in, struct dm_error *err);
 

@@ -1,4 +1,5 @@
-/* cli_io.c: demine import and export: records in and out as GeoJSON and CSV. */
+/* cli_io.c: demine import and export: records in and out as GeoJSON and CSV, and (with GDAL)
+ * GeoPackage, Shapefile and KML. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,8 +107,14 @@ int cli_export(int argc, char **argv)
 				eo.format = DM_EXPORT_GEOJSON;
 			else if (!strcmp(optarg, "csv"))
 				eo.format = DM_EXPORT_CSV;
+			else if (!strcmp(optarg, "gpkg"))
+				eo.format = DM_EXPORT_GPKG;
+			else if (!strcmp(optarg, "shp"))
+				eo.format = DM_EXPORT_SHP;
+			else if (!strcmp(optarg, "kml"))
+				eo.format = DM_EXPORT_KML;
 			else
-				return cli_usage("export", "--format is geojson or csv, not '%s'", optarg);
+				return cli_usage("export", "--format is geojson, csv, gpkg, shp or kml, not '%s'", optarg);
 			break;
 		case 'h': eo.hxl = 1; break;
 		case 'a': eo.as_of = optarg; break;
@@ -124,11 +131,20 @@ int cli_export(int argc, char **argv)
 		return cli_usage("export", "unexpected argument '%s'", argv[optind]);
 	if (eo.hxl && eo.format != DM_EXPORT_CSV)
 		return cli_usage("export", "--hxl goes with --format csv");
+	if (eo.format == DM_EXPORT_GPKG || eo.format == DM_EXPORT_SHP || eo.format == DM_EXPORT_KML) {
+		/* GDAL writes files, not streams */
+		if (!out_path)
+			return cli_usage("export", "--format gpkg, shp and kml need -o FILE");
+		if (eo.format == DM_EXPORT_KML && eo.crs && strcmp(eo.crs, "EPSG:4326"))
+			return cli_usage("export", "KML is always WGS84: leave out --crs");
+		eo.path = out_path;
+		out = NULL;
+	}
 	if ((rc = cli_open("export", db_opt, 0, &db)))
 		return rc;
 	cli_actor(&who, user);
 	dm_error_init(&err);
-	if (out_path && !(out = fopen(out_path, "wb"))) {
+	if (out_path && !eo.path && !(out = fopen(out_path, "wb"))) {
 		dm_error_set(&err, DM_EIO, NULL, "cannot write '%s': %m", out_path);
 		rc = DM_EIO;
 	}

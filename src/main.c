@@ -7,7 +7,7 @@ static const struct cli_command commands[] = {
 	{ "init", cli_init, "init --db PATH [--force]             create an empty database" },
 	{ "demo", cli_demo, "demo --db PATH [--force]             create and fill the demo database" },
 	{ "import", cli_import, "import --db PATH --type TYPE FILE [--approve --reason TEXT] [--crs EPSG:N] [--repair]" },
-	{ "export", cli_export, "export --db PATH --type TYPE [--format geojson|csv] [--hxl] [--as-of TIME] [--crs EPSG:N] [-o FILE]" },
+	{ "export", cli_export, "export --db PATH --type TYPE [--format geojson|csv|gpkg|shp|kml] [--hxl] [--as-of TIME] [--crs EPSG:N] [-o FILE]" },
 	{ "list", cli_list, "list --db PATH --type TYPE [--status S] [--json]" },
 	{ "show", cli_show, "show --db PATH ID [--as-of TIME] [--approved] [--json]" },
 	{ "history", cli_history, "history --db PATH ID [--json]" },
@@ -24,7 +24,12 @@ static const struct cli_command commands[] = {
 	{ "schema", cli_schema, "schema [--json|--markdown] [--db PATH]   the field tables" },
 	{ "geom", cli_geom, "geom turning-points FILE.csv        print the polygon of a turning-point survey" },
 	{ "landrelease", cli_landrelease, "landrelease recompute --db PATH   rebuild every hazard's land release figures" },
+	{ "serve", cli_serve, "serve --db PATH [--listen ADDR:PORT] [--web DIR] [--public] [--threads N]   the HTTP API and web app" },
+	{ "user", cli_user_cmd, "user add --db PATH --name LOGIN --role ROLE [--org ID] [--full-name TEXT]   password on stdin" },
+	{ "token", cli_token, "token create --db PATH --name LOGIN   print a bearer token for scripts" },
 	{ "tile", cli_tile, "tile --db PATH LAYER Z X Y [-o FILE] [--role ROLE]   write one vector tile (.mvt)" },
+	{ "copy", cli_copy, "copy --from SRC --to DST             copy a whole database between stores, verified" },
+	{ "backup", cli_backup, "backup --db PATH --to FILE           online backup of an SQLite database" },
 };
 
 static void help(FILE *out)

@@ -23,13 +23,15 @@ struct dm_import_stats {
 	json_t *report; /* notes (repairs), an array; caller frees with json_decref */
 };
 
-/* Imports FILE (.geojson/.json: GeoJSON; .csv: CSV with a header row, optional HXL row).
+/* Imports FILE (.geojson/.json: GeoJSON; .csv: CSV with a header row, optional HXL row;
+ * with GDAL: .shp .zip .gpkg .kml .kmz .gpx .xlsx, every layer, see ogr.h).
  * All or nothing: any bad record refuses the whole file, and err lists every problem
  * found (up to max_errors) by feature number or line, field and reason. */
 int dm_import_file(struct dm_db *db, const struct dm_actor *who, const char *path,
 		   const struct dm_import_opts *opts, struct dm_import_stats *st, struct dm_error *err);
 
-enum dm_export_format { DM_EXPORT_GEOJSON = 1, DM_EXPORT_CSV };
+/* GPKG, SHP and KML are written through GDAL (lib/ogr.c) to opts.path, not to a stream. */
+enum dm_export_format { DM_EXPORT_GEOJSON = 1, DM_EXPORT_CSV, DM_EXPORT_GPKG, DM_EXPORT_SHP, DM_EXPORT_KML };
 struct dm_export_opts {
 	const char *type;
 	enum dm_export_format format;
@@ -37,6 +39,7 @@ struct dm_export_opts {
 	const char *as_of;  /* as the data stood at that time */
 	const char *crs;    /* output CRS; GeoJSON then carries a 2008-style crs member */
 	int approved_only;
+	const char *path;   /* GPKG/SHP/KML: the file (SHP: a .shp file or a folder) */
 };
 int dm_export(struct dm_db *db, const struct dm_actor *who, const struct dm_export_opts *opts, FILE *out,
 	      size_t *count, struct dm_error *err);

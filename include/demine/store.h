@@ -32,6 +32,9 @@ int dm_store_begin(struct dm_store *st, struct dm_error *err);
 int dm_store_commit(struct dm_store *st, struct dm_error *err);
 void dm_store_rollback(struct dm_store *st);
 int dm_store_in_transaction(const struct dm_store *st);
+/* Changes when an outermost transaction begins and when any level rolls back: lets a caller
+ * do a piece of work once per transaction, and again after a rollback undid it. */
+unsigned long dm_store_txn_id(const struct dm_store *st);
 
 /* Runs SQL without results (may hold several statements, no parameters). */
 int dm_store_exec(struct dm_store *st, const char *sql, struct dm_error *err);

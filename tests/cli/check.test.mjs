@@ -3,7 +3,7 @@
 // record codes and severity, and assigns admin areas to records entered without one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demine, ok, json, freshDb, writeJson, fc, feature, rect, square, sqlite } from './helpers.mjs';
+import { demine, ok, json, freshDb, writeJson, fc, feature, rect, square, sql } from './helpers.mjs';
 
 const HZ = { category: 'sha', hazard_type: 'minefield', land_status: 'open' };
 
@@ -72,7 +72,7 @@ test('check finds integrity errors and exits 1', () => {
   try {
     ok(['import', '--db', db, '--type', 'hazard', writeJson(dir, 'h.geojson', fc([feature(HZ, square(46.9, 39.9, 0.001))]))]);
     // damage the database behind demine's back: a link to nowhere
-    sqlite(db, "INSERT INTO record_link (from_id, field, to_id) SELECT id, 'hazard', 'no-such-id' FROM hazard");
+    sql(db, "INSERT INTO record_link (from_id, field, to_id) SELECT id, 'hazard', 'no-such-id' FROM hazard");
     const r = demine(['check', '--db', db]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /error +links/);

@@ -1,17 +1,17 @@
 // demo.test.mjs: the demo database a new user meets with `make run`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { demine, ok, json, tempDir } from './helpers.mjs';
+import { demine, ok, json, tempDir, newDb, STORE } from './helpers.mjs';
 
 test('demo: the report, the Karabakh districts, every workflow state, a clean check', () => {
   const dir = tempDir();
-  const db = join(dir, 'demo.db');
+  const { db, drop } = newDb(dir, 'demo.db');
   try {
     ok(['demo', '--db', db]);
-    assert.equal(demine(['demo', '--db', db]).code, 1); // refuses an existing file
-    ok(['demo', '--db', db, '--force']);
+    assert.equal(demine(['demo', '--db', db]).code, 1); // refuses an existing database
+    if (STORE === 'sqlite') ok(['demo', '--db', db, '--force']);
+    else assert.match(demine(['demo', '--db', db, '--force']).stderr, /not replaced by demine/);
     const grants = json(['list', '--db', db, '--type', 'grant', '--json']).items;
     const fr = grants.find((g) => g.amount === '400000.00' && g.currency === 'EUR');
     assert.ok(fr, 'France grant');
@@ -35,5 +35,5 @@ test('demo: the report, the Karabakh districts, every workflow state, a clean ch
     assert.ok(json(['list', '--db', db, '--type', 'location', '--json']).items.length >= 79);
     const chk = JSON.parse(ok(['check', '--db', db, '--json']).stdout);
     assert.equal(chk.errors, 0);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally { rmSync(dir, { recursive: true, force: true }); drop(); }
 });

@@ -1,13 +1,15 @@
 // kill.test.mjs: an import killed with SIGKILL inside its transaction leaves a database that
-// opens, passes its integrity check and holds all of the file or none of it.
+// opens, passes its integrity check (SQLite) and holds all of the file or none of it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { BIN, ok, freshDb, sqlite } from './helpers.mjs';
+import { BIN, ok, freshDb, sql, STORE } from './helpers.mjs';
 
-const N = 20000;
+// PostgreSQL takes fewer: one import updates its code sequence row once per record inside one
+// transaction, and each update walks the row's earlier versions (quadratic; see issue 7 notes).
+const N = STORE === 'postgres' ? 5000 : 20000;
 
 function writeBigFile(path) {
   return new Promise((resolve, reject) => {
@@ -40,13 +42,15 @@ test('SIGKILL during a large import: all or nothing, integrity intact', async ()
       child.on('exit', (code, signal) => resolve(signal));
     });
     assert.equal(killed, 'SIGKILL', 'the import was killed after printing progress');
-    assert.equal(sqlite(db, 'PRAGMA integrity_check'), 'ok');
-    const n = Number(sqlite(db, 'SELECT COUNT(*) FROM hazard'));
+    // PostgreSQL has no integrity_check: the server rolls back a dead client's transaction,
+    // and the counts below show that it did.
+    if (STORE === 'sqlite') assert.equal(sql(db, 'PRAGMA integrity_check'), 'ok');
+    const n = Number(sql(db, 'SELECT COUNT(*) FROM hazard'));
     assert.ok(n === 0 || n === N, `holds ${n} hazards: all or none`);
-    assert.equal(Number(sqlite(db, 'SELECT COUNT(*) FROM hazard_history')), n);
+    assert.equal(Number(sql(db, 'SELECT COUNT(*) FROM hazard_history')), n);
     // the database still works, and the whole file goes in on a second try
     const r = ok(['import', '--db', db, '--type', 'hazard', file, '--progress', '100000']);
     assert.match(r.stdout, new RegExp(`${N} created`));
-    assert.equal(Number(sqlite(db, 'SELECT COUNT(*) FROM hazard')), n + N);
+    assert.equal(Number(sql(db, 'SELECT COUNT(*) FROM hazard')), n + N);
   } finally { cleanup(); }
 });

@@ -1,0 +1,119 @@
+/* server.h: the HTTP server core shared by its handler files: options, the request context,
+ * the route table's handler type, JSON responses and errors. */
+#ifndef DM_SERVER_H
+#define DM_SERVER_H
+#include <limits.h>
+#include <pthread.h>
+#include <time.h>
+#include <microhttpd.h>
+#include <jansson.h>
+#include "demine/db.h"
+#include "demine/record.h"
+#include "demine/users.h"
+#include "demine/util.h"
+
+#define SRV_BODY_MAX ((size_t)16 << 20)     /* request bodies above this get 413 */
+#define SRV_SESSION_TTL (12 * 3600)          /* cookie sessions */
+#define SRV_TOKEN_TTL (30 * 24 * 3600)       /* bearer tokens */
+#define SRV_LOGIN_WINDOW 900                 /* failed logins are counted over 15 minutes */
+#define SRV_LOGIN_MAX 5                      /* ... and this many block further attempts */
+
+struct srv_opts {
+	const char *db;
+	char addr[64];
+	unsigned port;
+	const char *web;
+	int public_read;  /* --public: anonymous GETs act with role "public" */
+	unsigned threads;
+};
+
+/* Shared by every worker, read-only once the daemon runs. */
+struct srv {
+	struct srv_opts opts;
+	char web_real[PATH_MAX]; /* realpath of the web folder, "" when it does not exist */
+	pthread_key_t db_key;    /* each worker thread's own database connection */
+};
+
+/* One request: everything a handler needs; freed when the request completes. */
+struct req {
+	const struct srv *srv;
+	struct MHD_Connection *conn;
+	const char *method, *url;
+	struct dm_buf body;
+	int body_too_big, body_nul;
+	struct dm_db *db;
+	struct dm_user user;
+	int authed, via_cookie;
+	char csrf[65];
+	char token[65];          /* the credential this request came with */
+	struct dm_actor who;
+	char *path;              /* copy of url, cut into seg[] */
+	const char *seg[8];
+	int nseg;
+	const char *param[3];    /* the '*' parts of the matched route */
+	unsigned status;
+	struct timespec t0;
+	char addr[64];
+};
+
+/* A handler answers the request (through srv_json/srv_error...) and returns their result. */
+typedef enum MHD_Result (*srv_handler)(struct req *r);
+
+struct srv_hdr {
+	const char *name, *value;
+};
+
+/* Runs the server until SIGTERM or SIGINT; returns an exit status. */
+int srv_run(const struct srv_opts *o);
+
+/* Sends body (taken) as JSON with status and the extra headers (hdr ends with {NULL}). */
+enum MHD_Result srv_json_h(struct req *r, unsigned status, json_t *body, const char *ctype,
+			   const struct srv_hdr *hdr);
+enum MHD_Result srv_json(struct req *r, unsigned status, json_t *body);
+/* {"error":{"code","message","field","details"}}; code is a short word ("not_found"). */
+enum MHD_Result srv_error(struct req *r, unsigned status, const char *code, const char *field,
+			  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Maps a library error to its status and sends it with its details. */
+enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err);
+/* Sends a response built by the caller (destroyed here). */
+enum MHD_Result srv_send(struct req *r, unsigned status, struct MHD_Response *resp);
+
+const char *srv_header(struct req *r, const char *name);
+const char *srv_arg(struct req *r, const char *name);
+/* Parses the body as a JSON object. Returns 0 with *out (caller frees), or a negative value
+ * after an error response (415, 400) was sent; *sent holds its result. */
+int srv_body_object(struct req *r, json_t **out, enum MHD_Result *sent);
+/* The version in If-Match ("N" or W/"N"): 0 and *v, or -1 after a 428/400 was sent. */
+int srv_if_match(struct req *r, int64_t *v, enum MHD_Result *sent);
+
+/* 0 unless the request came with a session cookie and lacks its X-CSRF-Token (-1 after a 403). */
+int srv_check_csrf(struct req *r, enum MHD_Result *sent);
+
+/* Handlers (server_auth.c) */
+enum MHD_Result srv_login(struct req *r);
+enum MHD_Result srv_logout(struct req *r);
+enum MHD_Result srv_me(struct req *r);
+enum MHD_Result srv_token_create(struct req *r);
+enum MHD_Result srv_token_revoke(struct req *r);
+enum MHD_Result srv_users_list(struct req *r);
+enum MHD_Result srv_users_add(struct req *r);
+enum MHD_Result srv_user_disable(struct req *r);
+enum MHD_Result srv_user_password(struct req *r);
+/* Credentials of the request (Bearer token or session cookie): fills r->user, r->who;
+ * returns -1 after a 401 was sent for a bad bearer token. */
+int srv_authenticate(struct req *r, enum MHD_Result *sent);
+
+/* Handlers (server_api.c) */
+enum MHD_Result srv_schema(struct req *r);
+enum MHD_Result srv_audit(struct req *r);
+enum MHD_Result srv_rec_list(struct req *r);
+enum MHD_Result srv_rec_get(struct req *r);
+enum MHD_Result srv_rec_history(struct req *r);
+enum MHD_Result srv_rec_create(struct req *r);
+enum MHD_Result srv_rec_update(struct req *r);
+enum MHD_Result srv_rec_delete(struct req *r);
+enum MHD_Result srv_rec_submit(struct req *r);
+enum MHD_Result srv_rec_approve(struct req *r);
+enum MHD_Result srv_rec_reject(struct req *r);
+
+#endif

@@ -1,0 +1,323 @@
+/* server_auth.c: the server's credentials: login and logout (session cookie + CSRF token),
+ * bearer tokens, failed-login limits, /me and the admin's user management. */
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+#include "demine/auth.h"
+#include "server.h"
+
+static void set_actor(struct req *r)
+{
+	r->authed = 1;
+	r->who.user = r->user.login;
+	r->who.role = r->user.role;
+	r->who.org_id = r->user.org_id[0] ? r->user.org_id : NULL;
+}
+
+int srv_authenticate(struct req *r, enum MHD_Result *sent)
+{
+	const char *auth = srv_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "demine_session");
+	struct dm_error err;
+	int rc;
+	dm_error_init(&err);
+	if (auth) {
+		if (strncasecmp(auth, "Bearer ", 7)) {
+			*sent = srv_error(r, 401, "unauthorized", NULL, "only Authorization: Bearer TOKEN is accepted");
+			return -1;
+		}
+		snprintf(r->token, sizeof(r->token), "%s", auth + 7);
+		rc = strlen(auth + 7) == 64 ? dm_session_lookup(r->db, r->token, "token", &r->user, r->csrf, &err)
+					    : DM_ENOTFOUND;
+		dm_error_release(&err);
+		if (rc) {
+			r->token[0] = 0;
+			*sent = srv_error(r, 401, "invalid_token", NULL, "the bearer token is unknown, expired or revoked");
+			return -1;
+		}
+		set_actor(r);
+		return 0;
+	}
+	if (cookie && strlen(cookie) == 64 && !dm_session_lookup(r->db, cookie, "session", &r->user, r->csrf, &err)) {
+		snprintf(r->token, sizeof(r->token), "%s", cookie);
+		r->via_cookie = 1;
+		set_actor(r);
+	}
+	dm_error_release(&err);
+	return 0;
+}
+
+/* 429 when the user or the address has too many recent failures; -1 after answering. */
+static int too_many_failures(struct req *r, const char *login, enum MHD_Result *sent)
+{
+	char key[2][128];
+	int64_t n, retry, worst = 0;
+	struct dm_error err;
+	char ra[32];
+	int i, blocked = 0;
+	struct srv_hdr hdr[2] = { { "Retry-After", ra }, { NULL, NULL } };
+	snprintf(key[0], sizeof(key[0]), "user:%s", login);
+	snprintf(key[1], sizeof(key[1]), "addr:%s", r->addr);
+	dm_error_init(&err);
+	for (i = 0; i < 2; i++) {
+		if (dm_login_failures(r->db, key[i], SRV_LOGIN_WINDOW, &n, &retry, &err))
+			break;
+		if (n >= SRV_LOGIN_MAX) {
+			blocked = 1;
+			worst = retry > worst ? retry : worst;
+		}
+	}
+	if (err.code) {
+		*sent = srv_dm_error(r, &err);
+		dm_error_release(&err);
+		return -1;
+	}
+	if (!blocked)
+		return 0;
+	snprintf(ra, sizeof(ra), "%lld", (long long)worst);
+	*sent = srv_json_h(r, 429, json_pack("{s:{s:s, s:s, s:n, s:[]}}", "error", "code", "too_many_attempts",
+					     "message", "too many failed logins; try again later", "field", "details"),
+			   NULL, hdr);
+	return -1;
+}
+
+/* Checks username/password of body with the failure limits; 0 with r->user, else -1 answered. */
+static int check_password(struct req *r, json_t *body, enum MHD_Result *sent)
+{
+	const char *login = json_string_value(json_object_get(body, "username"));
+	const char *pw = json_string_value(json_object_get(body, "password"));
+	char key[128];
+	struct dm_error err;
+	if (!login || !pw) {
+		*sent = srv_error(r, 422, "invalid", !login ? "username" : "password",
+				  "username and password must be strings");
+		return -1;
+	}
+	if (too_many_failures(r, login, sent))
+		return -1;
+	dm_error_init(&err);
+	if (dm_user_verify(r->db, login, pw, &r->user, &err)) {
+		if (err.code == DM_EPERM) {
+			snprintf(key, sizeof(key), "user:%s", login);
+			dm_login_failure_add(r->db, key, &err);
+			snprintf(key, sizeof(key), "addr:%s", r->addr);
+			dm_login_failure_add(r->db, key, &err);
+			*sent = srv_error(r, 401, "bad_credentials", NULL, "wrong user name or password");
+		} else {
+			*sent = srv_dm_error(r, &err);
+		}
+		dm_error_release(&err);
+		return -1;
+	}
+	snprintf(key, sizeof(key), "user:%s", login);
+	dm_login_failures_clear(r->db, key, &err);
+	dm_error_release(&err);
+	set_actor(r);
+	return 0;
+}
+
+enum MHD_Result srv_login(struct req *r)
+{
+	json_t *body;
+	enum MHD_Result sent;
+	char token[65], csrf[65], exp[32], cookie[160];
+	struct dm_error err;
+	struct srv_hdr hdr[2] = { { "Set-Cookie", cookie }, { NULL, NULL } };
+	if (srv_body_object(r, &body, &sent))
+		return sent;
+	r->authed = r->via_cookie = 0;
+	if (check_password(r, body, &sent)) {
+		json_decref(body);
+		return sent;
+	}
+	json_decref(body);
+	dm_error_init(&err);
+	if (dm_session_create(r->db, &r->user, "session", SRV_SESSION_TTL, token, csrf, exp, &err)) {
+		sent = srv_dm_error(r, &err);
+		dm_error_release(&err);
+		return sent;
+	}
+	snprintf(cookie, sizeof(cookie), "demine_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", token,
+		 SRV_SESSION_TTL);
+	return srv_json_h(r, 200, json_pack("{s:o, s:s, s:s}", "user", dm_user_to_json(&r->user), "csrf_token", csrf,
+					    "expires_at", exp), NULL, hdr);
+}
+
+static enum MHD_Result revoke_current(struct req *r, const char *cookie)
+{
+	struct dm_error err;
+	enum MHD_Result sent;
+	struct srv_hdr hdr[2] = { { "Set-Cookie", cookie }, { NULL, NULL } };
+	dm_error_init(&err);
+	if (dm_session_revoke(r->db, r->token, &err)) {
+		sent = srv_dm_error(r, &err);
+		dm_error_release(&err);
+		return sent;
+	}
+	return srv_json_h(r, 200, json_pack("{s:b}", "revoked", 1), NULL, cookie ? hdr : NULL);
+}
+
+enum MHD_Result srv_logout(struct req *r)
+{
+	return revoke_current(r, "demine_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+}
+
+enum MHD_Result srv_token_revoke(struct req *r)
+{
+	if (r->via_cookie)
+		return srv_error(r, 400, "bad_request", NULL, "this request did not come with a bearer token");
+	return revoke_current(r, NULL);
+}
+
+enum MHD_Result srv_me(struct req *r)
+{
+	return srv_json(r, 200, json_pack("{s:o}", "user", dm_user_to_json(&r->user)));
+}
+
+enum MHD_Result srv_token_create(struct req *r)
+{
+	json_t *body = NULL;
+	enum MHD_Result sent;
+	char token[65], csrf[65], exp[32];
+	struct dm_error err;
+	if (r->body.len || r->body_nul || !r->authed) {
+		if (srv_body_object(r, &body, &sent))
+			return sent;
+		if (json_object_get(body, "username") || !r->authed) {
+			r->authed = r->via_cookie = 0;
+			if (check_password(r, body, &sent)) {
+				json_decref(body);
+				return sent;
+			}
+		}
+		json_decref(body);
+	}
+	if (srv_check_csrf(r, &sent)) /* a token made from the session */
+		return sent;
+	dm_error_init(&err);
+	if (dm_session_create(r->db, &r->user, "token", SRV_TOKEN_TTL, token, csrf, exp, &err)) {
+		sent = srv_dm_error(r, &err);
+		dm_error_release(&err);
+		return sent;
+	}
+	return srv_json(r, 201, json_pack("{s:s, s:s}", "token", token, "expires_at", exp));
+}
+
+/* ---- user management ---- */
+
+static int may_manage(struct req *r, enum MHD_Result *sent)
+{
+	if (dm_actor_can(&r->who, DM_P_USERS))
+		return 0;
+	*sent = srv_error(r, 403, "forbidden", NULL, "role %s may not manage users", r->who.role);
+	return -1;
+}
+
+static int add_user_json(const struct dm_user *u, void *arg)
+{
+	json_array_append_new(arg, dm_user_to_json(u));
+	return 0;
+}
+
+enum MHD_Result srv_users_list(struct req *r)
+{
+	enum MHD_Result sent;
+	struct dm_error err;
+	json_t *items;
+	if (may_manage(r, &sent))
+		return sent;
+	items = json_array();
+	dm_error_init(&err);
+	if (dm_user_list(r->db, add_user_json, items, &err)) {
+		json_decref(items);
+		sent = srv_dm_error(r, &err);
+		dm_error_release(&err);
+		return sent;
+	}
+	return srv_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* The string member name of o, or NULL; sets *bad when present but not a string. */
+static const char *str_member(json_t *o, const char *name, const char **bad)
+{
+	json_t *v = json_object_get(o, name);
+	if (v && !json_is_string(v) && !json_is_null(v))
+		*bad = name;
+	return json_string_value(v);
+}
+
+enum MHD_Result srv_users_add(struct req *r)
+{
+	enum MHD_Result sent;
+	struct dm_error err;
+	struct dm_user u;
+	json_t *b;
+	const char *bad = NULL, *login, *pw, *role, *org, *full;
+	if (may_manage(r, &sent) || srv_body_object(r, &b, &sent))
+		return sent;
+	login = str_member(b, "login", &bad);
+	pw = str_member(b, "password", &bad);
+	role = str_member(b, "role", &bad);
+	org = str_member(b, "org_id", &bad);
+	full = str_member(b, "full_name", &bad);
+	dm_error_init(&err);
+	if (bad)
+		dm_error_set(&err, DM_EINVAL, bad, "%s must be a string", bad);
+	if (!err.code)
+		dm_user_add(r->db, login, role, org, full, pw, &err);
+	if (!err.code)
+		dm_user_get(r->db, login, &u, &err);
+	json_decref(b);
+	if (err.code) {
+		sent = srv_dm_error(r, &err);
+		dm_error_release(&err);
+		return sent;
+	}
+	return srv_json(r, 201, json_pack("{s:o}", "user", dm_user_to_json(&u)));
+}
+
+enum MHD_Result srv_user_disable(struct req *r)
+{
+	enum MHD_Result sent;
+	struct dm_error err;
+	if (may_manage(r, &sent))
+		return sent;
+	dm_error_init(&err);
+	if (dm_user_disable(r->db, r->param[0], &err)) {
+		sent = srv_dm_error(r, &err);
+		dm_error_release(&err);
+		return sent;
+	}
+	return srv_json(r, 200, json_pack("{s:s, s:b}", "login", r->param[0], "disabled", 1));
+}
+
+/* An admin resets anyone's password; everyone changes their own with the old one. */
+enum MHD_Result srv_user_password(struct req *r)
+{
+	enum MHD_Result sent;
+	struct dm_error err;
+	struct dm_user me;
+	json_t *b;
+	const char *bad = NULL, *pw, *old;
+	int self = !strcmp(r->param[0], r->user.login), admin = dm_actor_can(&r->who, DM_P_USERS);
+	if (!self && !admin)
+		return srv_error(r, 403, "forbidden", NULL, "only an admin may set another user's password");
+	if (srv_body_object(r, &b, &sent))
+		return sent;
+	pw = str_member(b, "password", &bad);
+	old = str_member(b, "old_password", &bad);
+	dm_error_init(&err);
+	if (bad || !pw)
+		dm_error_set(&err, DM_EINVAL, bad ? bad : "password", "%s must be a string", bad ? bad : "password");
+	else if (!admin && (!old || dm_user_verify(r->db, r->user.login, old, &me, &err)))
+		dm_error_set(&err, DM_EPERM, "old_password", "the old password is wrong or missing");
+	if (!err.code)
+		dm_user_set_password(r->db, r->param[0], pw, &err);
+	json_decref(b);
+	if (err.code) {
+		sent = srv_dm_error(r, &err);
+		dm_error_release(&err);
+		return sent;
+	}
+	return srv_json(r, 200, json_pack("{s:s, s:b}", "login", r->param[0], "changed", 1));
+}
