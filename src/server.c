@@ -13,8 +13,6 @@
 #include <sodium.h>
 #include "server.h"
 
-#define ROUTE_OPEN 1       /* no credentials needed (login, tokens with a password, healthz) */
-#define ROUTE_PUBLIC 2     /* with --public, anonymous GETs act with role "public" */
 #define BODY_DISCARD_MAX ((size_t)64 << 20) /* above this, 413 at once instead of reading on */
 
 static enum MHD_Result healthz(struct req *r)
@@ -22,34 +20,31 @@ static enum MHD_Result healthz(struct req *r)
 	return srv_json(r, 200, json_pack("{s:s}", "status", "ok"));
 }
 
-static const struct srv_route {
-	const char *method;
-	const char *pattern; /* '*' = one path segment, passed in r->param[] */
-	srv_handler fn;
-	unsigned flags;
-} routes[] = {
-	{ "GET", "/healthz", healthz, ROUTE_OPEN },
-	{ "POST", "/api/v1/login", srv_login, ROUTE_OPEN },
-	{ "POST", "/api/v1/logout", srv_logout, 0 },
-	{ "GET", "/api/v1/me", srv_me, 0 },
-	{ "POST", "/api/v1/tokens", srv_token_create, ROUTE_OPEN },
-	{ "DELETE", "/api/v1/tokens/current", srv_token_revoke, 0 },
-	{ "GET", "/api/v1/users", srv_users_list, 0 },
-	{ "POST", "/api/v1/users", srv_users_add, 0 },
-	{ "POST", "/api/v1/users/*/disable", srv_user_disable, 0 },
-	{ "POST", "/api/v1/users/*/password", srv_user_password, 0 },
-	{ "GET", "/api/v1/schema", srv_schema, ROUTE_PUBLIC },
-	{ "GET", "/api/v1/audit", srv_audit, 0 },
-	{ "GET", "/api/v1/*", srv_rec_list, ROUTE_PUBLIC },
-	{ "POST", "/api/v1/*", srv_rec_create, 0 },
-	{ "GET", "/api/v1/*/*", srv_rec_get, ROUTE_PUBLIC },
-	{ "PUT", "/api/v1/*/*", srv_rec_update, 0 },
-	{ "DELETE", "/api/v1/*/*", srv_rec_delete, 0 },
-	{ "GET", "/api/v1/*/*/history", srv_rec_history, ROUTE_PUBLIC },
-	{ "POST", "/api/v1/*/*/submit", srv_rec_submit, 0 },
-	{ "POST", "/api/v1/*/*/approve", srv_rec_approve, 0 },
-	{ "POST", "/api/v1/*/*/reject", srv_rec_reject, 0 },
+const struct srv_route srv_routes[] = {
+	{ "GET", "/healthz", healthz, ROUTE_OPEN, "healthz", "Liveness check" },
+	{ "POST", "/api/v1/login", srv_login, ROUTE_OPEN, "login", "Log in with a password; sets the session cookie" },
+	{ "POST", "/api/v1/logout", srv_logout, 0, "logout", "End the session" },
+	{ "GET", "/api/v1/me", srv_me, 0, "getMe", "The calling user" },
+	{ "POST", "/api/v1/tokens", srv_token_create, ROUTE_OPEN, "createToken", "Create a bearer token" },
+	{ "DELETE", "/api/v1/tokens/current", srv_token_revoke, 0, "revokeToken", "Revoke the bearer token of the request" },
+	{ "GET", "/api/v1/users", srv_users_list, 0, "listUsers", "List users" },
+	{ "POST", "/api/v1/users", srv_users_add, 0, "createUser", "Add a user" },
+	{ "POST", "/api/v1/users/*/disable", srv_user_disable, 0, "disableUser", "Disable a user" },
+	{ "POST", "/api/v1/users/*/password", srv_user_password, 0, "setUserPassword", "Set a user's password" },
+	{ "GET", "/openapi.json", srv_openapi, ROUTE_OPEN, "getOpenApi", "This OpenAPI document" },
+	{ "GET", "/api/v1/schema", srv_schema, ROUTE_PUBLIC, "getSchema", "The data model: record types and their fields" },
+	{ "GET", "/api/v1/audit", srv_audit, 0, "listAudit", "The audit log, newest first" },
+	{ "GET", "/api/v1/*", srv_rec_list, ROUTE_PUBLIC, "list", "List records" },
+	{ "POST", "/api/v1/*", srv_rec_create, 0, "create", "Create a record (a draft)" },
+	{ "GET", "/api/v1/*/*", srv_rec_get, ROUTE_PUBLIC, "get", "Get a record by id or code" },
+	{ "PUT", "/api/v1/*/*", srv_rec_update, 0, "update", "Update a record (If-Match: its version)" },
+	{ "DELETE", "/api/v1/*/*", srv_rec_delete, 0, "delete", "Delete a record (a deletion version with a reason)" },
+	{ "GET", "/api/v1/*/*/history", srv_rec_history, ROUTE_PUBLIC, "getHistory", "Every version of a record" },
+	{ "POST", "/api/v1/*/*/submit", srv_rec_submit, 0, "submit", "Submit a draft for approval" },
+	{ "POST", "/api/v1/*/*/approve", srv_rec_approve, 0, "approve", "Approve a submitted record" },
+	{ "POST", "/api/v1/*/*/reject", srv_rec_reject, 0, "reject", "Reject a submitted record with a reason" },
 };
+const size_t srv_nroutes = sizeof(srv_routes) / sizeof(srv_routes[0]);
 
 /* ---- responses ---- */
 
@@ -376,12 +371,12 @@ static enum MHD_Result dispatch(struct req *r)
 	size_t i;
 	const char *m = strcmp(r->method, "HEAD") ? r->method : "GET";
 	split_path(r);
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		if (!match(r, routes[i].pattern))
+	for (i = 0; i < srv_nroutes; i++) {
+		if (!match(r, srv_routes[i].pattern))
 			continue;
 		path_known = 1;
-		if (!strcmp(routes[i].method, m)) {
-			rt = &routes[i];
+		if (!strcmp(srv_routes[i].method, m)) {
+			rt = &srv_routes[i];
 			break;
 		}
 	}

@@ -59,6 +59,22 @@ struct req {
 /* A handler answers the request (through srv_json/srv_error...) and returns their result. */
 typedef enum MHD_Result (*srv_handler)(struct req *r);
 
+#define ROUTE_OPEN 1       /* no credentials needed (login, tokens with a password, healthz) */
+#define ROUTE_PUBLIC 2     /* with --public, anonymous GETs act with role "public" */
+
+/* The route table (server.c); also the source of the OpenAPI document (server_openapi.c).
+ * Routes under /api/v1/ whose first segment is '*' are the record routes: one per type. */
+struct srv_route {
+	const char *method;
+	const char *pattern; /* '*' = one path segment, passed in r->param[] */
+	srv_handler fn;
+	unsigned flags;
+	const char *op;      /* operationId; record routes: the type name goes after the verb */
+	const char *summary;
+};
+extern const struct srv_route srv_routes[];
+extern const size_t srv_nroutes;
+
 struct srv_hdr {
 	const char *name, *value;
 };
@@ -102,6 +118,11 @@ enum MHD_Result srv_user_password(struct req *r);
 /* Credentials of the request (Bearer token or session cookie): fills r->user, r->who;
  * returns -1 after a 401 was sent for a bad bearer token. */
 int srv_authenticate(struct req *r, enum MHD_Result *sent);
+
+/* Handlers (server_openapi.c) */
+enum MHD_Result srv_openapi(struct req *r);
+/* The OpenAPI 3.1 document of the route table and the schema's record types; caller frees. */
+json_t *srv_openapi_doc(const struct dm_schema *s);
 
 /* Handlers (server_api.c) */
 enum MHD_Result srv_schema(struct req *r);
