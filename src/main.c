@@ -30,6 +30,7 @@ static const struct cli_command commands[] = {
 	{ "tile", cli_tile, "tile --db PATH LAYER Z X Y [-o FILE] [--role ROLE]   write one vector tile (.mvt)" },
 	{ "copy", cli_copy, "copy --from SRC --to DST             copy a whole database between stores, verified" },
 	{ "backup", cli_backup, "backup --db PATH --to FILE           online backup of an SQLite database" },
+	{ "gen", cli_gen, "gen --db PATH --hazards N [--seed S] [--geojson FILE] [--batch N] [--force]   generate a national data set (benchmarks)" },
 };
 
 static void help(FILE *out)
