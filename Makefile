@@ -99,8 +99,19 @@ fuzz-short: $(FUZZ_BIN)
 fuzz:
 	$(MAKE) fuzz-short FUZZ_SECONDS=60
 
-check: all unit cli-test api-test check-pg fuzz-short
+check: all unit cli-test api-test check-pg fuzz-short bench-smoke
 	@echo "make check: all suites passed"
+
+# Benchmarks (bench/README.md): make bench installs nginx, wrk and PostGIS (as root), generates the
+# data sets and runs every scenario beside its anchor into bench/results/latest.md and .json;
+# bench-smoke runs the harness on a few hundred hazards, demine's side only (part of make check).
+.PHONY: bench bench-smoke
+bench: build/demine
+	bench/install-deps
+	node bench/bench.mjs
+
+bench-smoke: build/demine
+	BENCH_SMOKE=1 node bench/bench.mjs
 
 deps:
 	scripts/install-deps
