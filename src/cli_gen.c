@@ -1,4 +1,5 @@
 /* cli_gen.c: demine gen: create a database holding a generated national data set (benchmarks). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -86,6 +87,14 @@ static void print_stats(const struct dm_gen_stats *st, double dt)
 	printf("digest %s\n", st->digest);
 }
 
+/* Closes *f if open; non-zero when the close (the last write) failed. */
+static int fclose_checked(FILE **f)
+{
+	int rc = *f ? fclose(*f) : 0;
+	*f = NULL;
+	return rc;
+}
+
 int cli_gen(int argc, char **argv)
 {
 	struct gen_args a;
@@ -99,16 +108,15 @@ int cli_gen(int argc, char **argv)
 	int rc = parse(argc, argv, &a);
 	if (rc)
 		return rc;
-	path = cli_db_path(a.db);
-	if (a.force && path && (rc = cli_remove_db_files(path)))
-		return rc;
-	if ((rc = cli_open("gen", a.db, 1, &db)))
-		return rc;
 	if (a.geojson && !(gj = fopen(a.geojson, "w"))) {
-		fprintf(stderr, "demine: gen: can not write '%s'\n", a.geojson);
-		dm_db_close(db);
+		fprintf(stderr, "demine: gen: cannot write '%s': %s\n", a.geojson, strerror(errno));
 		return CLI_REFUSED;
 	}
+	path = cli_db_path(a.db);
+	if (a.force && path && (rc = cli_remove_db_files(path)))
+		goto out;
+	if ((rc = cli_open("gen", a.db, 1, &db)))
+		goto out;
 	o.hazards = (size_t)a.hazards;
 	o.seed = (uint64_t)a.seed;
 	o.batch = (size_t)a.batch;
@@ -123,13 +131,19 @@ int cli_gen(int argc, char **argv)
 	rc = dm_gen_fill(db, &o, &st, &err);
 	if (!a.quiet && o.hazards)
 		fputc('\n', stderr);
-	if (gj && fclose(gj) && !rc)
+	if (fclose_checked(&gj) && !rc)
 		rc = dm_error_set(&err, DM_EIO, "", "gen: could not write '%s'", a.geojson);
 	dm_db_close(db);
-	if (rc)
+	if (rc) {
 		rc = cli_fail(&err);
-	else
+		/* a half-made data set would give wrong benchmark figures: do not leave it behind */
+		if (path && strncmp(path, "postgres", 8))
+			cli_remove_db_files(path);
+	} else {
 		print_stats(&st, now_s() - pr.t0);
+	}
 	dm_error_release(&err);
+out:
+	fclose_checked(&gj);
 	return rc;
 }

@@ -1,7 +1,7 @@
 // gen.test.mjs: demine gen, the generated national data set the benchmarks run on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { demine, ok, json, tempDir, newDb } from './helpers.mjs';
 
@@ -100,5 +100,15 @@ test('gen: usage errors name the option', () => {
     assert.match(r.stderr, /--hazards must be a whole number, not 'many'/);
     r = demine(['gen', '--db', join(dir, 'x.db'), '--hazards', '-4']);
     assert.equal(r.code, 2);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('gen: a GeoJSON file it cannot write refuses before any database is made', () => {
+  const dir = tempDir();
+  try {
+    const r = demine(['gen', '--db', join(dir, 'x.db'), '--hazards', '1', '--geojson', join(dir, 'no/such/dir/h.geojson')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot write '.*h\.geojson': No such file or directory/);
+    assert.ok(!existsSync(join(dir, 'x.db')));
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
