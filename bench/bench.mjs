@@ -7,11 +7,11 @@
 // BENCH_WORK (build/bench: generated data, kept between runs), BENCH_REGEN=1 (generate again),
 // BENCH_ONLY="import tiles ..." (a subset of the scenarios), BENCH_YEAR (2024, the dashboard's year).
 import { mkdirSync, existsSync, rmSync, readFileSync, writeFileSync, readdirSync, copyFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, relative } from 'node:path';
 import { cpus } from 'node:os';
 import {
   ROOT, BIN, log, run, have, timed, median, sum, get, startDemine, startNginx, peakRssMb, load,
-  pgStart, psql, psqlTimes, ogrPg,
+  pgStart, psql, psqlTimes, ogrPg, profileRun, profileWhile,
 } from './lib.mjs';
 import { machine, versions, verdict, write, GOALS } from './report.mjs';
 
@@ -26,8 +26,14 @@ const ANCHORS = !SMOKE && process.env.BENCH_ANCHORS !== '0';
 const YEAR = process.env.BENCH_YEAR || '2024';
 const SEED = '1';
 const THREADS = Math.max(2, cpus().length);
+const PROFILE = process.env.BENCH_PROFILE === '1';
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(/[\s,]+/)) : null;
 const wanted = (s) => !ONLY || ONLY.has(s);
+// BENCH_PROFILE=1: one more run of each scenario at the largest size under perf, for the why
+const profiling = (size) => PROFILE && size === SIZES[SIZES.length - 1];
+function profiled(name, top) {
+  if (top != null) notes.push(`profile of ${name} (perf, largest size): ${relative(ROOT, join(OUT, `profile-${name}.txt`))}`);
+}
 
 const rows = [];
 const checks = [];
@@ -142,6 +148,11 @@ function scenarioImport(ds, size) {
   const chk = JSON.parse(n);
   if (chk.errors) throw new Error(`the imported database has ${chk.errors} errors`);
   row('import GeoJSON of hazards', 'import', size, 's', median(dm), ANCHORS ? median(an) : null);
+  if (profiling(size)) {
+    copyDb(join(ds.dir, 'base.db'), join(tmp, 'import.db'));
+    profiled('import', profileRun(join(OUT, 'profile-import.txt'), BIN, ['import', '--db', join(tmp, 'import.db'),
+      '--type', 'hazard', '--approve', '--reason', 'bench', gj]));
+  }
 }
 
 // ---- scenario: vector tiles over a fixed list at z6-z14, cold ----
@@ -193,6 +204,14 @@ async function scenarioTiles(ds, size, pgUri) {
       psqlTimes(pgUri, q).times.forEach((t, i) => anTimes[i].push(t));
     }
   }
+  if (profiling(size)) {
+    const srv = await startDemine(join(ds.dir, 'gen.db'), THREADS);
+    try {
+      profiled('tiles', await profileWhile(join(OUT, 'profile-tiles.txt'), srv.pid, async () => {
+        for (const { z, x, y } of tiles) await get(srv.port, `/tiles/hazard/${z}/${x}/${y}.mvt`, auth);
+      }));
+    } finally { await srv.stop(); }
+  }
   for (const z of ZOOMS) {
     const idx = tiles.map((t, i) => (t.z === z ? i : -1)).filter((i) => i >= 0);
     const dm = sum(idx.map((i) => median(dmTimes[i]))) / idx.length;
@@ -220,6 +239,10 @@ async function scenarioApi(ds, size) {
       tool = r.tool;
     }
     dmRss = peakRssMb(srv.pid);
+    if (profiling(size)) {
+      profiled('api', await profileWhile(join(OUT, 'profile-api.txt'), srv.pid,
+        () => load(srv.port, `/api/v1/hazard/${first.id}`, auth, WRK_SECONDS)));
+    }
     ds.hazardId = first.id;
   } finally { await srv.stop(); }
   let anRps = [], anRss = null;
@@ -269,6 +292,10 @@ function scenarioRecompute(ds, size, pgUri) {
     }
   }
   row('land release recompute, all hazards', 'recompute', size, 's', median(dm), pgUri ? median(an) : null);
+  if (profiling(size)) {
+    profiled('recompute', profileRun(join(OUT, 'profile-recompute.txt'), BIN,
+      ['landrelease', 'recompute', '--db', join(ds.dir, 'gen.db')]));
+  }
   if (pgUri && pgFigures) {
     const mine = psql(pgUri, `SELECT count(*), round(sum(area_m2)), round(sum(cancelled_m2)), round(sum(reduced_m2)),
       round(sum(cleared_m2)), round(sum(remaining_m2)) FROM hazard`);
@@ -319,6 +346,13 @@ async function scenarioDashboard(ds, size, pgUri) {
         if (rep > 0) per[i].push(r.ms); // the first round warms up, as a dashboard in use is
       }
     }
+    if (profiling(size) && !missing.length) {
+      profiled('dashboard', await profileWhile(join(OUT, 'profile-dashboard.txt'), srv.pid, async () => {
+        for (let rep = 0; rep < 20; rep++) {
+          for (const st of STATS) await get(srv.port, `/api/v1/stats/${st}?${q}${st === 'funding' ? '&currency=EUR' : ''}`, auth);
+        }
+      }));
+    }
   } finally { await srv.stop(); }
   missing = [...new Set(missing)];
   let an = null;
@@ -342,6 +376,7 @@ async function main() {
   const started = new Date().toISOString();
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run make`);
   mkdirSync(WORK, { recursive: true });
+  mkdirSync(OUT, { recursive: true });
   let pg = null, pgVersion = null;
   if (ANCHORS) {
     for (const t of ['ogr2ogr', 'psql', 'nginx', 'wrk']) if (!have(t)) throw new Error(`${t} is missing: run bench/install-deps (make bench does)`);

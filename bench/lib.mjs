@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import http from 'node:http';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -204,4 +204,37 @@ export function psqlTimes(uri, queries) {
 export function ogrPg(uri) {
   const u = new URL(uri);
   return `PG:host=${u.hostname} port=${u.port} user=${u.username} dbname=${u.pathname.slice(1)}`;
+}
+
+// ---- profiles (BENCH_PROFILE=1): perf's view of where demine spends its time ----
+function perfReport(data) {
+  const r = spawnSync('perf', ['report', '-i', data, '--stdio', '--no-children', '--sort', 'dso,sym',
+    '--percent-limit', '1.5', '-g', 'none'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  rmSync(data, { force: true }); // perf's raw data is large; the report is what we keep
+  return (r.stdout || '').split('\n').filter((l) => /^\s+\d/.test(l)).slice(0, 40).join('\n');
+}
+
+// Runs a program once under perf record; returns the top of perf report, or null without perf.
+export function profileRun(file, cmd, args) {
+  if (!have('perf')) return null;
+  const data = `${file}.data`;
+  const r = spawnSync('perf', ['record', '-g', '-q', '-o', data, '--', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) return null;
+  const top = perfReport(data);
+  writeFileSync(file, `perf record -g ${cmd} ${args.join(' ')}\n\n${top}\n`);
+  return top;
+}
+
+// Attaches perf to a running process while fn runs; writes and returns the top of the report.
+export async function profileWhile(file, pid, fn) {
+  if (!have('perf')) { await fn(); return null; }
+  const data = `${file}.data`;
+  const p = spawn('perf', ['record', '-g', '-q', '-o', data, '-p', String(pid)], { stdio: 'ignore' });
+  await sleep(500);
+  try { await fn(); } finally {
+    await new Promise((res) => { p.once('exit', res); p.kill('SIGINT'); });
+  }
+  const top = perfReport(data);
+  writeFileSync(file, `perf record -g -p (demine serve)\n\n${top}\n`);
+  return top;
 }
