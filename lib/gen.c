@@ -754,22 +754,42 @@ static int write_feature(struct gen *g, const struct haz *h, json_t *props)
 	return rc ? dm_error_set(g->err, DM_EIO, "", "gen: could not write the GeoJSON file") : 0;
 }
 
-/* Splits the sectors that may be released into strips: nrel strips of at least one sector,
- * and (unless the hazard is to be closed) a remainder left contaminated. */
+/* Area in m2 of sector i (the triangle centre, v[i], v[i+1]). */
+static double sector_m2(const struct shape *s, int i)
+{
+	int j = (i + 1) % s->n;
+	double kx = kx_of(s->cy);
+	double ax = (s->x[i] - s->cx) * kx, ay = (s->y[i] - s->cy) * KY, bx = (s->x[j] - s->cx) * kx, by = (s->y[j] - s->cy) * KY;
+	return fabs(ax * by - ay * bx) / 2;
+}
+
+#define MIN_STRIP_M2 100.0 /* demine check calls releases under 25 m2 slivers; none are made */
+
+/* Splits the sectors that may be released into strips: nrel strips of at least one sector and
+ * MIN_STRIP_M2, and (unless the hazard is to be closed) a remainder left contaminated. */
 static void plan_strips(struct gen *g, struct haz *h)
 {
 	int first = h->s.hole ? 1 : 0, m = h->s.n - first, k = pick(g, 7), close = !h->s.hole && unif(g) < 0.3;
-	int parts, sizes[9], i, left;
+	int parts, sizes[9], i, j, left, small;
 	if (k > 6)
 		k = 6;
+	for (; k > 0; k--) {
+		parts = k + !close;
+		for (i = 0; i < parts; i++)
+			sizes[i] = 1;
+		for (left = m - parts; left > 0; left--)
+			sizes[pick(g, parts)]++;
+		for (i = 0, small = 0, j = first; i < k; j += sizes[i++]) {
+			double a = 0;
+			int t;
+			for (t = 0; t < sizes[i]; t++)
+				a += sector_m2(&h->s, (j + t) % h->s.n);
+			small |= a < MIN_STRIP_M2;
+		}
+		if (!small)
+			break;
+	}
 	h->nrel = k;
-	if (!k)
-		return;
-	parts = k + !close;
-	for (i = 0; i < parts; i++)
-		sizes[i] = 1;
-	for (left = m - parts; left > 0; left--)
-		sizes[pick(g, parts)]++;
 	for (i = 0; i < k; i++) {
 		h->rel_sector0[i] = first;
 		h->rel_len[i] = sizes[i];
