@@ -187,6 +187,8 @@ async function scenarioTiles(ds, size, pgUri) {
     // a fresh server each time: no tile cache, no warm statements
     const srv = await startDemine(join(ds.dir, 'gen.db'), THREADS);
     try {
+      // the workers' database connections are opened by a few record reads, not by the first tile
+      for (let i = 0; i < 2 * THREADS; i++) await get(srv.port, '/api/v1/organisation?limit=1', auth);
       for (let i = 0; i < tiles.length; i++) {
         const { z, x, y } = tiles[i];
         const r = await get(srv.port, `/tiles/hazard/${z}/${x}/${y}.mvt`, auth);
