@@ -187,11 +187,14 @@ static json_t *operation(const struct srv_route *rt, const struct dm_type *t, co
 	}
 	json_object_set_new(op, "operationId", json_string(id));
 	json_object_set_new(op, "summary", json_string(rt->summary));
-	json_object_set_new(op, "tags", json_pack("[s]", t ? t->name : !strncmp(rt->pattern, "/api/v1/users", 13) ? "users"
+	json_object_set_new(op, "tags", json_pack("[s]", t ? t->name : !strncmp(rt->pattern, "/ogc", 4) ? "ogc"
+									   : !strncmp(rt->pattern, "/api/v1/users", 13) ? "users"
 									   : !strncmp(rt->pattern, "/api/v1/", 8) ? "auth" : "meta"));
 	if (rt->flags & ROUTE_OPEN)
 		json_object_set_new(op, "security", json_pack("[{}]"));
-	if (strchr(rt->pattern, '*') && !t)
+	if (!strncmp(rt->pattern, "/ogc", 4))
+		srv_ogc_openapi_params(rt, params);
+	else if (strchr(rt->pattern, '*') && !t)
 		json_array_append_new(params, param("login", "path", "string", "The user's login name", 1));
 	if (t && strstr(rt->pattern, "*/*"))
 		json_array_append_new(params, param("id", "path", "string", "The record's UUID or its code", 1));
@@ -256,10 +259,12 @@ static json_t *operation(const struct srv_route *rt, const struct dm_type *t, co
 static void path_of(const char *pattern, const char *tname, char *out, size_t n)
 {
 	struct dm_buf b;
-	int star = 0;
+	int star = 0, ogc = !strncmp(pattern, "/ogc", 4);
 	dm_buf_init(&b, 1024);
 	for (; *pattern; pattern++) {
-		if (*pattern == '*')
+		if (*pattern == '*' && ogc)
+			dm_buf_add(&b, star++ ? "{featureId}" : "{collectionId}");
+		else if (*pattern == '*')
 			dm_buf_add(&b, !tname ? "{login}" : star++ ? "{id}" : tname);
 		else
 			dm_buf_addf(&b, "%c", *pattern);
