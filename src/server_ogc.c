@@ -2,12 +2,11 @@
  * conformance, the record types with geometry as collections, and their features, read
  * through the library's listing so every role rule applies as in the record API. */
 #include <errno.h>
-#include <stdarg.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "demine/auth.h"
 #include "server.h"
 
@@ -132,7 +131,8 @@ static enum MHD_Result answer_err(struct req *r, struct dm_error *err)
 	enum MHD_Result sent;
 	/* The library's refusals of a query (a bad filter value or cursor) are bad requests here. */
 	if (err->code == DM_EINVAL || err->code == DM_EUSAGE)
-		sent = srv_error(r, 400, "bad_request", err->field, "%s", err->message);
+		sent = srv_error(r, 400, "bad_request", !strcmp(err->field, "after_id") ? "cursor" : err->field, "%s",
+				 err->message);
 	else
 		sent = srv_dm_error(r, err);
 	dm_error_release(err);
@@ -210,7 +210,7 @@ struct items_q {
 	struct dm_buf query; /* the query without cursor=, for self and next links */
 	json_t *features;
 	char last_id[37];
-	int more;
+	int more, failed;
 };
 
 /* Notes why the query is refused (the first problem is the one reported); returns -1. */
@@ -469,8 +469,10 @@ static int collect(struct dm_record *rec, void *arg)
 		q->more = 1; /* the one extra record only tells that a next page exists */
 		return 1;
 	}
-	if (!(f = feature(q->r, rec)))
+	if (!(f = feature(q->r, rec))) {
+		q->failed = 1; /* out of memory: no silently short page */
 		return 1;
+	}
 	json_array_append_new(q->features, f);
 	memcpy(q->last_id, rec->id, sizeof(q->last_id));
 	return 0;
@@ -528,6 +530,8 @@ enum MHD_Result srv_ogc_items(struct req *r)
 	q.o.limit = q.limit + 1;
 	if (dm_record_list(r->db, &r->who, q.t->name, &q.o, collect, &q, &err))
 		sent = answer_err(r, &err);
+	else if (q.failed)
+		sent = srv_error(r, 500, "internal", NULL, "could not encode the features");
 	else
 		sent = srv_json_h(r, 200, items_body(&q, sum.count), GEOJSON, NULL);
 out:
@@ -558,6 +562,8 @@ enum MHD_Result srv_ogc_item(struct req *r)
 		return answer_err(r, &err);
 	if (dm_record_resolve(r->db, t->name, r->param[1], id, &tn, &err) ||
 	    dm_record_get(r->db, &r->who, id, NULL, &rec, &err)) {
+		if (err.code != DM_ENOTFOUND)
+			return answer_err(r, &err);
 		dm_error_release(&err);
 		return srv_error(r, 404, "not_found", "featureId", "no feature '%s' in %s", r->param[1], t->name);
 	}
