@@ -14,6 +14,14 @@ struct dm_db {
 	unsigned long counted_txn;
 	char counted[8][64];
 	int ncounted;
+	/* Bulk import: code counters handed out from memory after the first real bump of each
+	 * prefix, and written once by dm_rec_codes_flush() (the same quadratic slowdown). */
+	int codes_batch;
+	struct {
+		char prefix[64];
+		int64_t n;
+	} codes[16];
+	int ncodes;
 };
 
 const char *dm_db_column_sqltype(const struct dm_store *st, enum dm_ftype t);
