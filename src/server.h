@@ -137,4 +137,8 @@ enum MHD_Result srv_rec_submit(struct req *r);
 enum MHD_Result srv_rec_approve(struct req *r);
 enum MHD_Result srv_rec_reject(struct req *r);
 
+/* Handlers (server_stats.c) */
+enum MHD_Result srv_stats(struct req *r);  /* GET /api/v1/stats/FIGURE */
+enum MHD_Result srv_search(struct req *r); /* GET /api/v1/search */
+
 #endif
