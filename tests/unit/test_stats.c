@@ -44,6 +44,13 @@ static json_t *approved(struct dm_db *db, const char *type)
 	return a;
 }
 
+static json_t *first_of_type(struct dm_db *db, const char *type)
+{
+	json_t *a = approved(db, type), *v = json_incref(json_array_get(a, 0));
+	json_decref(a);
+	return v;
+}
+
 static const char *s_(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
@@ -215,6 +222,31 @@ static int age_at(const char *dob, const char *day)
 	return strcmp(day + 5, dob + 5) < 0 ? y - 1 : y;
 }
 
+/* Victims whose age group only the date of birth tells (a birthday the day after the accident
+ * is still a child), and one with neither sex nor age. */
+static void add_victims(struct dm_db *db)
+{
+	static const char *const dobs[] = { "2010-06-01", "2004-04-18", "2004-04-17", NULL };
+	json_t *acc = first_of_type(db, "accident");
+	struct dm_write_opts o = { 0 };
+	struct dm_error err;
+	size_t i;
+	o.approve = 1;
+	for (i = 0; i <= 3; i++) {
+		json_t *in = json_pack("{s:O, s:s, s:s}", "accident", json_object_get(acc, "_id"), "outcome",
+				       i == 1 ? "killed" : "injured", "change_reason", "test victims");
+		if (dobs[i]) {
+			json_object_set_new(in, "date_of_birth", json_string(dobs[i]));
+			json_object_set_new(in, "sex", json_string(i ? "female" : "male"));
+		}
+		dm_error_init(&err);
+		CHECK_MSG(dm_record_create(db, &local, "victim", in, &o, NULL, &err) == 0, "%s", err.message);
+		dm_error_release(&err);
+		json_decref(in);
+	}
+	json_decref(acc);
+}
+
 static void check_casualties(struct dm_db *db)
 {
 	json_t *vic = approved(db, "victim"), *acc = approved(db, "accident"), *dates = json_object(), *mine = json_object();
@@ -261,6 +293,24 @@ static void check_casualties(struct dm_db *db)
 	json_decref(acc);
 	json_decref(dates);
 	json_decref(mine);
+	json_decref(fig);
+}
+
+static void check_age_groups(struct dm_db *db)
+{
+	json_t *fig = figure(db, &local, "casualties", NULL), *key, *it;
+	key = json_pack("{s:i, s:s, s:s}", "year", 2022, "sex", "female", "age_group", "child");
+	it = item_with(fig, key);
+	CHECK(it && json_integer_value(json_object_get(it, "total")) == 1 && json_integer_value(json_object_get(it, "killed")) == 1);
+	json_decref(key);
+	key = json_pack("{s:i, s:s, s:s}", "year", 2022, "sex", "female", "age_group", "adult");
+	it = item_with(fig, key);
+	CHECK(it && json_integer_value(json_object_get(it, "total")) == 1);
+	json_decref(key);
+	key = json_pack("{s:i, s:s, s:s}", "year", 2022, "sex", "unknown", "age_group", "unknown");
+	it = item_with(fig, key);
+	CHECK(it && json_integer_value(json_object_get(it, "injured")) == 1);
+	json_decref(key);
 	json_decref(fig);
 }
 
@@ -539,6 +589,9 @@ static void run(const char *uri, int create)
 	check_remaining(db);
 	check_items(db);
 	check_casualties(db);
+	add_victims(db);
+	check_casualties(db);
+	check_age_groups(db);
 	check_eore(db);
 	check_funding(db, "EUR");
 	check_funding(db, "AZN");
