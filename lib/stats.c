@@ -404,18 +404,11 @@ static int fig_remaining(struct ctx *c, json_t *out)
 static int items_row(struct ctx *c, struct dm_stmt *s, json_t *out)
 {
 	json_int_t qty = dm_stmt_column_int(s, 1), n = dm_stmt_column_int(s, 2);
-	json_t *items = json_object_get(out, "items"), *item = NULL;
-	size_t i;
-	if (dm_stmt_column_int(s, 3)) {
+	if (dm_stmt_column_int(s, 3))
 		add_undated(out, "finds", n, "quantity", json_integer(qty));
-		return 0;
-	}
-	json_array_foreach(items, i, item)
-		if (!strcmp(json_string_value(json_object_get(item, "category")), dm_stmt_column_text(s, 0)))
-			break;
-	if (i == json_array_size(items))
-		json_array_append_new(items, json_pack("{s:s, s:I, s:I}", "category", dm_stmt_column_text(s, 0),
-						      "quantity", qty, "finds", n));
+	else /* one row per category: the query groups by it */
+		json_array_append_new(json_object_get(out, "items"), json_pack("{s:s, s:I, s:I}", "category",
+						      dm_stmt_column_text(s, 0), "quantity", qty, "finds", n));
 	return 0;
 }
 
