@@ -332,11 +332,30 @@ function statsSql(year) {
   ];
 }
 
+// Both sides counted the same things: totals of demine's answers beside the same totals in SQL.
+function dashboardCheck(size, bodies, pgUri) {
+  const items = (i) => JSON.parse(bodies[i].toString()).items;
+  const tot = (i, f) => Math.round(sum(items(i).map((x) => Number(x[f]) || 0)));
+  const mine = [tot(0, 'area_m2'), tot(0, 'releases'), tot(1, 'remaining_m2'), tot(2, 'quantity'), tot(3, 'total'),
+    tot(4, 'sessions')];
+  const from = `'${YEAR}-01-01'`, to = `'${YEAR}-12-31'`;
+  const theirs = psql(pgUri, `SELECT
+    (SELECT round(sum(area_m2)) FROM land_release WHERE end_date BETWEEN ${from} AND ${to}),
+    (SELECT count(*) FROM land_release WHERE end_date BETWEEN ${from} AND ${to}),
+    (SELECT round(sum(remaining_m2)) FROM hazard WHERE land_status <> 'closed'),
+    (SELECT sum(quantity) FROM eo_find WHERE disposition LIKE 'destroyed%' AND find_date BETWEEN ${from} AND ${to}),
+    (SELECT count(*) FROM victim v JOIN accident a ON a.id = v.accident WHERE a.accident_date BETWEEN ${from} AND ${to}),
+    (SELECT count(*) FROM eore_session WHERE session_date BETWEEN ${from} AND ${to})`).split('|').map(Number);
+  const same = mine.every((v, i) => Math.abs(v - theirs[i]) <= 1);
+  checks.push(`dashboard at ${size} (${YEAR}): released m², releases, remaining m², items destroyed, casualties, sessions: demine ${mine.join(' / ')}; SQL ${theirs.join(' / ')}${same ? ' (the same)' : ' (DIFFERENT)'}`);
+}
+
 async function scenarioDashboard(ds, size, pgUri) {
   const auth = { Authorization: `Bearer ${ds.token}` };
   const q = `from=${YEAR}-01-01&to=${YEAR}-12-31`;
   const srv = await startDemine(join(ds.dir, 'gen.db'), THREADS);
   const per = STATS.map(() => []);
+  const bodies = [];
   let missing = [];
   try {
     for (let rep = 0; rep <= REPS; rep++) {
@@ -346,6 +365,7 @@ async function scenarioDashboard(ds, size, pgUri) {
         if (r.status === 404) { missing.push(STATS[i]); continue; }
         if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${r.body.toString().slice(0, 200)}`);
         if (rep > 0) per[i].push(r.ms); // the first round warms up, as a dashboard in use is
+        bodies[i] = r.body;
       }
     }
     if (profiling(size) && !missing.length) {
@@ -365,6 +385,7 @@ async function scenarioDashboard(ds, size, pgUri) {
     for (let i = 0; i < REPS; i++) reps.push(psqlTimes(pgUri, sql).times);
     an = sum(sql.map((_, i) => median(reps.map((r) => r[i]))));
   }
+  if (pgUri && !missing.length) dashboardCheck(size, bodies, pgUri);
   if (missing.length === STATS.length) {
     row(`dashboard figures for ${YEAR} (6 calls)`, 'dashboard', size, 'ms', null, an, 'the stats endpoints are not in this build');
     return;
