@@ -93,7 +93,7 @@ function markdown(res) {
     L.push(`| ${r.scenario} | ${r.size.toLocaleString('en-US')} | ${cell(r.demine, r.unit)} | ${cell(r.anchor, r.unit)} | ${r.ratio == null ? '-' : `${fmt(r.ratio)}x`} | ${GOALS[r.goal]?.text || ''} | ${r.verdict}${r.note ? ` (${r.note})` : ''} |`);
   }
   L.push('', '## How cost grows', '');
-  L.push('Each figure at a size divided by the same figure at the size before it (10x more hazards: 10 means linear).', '');
+  L.push('Each figure at a size divided by the same figure at the size before it: growing by the same factor as the hazards is linear, less is better than linear (for requests/s, a factor near 1 means the size does not matter).', '');
   L.push('| scenario | side | growth |', '|---|---|---|');
   for (const g of res.growth) L.push(`| ${g.scenario} | ${g.side} | ${g.text} |`);
   if (res.data.length) {
@@ -123,7 +123,9 @@ export function growth(rows) {
       const parts = [];
       for (let i = 1; i < rs.length; i++) {
         const a = rs[i - 1][side], b = rs[i][side];
-        if (a && b) parts.push(`x${fmt(b / a)} from ${rs[i - 1].size.toLocaleString('en-US')} to ${rs[i].size.toLocaleString('en-US')}`);
+        if (a && b) {
+          parts.push(`x${fmt(b / a)} for x${fmt(rs[i].size / rs[i - 1].size)} hazards (${rs[i - 1].size.toLocaleString('en-US')} to ${rs[i].size.toLocaleString('en-US')})`);
+        }
       }
       if (parts.length) out.push({ scenario: k, side, text: parts.join('; ') });
     }
