@@ -56,7 +56,7 @@ test('gen: valid, approved, realistic records in the Karabakh districts, counted
     assert.ok(districts.size >= 6, [...districts].join());
     for (const h of hazards) {
       assert.equal(h.status, 'approved');
-      assert.ok(h.area_m2 >= 900 && h.area_m2 <= 500000, `${h.code} ${h.area_m2}`);
+      assert.ok(h.area_m2 >= 1000 && h.area_m2 <= 500000, `${h.code} ${h.area_m2}`);
       const n = h.geometry.coordinates[0].length - 1;
       assert.ok(n >= 8 && n <= 20, `${h.code}: ${n} vertices`);
       assert.ok(Math.abs(h.cancelled_m2 + h.reduced_m2 + h.cleared_m2 + h.remaining_m2 - h.area_m2) < 1, h.code);
