@@ -12,7 +12,8 @@ export const password = (role) => `${role}-pass-1`;
 const ENV = { ...process.env, DEMINE_ARGON2_FAST: '1' };
 
 // Starts a server on a fresh demo database; returns {url, db, dir, org, proc, stop, tokens, ...}.
-export async function startServer({ pub = false, login = true } = {}) {
+// webDir: serve that web folder (the real application) instead of the small test folder.
+export async function startServer({ pub = false, login = true, webDir = null } = {}) {
   const dir = tempDir('demine-api-');
   const db = join(dir, 'test.db');
   ok(['demo', '--db', db]);
@@ -30,7 +31,7 @@ export async function startServer({ pub = false, login = true } = {}) {
   writeFileSync(join(web, 'js', 'app.js'), 'export const x = 1;\n');
   writeFileSync(join(web, 'style.css'), 'body{}\n');
   writeFileSync(join(dir, 'secret.txt'), 'SECRET outside the web folder\n');
-  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', web, '--threads', '4'];
+  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', webDir || web, '--threads', '4'];
   if (pub) args.push('--public');
   const proc = spawn(BIN, args, { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

@@ -1,0 +1,82 @@
+// mapstyle.js: the MapLibre style for our vector tiles (/tiles/{layer}/{z}/{x}/{y}.mvt) and the
+// symbology, after IMAS 07.11 land release: suspected hazardous areas (SHA) dashed, confirmed
+// (CHA) solid; red while open, orange while worked on, grey when closed; released land yellow
+// when cancelled (non-technical survey), blue when reduced (technical survey), green when cleared.
+export const LAND_STATUS = { open: '#d7191c', worked_on: '#f28e2b', closed: '#8c8c8c' };
+export const HAZARD_TYPE = {
+  minefield: '#b2182b', battle_area: '#e08214', cluster_munition_strike: '#7b3294',
+  ied_area: '#542788', dangerous_area: '#d6604d', stockpile: '#8c510a',
+};
+export const RESULT = { cancelled: '#f2cf1d', reduced: '#4a90d9', cleared: '#1a9850' };
+export const POINTS = { eo_find: '#e66101', accident: '#111111', eore_session: '#0571b0' };
+
+// Layer groups of the layer switcher: group -> the style layers it shows.
+export const GROUPS = [
+  { id: 'admin', layers: ['adm-fill', 'adm-line', 'settlement', 'adm-label'] },
+  { id: 'hazard', layers: ['hazard-fill', 'hazard-line-sha', 'hazard-line-cha'] },
+  { id: 'land_release', layers: ['release-fill', 'release-line'] },
+  { id: 'eo_find', layers: ['eo_find'] },
+  { id: 'accident', layers: ['accident'] },
+  { id: 'eore_session', layers: ['eore_session'] },
+];
+export const RECORD_LAYERS = ['hazard-fill', 'release-fill', 'eo_find', 'accident', 'eore_session'];
+export const FILTERED_LAYERS = ['hazard-fill', 'hazard-line-sha', 'hazard-line-cha', 'release-fill', 'release-line',
+  'eo_find', 'accident', 'eore_session'];
+
+const SOURCES = ['location', 'hazard', 'land_release', 'eo_find', 'accident', 'eore_session'];
+
+export function matchColour(prop, table, fallback = '#666') {
+  return ['match', ['get', prop], ...Object.entries(table).flat(), fallback];
+}
+
+export function buildStyle({ origin, lang, rasterUrl, fontUrl }) {
+  const sources = {};
+  for (const s of SOURCES) {
+    sources[s] = { type: 'vector', tiles: [`${origin}/tiles/${s}/{z}/{x}/{y}.mvt`], minzoom: 0, maxzoom: 14 };
+  }
+  const layers = [{ id: 'background', type: 'background', paint: { 'background-color': '#f3f1ea' } }];
+  if (rasterUrl) {
+    sources.raster = { type: 'raster', tiles: [rasterUrl], tileSize: 256, attribution: rasterUrl.replace(/^https?:\/\/([^/]+).*/, '$1') };
+    layers.push({ id: 'raster', type: 'raster', source: 'raster' });
+  }
+  const adm = ['match', ['get', 'kind'], ['adm1', 'adm2', 'adm3'], true, false];
+  layers.push(
+    { id: 'adm-fill', type: 'fill', source: 'location', 'source-layer': 'location', filter: ['==', ['get', 'kind'], 'adm2'],
+      paint: { 'fill-color': '#ffffff', 'fill-opacity': rasterUrl ? 0 : 0.55 } },
+    { id: 'adm-line', type: 'line', source: 'location', 'source-layer': 'location', filter: adm,
+      paint: { 'line-color': '#7a6f5d', 'line-width': ['match', ['get', 'kind'], 'adm1', 2, 1], 'line-dasharray': [3, 2] } },
+    { id: 'settlement', type: 'circle', source: 'location', 'source-layer': 'location', filter: ['==', ['get', 'kind'], 'settlement'],
+      paint: { 'circle-radius': 2.5, 'circle-color': '#5b5347' } },
+    { id: 'release-fill', type: 'fill', source: 'land_release', 'source-layer': 'land_release',
+      paint: { 'fill-color': matchColour('result', RESULT), 'fill-opacity': 0.55 } },
+    { id: 'release-line', type: 'line', source: 'land_release', 'source-layer': 'land_release',
+      paint: { 'line-color': matchColour('result', RESULT), 'line-width': 1 } },
+    { id: 'hazard-fill', type: 'fill', source: 'hazard', 'source-layer': 'hazard',
+      paint: { 'fill-color': matchColour('land_status', LAND_STATUS), 'fill-opacity': 0.4 } },
+    { id: 'hazard-line-sha', type: 'line', source: 'hazard', 'source-layer': 'hazard', filter: ['==', ['get', 'category'], 'sha'],
+      paint: { 'line-color': matchColour('land_status', LAND_STATUS), 'line-width': 2, 'line-dasharray': [2, 1.5] } },
+    { id: 'hazard-line-cha', type: 'line', source: 'hazard', 'source-layer': 'hazard', filter: ['!=', ['get', 'category'], 'sha'],
+      paint: { 'line-color': matchColour('land_status', LAND_STATUS), 'line-width': 2 } },
+    { id: 'eo_find', type: 'circle', source: 'eo_find', 'source-layer': 'eo_find',
+      paint: { 'circle-radius': 5, 'circle-color': POINTS.eo_find, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
+    { id: 'accident', type: 'circle', source: 'accident', 'source-layer': 'accident',
+      paint: { 'circle-radius': 6, 'circle-color': POINTS.accident, 'circle-stroke-color': '#d7191c', 'circle-stroke-width': 2 } },
+    { id: 'eore_session', type: 'circle', source: 'eore_session', 'source-layer': 'eore_session',
+      paint: { 'circle-radius': 5, 'circle-color': POINTS.eore_session, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
+  );
+  const style = { version: 8, sources, layers };
+  if (fontUrl) {
+    style['font-faces'] = { 'DejaVu Sans': fontUrl };
+    layers.splice(layers.findIndex((l) => l.id === 'release-fill'), 0, {
+      id: 'adm-label', type: 'symbol', source: 'location', 'source-layer': 'location',
+      filter: ['match', ['get', 'kind'], ['adm2', 'settlement'], true, false],
+      layout: {
+        'text-field': ['coalesce', ['get', `name_${lang}`], ['get', 'name_en']], 'text-font': ['DejaVu Sans'],
+        'text-size': ['match', ['get', 'kind'], 'adm2', 14, 11], 'text-offset': ['match', ['get', 'kind'], 'settlement', ['literal', [0, 0.9]], ['literal', [0, 0]]],
+        'text-anchor': ['match', ['get', 'kind'], 'settlement', 'top', 'center'],
+      },
+      paint: { 'text-color': ['match', ['get', 'kind'], 'adm2', '#4a4235', '#5b5347'], 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+    });
+  }
+  return style;
+}
