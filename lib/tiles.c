@@ -13,13 +13,13 @@
 /* The layers and the type fields each carries (what a map and its filters need). */
 static const struct tile_layer {
 	const char *name;
-	const char *fields[8];
+	const char *fields[10];
 } layers[] = {
-	{ "hazard", { "category", "hazard_type", "land_status", "area_m2", "remaining_m2", NULL } },
-	{ "land_release", { "method", "result", "area_m2", NULL } },
-	{ "eo_find", { "category", "model", "quantity", NULL } },
-	{ "accident", { "accident_kind", "accident_date", NULL } },
-	{ "eore_session", { "method", "audience", "girls", "boys", "women", "men", NULL } },
+	{ "hazard", { "category", "hazard_type", "land_status", "priority", "area_m2", "remaining_m2", NULL } },
+	{ "land_release", { "method", "result", "area_m2", "end_date", NULL } },
+	{ "eo_find", { "category", "model", "quantity", "disposition", "find_date", NULL } },
+	{ "accident", { "accident_kind", "device_category", "accident_date", NULL } },
+	{ "eore_session", { "method", "audience", "girls", "boys", "women", "men", "session_date", NULL } },
 	{ "location", { "kind", "name_en", "name_az", "name_ru", "pcode", "abbr", NULL } },
 };
 #define NLAYERS (sizeof(layers) / sizeof(layers[0]))
@@ -150,7 +150,7 @@ int dm_tiles_render(struct dm_db *db, const struct dm_actor *who, const char *la
 {
 	const struct tile_layer *L = find_layer(layer);
 	const struct dm_type *t = L ? dm_schema_type(dm_db_schema(db), layer) : NULL;
-	const char *fields[8];
+	const char *fields[10];
 	size_t nfields = 0, i;
 	struct dm_buf b;
 	struct dm_stmt *s = NULL;

@@ -29,11 +29,13 @@ const struct srv_route srv_routes[] = {
 	{ "DELETE", "/api/v1/tokens/current", srv_token_revoke, 0, "revokeToken", "Revoke the bearer token of the request" },
 	{ "GET", "/api/v1/users", srv_users_list, 0, "listUsers", "List users" },
 	{ "POST", "/api/v1/users", srv_users_add, 0, "createUser", "Add a user" },
-	{ "POST", "/api/v1/users/*/disable", srv_user_disable, 0, "disableUser", "Disable a user" },
-	{ "POST", "/api/v1/users/*/password", srv_user_password, 0, "setUserPassword", "Set a user's password" },
+	{ "POST", "/api/v1/users/{login}/disable", srv_user_disable, 0, "disableUser", "Disable a user" },
+	{ "POST", "/api/v1/users/{login}/password", srv_user_password, 0, "setUserPassword", "Set a user's password" },
 	{ "GET", "/openapi.json", srv_openapi, ROUTE_OPEN, "getOpenApi", "This OpenAPI document" },
 	{ "GET", "/api/v1/schema", srv_schema, ROUTE_PUBLIC, "getSchema", "The data model: record types and their fields" },
 	{ "GET", "/api/v1/audit", srv_audit, 0, "listAudit", "The audit log, newest first" },
+	{ "GET", "/tiles/{layer}/{z}/{x}/{y}.mvt", srv_tile, ROUTE_PUBLIC, "getTile", "A vector tile (MVT 2.1) of a layer; 204 when empty" },
+	{ "GET", "/tiles/{layer}.json", srv_tilejson, ROUTE_PUBLIC, "getTileJson", "The TileJSON 3.0 of a layer" },
 	{ "GET", "/api/v1/*", srv_rec_list, ROUTE_PUBLIC, "list", "List records" },
 	{ "POST", "/api/v1/*", srv_rec_create, 0, "create", "Create a record (a draft)" },
 	{ "GET", "/api/v1/*/*", srv_rec_get, ROUTE_PUBLIC, "get", "Get a record by id or code" },
@@ -305,21 +307,34 @@ static void split_path(struct req *r)
 		r->nseg = 9; /* too deep for any route */
 }
 
-/* 1 if pattern matches the request's segments; fills r->param[]. */
+/* 1 when segment seg fits the pattern segment pat: equal text, '*', or "{name}" with an optional
+ * literal suffix ("{y}.mvt" needs a non-empty part before ".mvt"). */
+static int segment_fits(const char *pat, const char *seg, int *is_param)
+{
+	const char *close;
+	size_t sl, tl;
+	*is_param = 0;
+	if (!strcmp(pat, "*"))
+		return *is_param = 1;
+	if (pat[0] != '{' || !(close = strchr(pat, '}')))
+		return !strcmp(pat, seg);
+	*is_param = 1;
+	sl = strlen(seg);
+	tl = strlen(close + 1);
+	return sl > tl && !strcmp(seg + sl - tl, close + 1);
+}
+
+/* 1 if pattern matches the request's segments; fills r->param[] (suffixes included). */
 static int match(struct req *r, const char *pattern)
 {
 	char buf[128], *p, *save = NULL;
-	int i = 0, np = 0;
+	int i = 0, np = 0, is_param;
 	snprintf(buf, sizeof(buf), "%s", pattern);
 	for (p = strtok_r(buf, "/", &save); p; p = strtok_r(NULL, "/", &save), i++) {
-		if (i >= r->nseg)
+		if (i >= r->nseg || !segment_fits(p, r->seg[i], &is_param))
 			return 0;
-		if (!strcmp(p, "*")) {
-			if (np < 3)
-				r->param[np++] = r->seg[i];
-		} else if (strcmp(p, r->seg[i])) {
-			return 0;
-		}
+		if (is_param && np < 4)
+			r->param[np++] = r->seg[i];
 	}
 	return i == r->nseg;
 }

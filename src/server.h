@@ -50,7 +50,7 @@ struct req {
 	char *path;              /* copy of url, cut into seg[] */
 	const char *seg[8];
 	int nseg;
-	const char *param[3];    /* the '*' parts of the matched route */
+	const char *param[4];    /* the '*' parts of the matched route */
 	unsigned status;
 	struct timespec t0;
 	char addr[64];
@@ -66,7 +66,8 @@ typedef enum MHD_Result (*srv_handler)(struct req *r);
  * Routes under /api/v1/ whose first segment is '*' are the record routes: one per type. */
 struct srv_route {
 	const char *method;
-	const char *pattern; /* '*' = one path segment, passed in r->param[] */
+	const char *pattern; /* '*' or "{name}" (optionally with a suffix: "{y}.mvt") = one path
+			      * segment, passed whole in r->param[]; '*' only in the record routes */
 	srv_handler fn;
 	unsigned flags;
 	const char *op;      /* operationId; record routes: the type name goes after the verb */
@@ -123,6 +124,10 @@ int srv_authenticate(struct req *r, enum MHD_Result *sent);
 enum MHD_Result srv_openapi(struct req *r);
 /* The OpenAPI 3.1 document of the route table and the schema's record types; caller frees. */
 json_t *srv_openapi_doc(const struct dm_schema *s);
+
+/* Handlers (server_tiles.c) */
+enum MHD_Result srv_tile(struct req *r);
+enum MHD_Result srv_tilejson(struct req *r);
 
 /* Handlers (server_api.c) */
 enum MHD_Result srv_schema(struct req *r);

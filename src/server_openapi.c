@@ -171,6 +171,19 @@ static json_t *param(const char *name, const char *in, const char *type, const c
 }
 
 /* One operation for route rt; t is the record type of a record route, else NULL. */
+/* One required path parameter per "{name}" of a (non-record) route pattern. */
+static void add_path_params(const char *pattern, json_t *params)
+{
+	const char *p = pattern, *close;
+	char name[64];
+	while ((p = strchr(p, '{')) && (close = strchr(p, '}'))) {
+		snprintf(name, sizeof(name), "%.*s", (int)(close - p - 1), p + 1);
+		json_array_append_new(params, param(name, "path", "string", !strcmp(name, "login") ? "The user's login name"
+						    : "See the operation's summary", 1));
+		p = close + 1;
+	}
+}
+
 static json_t *operation(const struct srv_route *rt, const struct dm_type *t, const char *tname)
 {
 	json_t *op = json_object(), *params = json_array(), *resp = json_object(), *ok = NULL;
@@ -191,8 +204,8 @@ static json_t *operation(const struct srv_route *rt, const struct dm_type *t, co
 									   : !strncmp(rt->pattern, "/api/v1/", 8) ? "auth" : "meta"));
 	if (rt->flags & ROUTE_OPEN)
 		json_object_set_new(op, "security", json_pack("[{}]"));
-	if (strchr(rt->pattern, '*') && !t)
-		json_array_append_new(params, param("login", "path", "string", "The user's login name", 1));
+	if (!t)
+		add_path_params(rt->pattern, params);
 	if (t && strstr(rt->pattern, "*/*"))
 		json_array_append_new(params, param("id", "path", "string", "The record's UUID or its code", 1));
 	if (t && !strcmp(verb, "list")) {
@@ -252,7 +265,7 @@ static json_t *operation(const struct srv_route *rt, const struct dm_type *t, co
 	return op;
 }
 
-/* A route pattern with its stars replaced: the type name, then {id} (users: {login}). */
+/* A route pattern with its stars replaced: the type name, then {id}; "{name}" stays. */
 static void path_of(const char *pattern, const char *tname, char *out, size_t n)
 {
 	struct dm_buf b;
@@ -260,7 +273,7 @@ static void path_of(const char *pattern, const char *tname, char *out, size_t n)
 	dm_buf_init(&b, 1024);
 	for (; *pattern; pattern++) {
 		if (*pattern == '*')
-			dm_buf_add(&b, !tname ? "{login}" : star++ ? "{id}" : tname);
+			dm_buf_add(&b, star++ ? "{id}" : tname);
 		else
 			dm_buf_addf(&b, "%c", *pattern);
 	}
