@@ -3,7 +3,7 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, password, ROOT } from './server.mjs';
+import { startServer, password, ROOT, ok } from './server.mjs';
 
 export { password };
 export const OUT = join(ROOT, 'tests/out');
@@ -50,13 +50,30 @@ export async function shot(page, name) {
   return path;
 }
 
-// Waits until the map has loaded its tiles and stopped moving.
-export async function mapIdle(page) {
-  await page.waitForFunction(() => window.__demine?.map?.loaded() && window.__demine.map.areTilesLoaded(), null, { timeout: 30000 });
-  await page.evaluate(() => new Promise((res) => { const m = window.__demine.map; if (!m.isMoving()) res(); else m.once('idle', res); }));
+// Waits until the main map (or the small map of a record, 'mini') has loaded and stopped moving.
+export async function mapIdle(page, which = 'map') {
+  await page.waitForFunction((w) => { const m = window.__demine?.[w]; return m && m.loaded() && m.areTilesLoaded() && !m.isMoving(); },
+    which, { timeout: 30000, polling: 100 });
 }
 
 // Ids of rendered features of a style layer.
 export async function renderedIds(page, layer) {
   return page.evaluate((l) => [...new Set(window.__demine.map.queryRenderedFeatures({ layers: [l] }).map((f) => f.properties.id))], layer);
+}
+
+// `demine export` of one record type as GeoJSON (the test's own view of the data).
+export function exported(s, type, { approved = false } = {}) {
+  const args = ['export', '--db', s.db, '--type', type, '--format', 'geojson'];
+  if (approved) args.push('--approved');
+  return JSON.parse(ok(args).stdout);
+}
+
+export function bboxOf(features) {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c) => {
+    if (typeof c[0] === 'number') { b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1]); b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1]); }
+    else c.forEach(walk);
+  };
+  for (const f of features) walk(f.geometry.coordinates);
+  return b;
 }

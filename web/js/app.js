@@ -21,6 +21,7 @@ const ROUTES = [
 ];
 
 let cleanup = null;
+let generation = 0; // a newer navigation makes an older, still loading page stale
 
 function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
@@ -82,6 +83,7 @@ export async function signedIn() {
 
 async function route() {
   if (cleanup) { try { cleanup(); } catch { /* page already gone */ } cleanup = null; }
+  const mine = ++generation;
   const main = clear(document.getElementById('main'));
   const m = parseHash();
   if (!m) { go(session.user ? '#/map' : '#/login'); return; }
@@ -92,12 +94,17 @@ async function route() {
   }
   renderNav();
   main.dataset.page = m.route.page;
+  // Each page draws into its own view; a stale page's view is never attached.
+  const view = h('div', { class: 'view' });
+  main.append(view);
   try {
     const mod = await import(`./pages/${m.route.page}.js`);
-    cleanup = (await mod.render(main, m.params, m.query)) || null;
+    const done = (await mod.render(view, m.params, m.query)) || null;
+    if (mine === generation) cleanup = done;
+    else if (done) done();
   } catch (e) {
-    if (e.status === 401) return;
-    main.append(h('p', { class: 'notice error', role: 'alert', text: t('err.load', { message: e.message }) }));
+    if (e.status === 401 || mine !== generation) return;
+    view.append(h('p', { class: 'notice error', role: 'alert', text: t('err.load', { message: e.message }) }));
   }
 }
 

@@ -12,7 +12,7 @@ export const POINTS = { eo_find: '#e66101', accident: '#111111', eore_session: '
 
 // Layer groups of the layer switcher: group -> the style layers it shows.
 export const GROUPS = [
-  { id: 'admin', layers: ['adm-fill', 'adm-line', 'settlement', 'adm-label'] },
+  { id: 'admin', layers: ['adm-fill', 'adm-line', 'settlement', 'adm-label', 'adm2-label'] },
   { id: 'hazard', layers: ['hazard-fill', 'hazard-line-sha', 'hazard-line-cha'] },
   { id: 'land_release', layers: ['release-fill', 'release-line'] },
   { id: 'eo_find', layers: ['eo_find'] },
@@ -23,13 +23,16 @@ export const RECORD_LAYERS = ['hazard-fill', 'release-fill', 'eo_find', 'acciden
 export const FILTERED_LAYERS = ['hazard-fill', 'hazard-line-sha', 'hazard-line-cha', 'release-fill', 'release-line',
   'eo_find', 'accident', 'eore_session'];
 
+// Hazards are small at district scale: thicker outlines when zoomed out keep them visible.
+const HAZARD_LINE = ['interpolate', ['linear'], ['zoom'], 8, 4, 12, 2.5, 15, 2];
+
 const SOURCES = ['location', 'hazard', 'land_release', 'eo_find', 'accident', 'eore_session'];
 
 export function matchColour(prop, table, fallback = '#666') {
   return ['match', ['get', prop], ...Object.entries(table).flat(), fallback];
 }
 
-export function buildStyle({ origin, lang, rasterUrl, fontUrl }) {
+export function buildStyle({ origin, lang, rasterUrl, fontUrl, districtLabels }) {
   const sources = {};
   for (const s of SOURCES) {
     sources[s] = { type: 'vector', tiles: [`${origin}/tiles/${s}/{z}/{x}/{y}.mvt`], minzoom: 0, maxzoom: 14 };
@@ -47,16 +50,16 @@ export function buildStyle({ origin, lang, rasterUrl, fontUrl }) {
       paint: { 'line-color': '#7a6f5d', 'line-width': ['match', ['get', 'kind'], 'adm1', 2, 1], 'line-dasharray': [3, 2] } },
     { id: 'settlement', type: 'circle', source: 'location', 'source-layer': 'location', filter: ['==', ['get', 'kind'], 'settlement'],
       paint: { 'circle-radius': 2.5, 'circle-color': '#5b5347' } },
+    { id: 'hazard-fill', type: 'fill', source: 'hazard', 'source-layer': 'hazard',
+      paint: { 'fill-color': matchColour('land_status', LAND_STATUS), 'fill-opacity': 0.4 } },
     { id: 'release-fill', type: 'fill', source: 'land_release', 'source-layer': 'land_release',
       paint: { 'fill-color': matchColour('result', RESULT), 'fill-opacity': 0.55 } },
     { id: 'release-line', type: 'line', source: 'land_release', 'source-layer': 'land_release',
       paint: { 'line-color': matchColour('result', RESULT), 'line-width': 1 } },
-    { id: 'hazard-fill', type: 'fill', source: 'hazard', 'source-layer': 'hazard',
-      paint: { 'fill-color': matchColour('land_status', LAND_STATUS), 'fill-opacity': 0.4 } },
     { id: 'hazard-line-sha', type: 'line', source: 'hazard', 'source-layer': 'hazard', filter: ['==', ['get', 'category'], 'sha'],
-      paint: { 'line-color': matchColour('land_status', LAND_STATUS), 'line-width': 2, 'line-dasharray': [2, 1.5] } },
+      paint: { 'line-color': matchColour('land_status', LAND_STATUS), 'line-width': HAZARD_LINE, 'line-dasharray': [2, 1.5] } },
     { id: 'hazard-line-cha', type: 'line', source: 'hazard', 'source-layer': 'hazard', filter: ['!=', ['get', 'category'], 'sha'],
-      paint: { 'line-color': matchColour('land_status', LAND_STATUS), 'line-width': 2 } },
+      paint: { 'line-color': matchColour('land_status', LAND_STATUS), 'line-width': HAZARD_LINE } },
     { id: 'eo_find', type: 'circle', source: 'eo_find', 'source-layer': 'eo_find',
       paint: { 'circle-radius': 5, 'circle-color': POINTS.eo_find, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
     { id: 'accident', type: 'circle', source: 'accident', 'source-layer': 'accident',
@@ -67,16 +70,45 @@ export function buildStyle({ origin, lang, rasterUrl, fontUrl }) {
   const style = { version: 8, sources, layers };
   if (fontUrl) {
     style['font-faces'] = { 'DejaVu Sans': fontUrl };
-    layers.splice(layers.findIndex((l) => l.id === 'release-fill'), 0, {
+    layers.push({
       id: 'adm-label', type: 'symbol', source: 'location', 'source-layer': 'location',
-      filter: ['match', ['get', 'kind'], ['adm2', 'settlement'], true, false],
+      filter: ['==', ['get', 'kind'], 'settlement'],
       layout: {
         'text-field': ['coalesce', ['get', `name_${lang}`], ['get', 'name_en']], 'text-font': ['DejaVu Sans'],
-        'text-size': ['match', ['get', 'kind'], 'adm2', 14, 11], 'text-offset': ['match', ['get', 'kind'], 'settlement', ['literal', [0, 0.9]], ['literal', [0, 0]]],
-        'text-anchor': ['match', ['get', 'kind'], 'settlement', 'top', 'center'],
+        'text-size': 11, 'text-offset': [0, 0.6], 'text-anchor': 'top',
       },
-      paint: { 'text-color': ['match', ['get', 'kind'], 'adm2', '#4a4235', '#5b5347'], 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+      paint: { 'text-color': '#5b5347', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
     });
+    if (districtLabels) {
+      // One label per district from its own point: tile-clipped polygons would repeat it per tile.
+      sources['adm-names'] = { type: 'geojson', data: districtLabels };
+      layers.push({
+        id: 'adm2-label', type: 'symbol', source: 'adm-names',
+        layout: { 'text-field': ['coalesce', ['get', `name_${lang}`], ['get', 'name_en']], 'text-font': ['DejaVu Sans'], 'text-size': 13 },
+        paint: { 'text-color': '#4a4235', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+      });
+    }
   }
   return style;
+}
+
+// A label point per admin area: the area-weighted centroid of its largest ring.
+export function labelPoints(areas, nameOf) {
+  const ringArea = (r) => r.reduce((a, p, i) => { const q = r[(i + 1) % r.length]; return a + (p[0] * q[1] - q[0] * p[1]); }, 0) / 2;
+  const centroid = (r) => {
+    const a = ringArea(r);
+    let x = 0;
+    let y = 0;
+    r.forEach((p, i) => { const q = r[(i + 1) % r.length]; const c = p[0] * q[1] - q[0] * p[1]; x += (p[0] + q[0]) * c; y += (p[1] + q[1]) * c; });
+    return a ? [x / (6 * a), y / (6 * a)] : r[0];
+  };
+  const features = [];
+  for (const ar of areas) {
+    const g = ar.geometry;
+    if (!g) continue;
+    const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
+    const ring = polys.map((p) => p[0]).sort((a, b) => Math.abs(ringArea(b)) - Math.abs(ringArea(a)))[0];
+    if (ring) features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: centroid(ring) }, properties: nameOf(ar) });
+  }
+  return { type: 'FeatureCollection', features };
 }

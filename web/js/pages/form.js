@@ -52,7 +52,7 @@ export async function render(main, params) {
   if (type.geometry !== 'none') {
     const file = h('input', { type: 'file', accept: '.geojson,.json,application/geo+json,application/json', name: 'geometry' });
     const mapEl = h('div', { class: 'minimap' });
-    const drawMini = () => { if (mini) mini.remove(); mini = geometry ? miniMap(mapEl, [{ id: 'new', geometry }]) : null; };
+    const drawMini = () => { if (mini) mini.remove(); mini = geometry ? miniMap(mapEl, [{ id: 'new', geometry }]) : null; window.__demine = { ...(window.__demine || {}), mini }; };
     file.addEventListener('change', async () => {
       const box = form.querySelector('[data-field="geometry"]');
       setError(box, '');

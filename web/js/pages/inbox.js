@@ -8,15 +8,15 @@ import { badge, canApprove } from '../records-util.js';
 
 export async function render(main) {
   const reviewer = canApprove();
-  const statuses = reviewer ? 'submitted' : 'draft,submitted,rejected';
+  const statuses = reviewer ? ['submitted'] : ['draft', 'submitted', 'rejected'];
   main.append(h('h1', { text: reviewer ? t('inbox.title') : t('inbox.mine') }),
     h('p', { class: 'muted', text: reviewer ? t('inbox.intro') : t('inbox.intro_mine') }));
   const rows = [];
-  await Promise.all(types().map(async (ty) => {
+  await Promise.all(types().flatMap((ty) => statuses.map(async (st) => {
     let items;
-    try { items = (await get(`/api/v1/${ty.name}?status=${statuses}&limit=1000&sort=-updated_at`)).items; } catch { return; }
+    try { items = (await get(`/api/v1/${ty.name}?status=${st}&limit=1000&sort=-updated_at`)).items; } catch { return; }
     for (const r of items) if (reviewer || !session.user.org_id || r.organisation === session.user.org_id) rows.push({ ty, r });
-  }));
+  })));
   rows.sort((a, b) => (a.r.updated_at < b.r.updated_at ? 1 : -1));
   const tbody = h('tbody', {}, rows.map(({ ty, r }) => h('tr', { dataset: { id: r.id, code: r.code } },
     h('td', {}, h('a', { href: reviewer ? `#/review/${ty.name}/${r.id}` : `#/record/${ty.name}/${r.id}`, text: r.code })),

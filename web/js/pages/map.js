@@ -6,7 +6,7 @@ import { t, getLang, valueLabel, fmtNum } from '../i18n.js';
 import { get } from '../api.js';
 import { organisations, districts, placeName, typeLabel } from '../schema.js';
 import { toUtm } from '../utm.js';
-import { buildStyle, GROUPS, RECORD_LAYERS, FILTERED_LAYERS, LAND_STATUS, HAZARD_TYPE, RESULT, POINTS, matchColour } from '../mapstyle.js';
+import { buildStyle, labelPoints, GROUPS, RECORD_LAYERS, FILTERED_LAYERS, LAND_STATUS, HAZARD_TYPE, RESULT, POINTS, matchColour } from '../mapstyle.js';
 
 const START = [[46.3, 39.2], [47.6, 40.35]];
 const LAYER_TYPE = { 'hazard-fill': 'hazard', 'release-fill': 'land_release', eo_find: 'eo_find', accident: 'accident', eore_session: 'eore_session' };
@@ -15,6 +15,7 @@ const savePrefs = (p) => localStorage.setItem('demine.map', JSON.stringify({ ...
 
 export async function render(main, params, query) {
   const [orgs, dists] = await Promise.all([organisations(), districts()]);
+  if (!main.isConnected) return null; // the user went elsewhere meanwhile
   const p = prefs();
   const hidden = new Set(p.hidden || []);
   let colourBy = p.colourBy || 'land_status';
@@ -26,7 +27,8 @@ export async function render(main, params, query) {
 
   const map = new maplibregl.Map({
     container: mapEl,
-    style: buildStyle({ origin: location.origin, lang: getLang(), rasterUrl: p.rasterUrl, fontUrl: `${location.origin}/vendor/DejaVuSans.ttf` }),
+    style: buildStyle({ origin: location.origin, lang: getLang(), rasterUrl: p.rasterUrl, fontUrl: `${location.origin}/vendor/DejaVuSans.ttf`,
+      districtLabels: labelPoints(dists, (d) => ({ name_en: d.name_en, name_az: d.name_az, name_ru: d.name_ru })) }),
     bounds: START, attributionControl: false,
   });
   window.__demine = { ...(window.__demine || {}), map };
@@ -149,6 +151,7 @@ export async function render(main, params, query) {
   map.on('click', (e) => {
     const feats = map.queryRenderedFeatures(e.point, { layers: RECORD_LAYERS.filter((id) => map.getLayer(id)) });
     if (!feats.length) return;
+    feats.sort((a, b) => RECORD_LAYERS.indexOf(a.layer.id) - RECORD_LAYERS.indexOf(b.layer.id));
     const seen = new Set();
     const list = h('ul', { class: 'popup-list' });
     for (const f of feats) {

@@ -68,7 +68,7 @@ export async function render(main, params, query) {
   if (rec.geometry) {
     const el = h('div', { class: 'minimap', role: 'img', 'aria-label': t('record.map_of', { code: rec.code }) });
     right.append(h('section', { class: 'card' }, h('h2', { text: t('record.geometry') }), el));
-    requestAnimationFrame(() => { mini = miniMap(el, [{ id: 'new', geometry: rec.geometry }]); });
+    requestAnimationFrame(() => { mini = miniMap(el, [{ id: 'new', geometry: rec.geometry }]); window.__demine = { ...(window.__demine || {}), mini }; });
   }
   const linked = h('section', { class: 'card', id: 'linked' }, h('h2', { text: t('record.linked') }));
   const history = h('section', { class: 'card' }, h('h2', { text: t('record.history') }));

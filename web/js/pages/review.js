@@ -22,7 +22,8 @@ export async function render(main, params) {
     ...type.fields.filter((f) => !f.computed).map((f) => ({ name: f.name, text: label(f.labels, f.name), show: (v) => showValue(f, v) })),
   ];
   const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-  const tbody = h('tbody', {}, rows.map((r) => {
+  const empty = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length);
+  const tbody = h('tbody', {}, rows.filter((r) => !empty(rec[r.name]) || (old && !empty(old[r.name]))).map((r) => {
     const changed = !old || !same(old[r.name], rec[r.name]);
     return h('tr', { class: changed ? 'changed' : null, dataset: { field: r.name } }, h('th', { scope: 'row', text: r.text }),
       h('td', { class: changed && old ? 'old' : null, text: old ? r.show(old[r.name]) : '' }),
@@ -61,9 +62,9 @@ export async function render(main, params) {
           h('th', { scope: 'col', text: old ? t('review.approved_v', { n: old.version }) : t('review.no_approved') }),
           h('th', { scope: 'col', text: t('review.submitted_v', { n: rec.version }) }))), tbody)),
       h('div', {}, type.geometry !== 'none' ? h('section', { class: 'card' }, h('h2', { text: t('form.geometry') }), mapEl,
-        h('p', { class: 'muted' }, h('span', { class: 'old', text: t('review.legend_old') }), ' · ', h('span', { class: 'new', text: t('review.legend_new') }))) : null,
+        h('ul', { class: 'legend-inline' }, h('li', {}, h('span', { class: 'swatch line dashed grey' }), t('review.legend_old')), h('li', {}, h('span', { class: 'swatch', style: '--c:#d7191c' }), t('review.legend_new')))) : null,
       decision)));
   let mini = null;
-  if (type.geometry !== 'none') requestAnimationFrame(() => { mini = miniMap(mapEl, [{ id: 'old', geometry: old?.geometry }, { id: 'new', geometry: rec.geometry }]); });
+  if (type.geometry !== 'none') requestAnimationFrame(() => { mini = miniMap(mapEl, [{ id: 'old', geometry: old?.geometry }, { id: 'new', geometry: rec.geometry }]); window.__demine = { ...(window.__demine || {}), mini }; });
   return () => { if (mini) mini.remove(); };
 }
