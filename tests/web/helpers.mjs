@@ -77,3 +77,11 @@ export function bboxOf(features) {
   for (const f of features) walk(f.geometry.coordinates);
   return b;
 }
+
+// Waits until the page's content is drawn (the router clears aria-busy when the page is done).
+export async function ready(page) {
+  await page.waitForFunction(() => {
+    const m = document.getElementById('main');
+    return m.dataset.hash === location.hash && m.getAttribute('aria-busy') === 'false';
+  }, null, { timeout: 30000, polling: 50 });
+}

@@ -97,6 +97,8 @@ async function route() {
   // Each page draws into its own view; a stale page's view is never attached.
   const view = h('div', { class: 'view' });
   main.append(view);
+  main.setAttribute('aria-busy', 'true');
+  main.dataset.hash = location.hash;
   try {
     const mod = await import(`./pages/${m.route.page}.js`);
     const done = (await mod.render(view, m.params, m.query)) || null;
@@ -105,6 +107,8 @@ async function route() {
   } catch (e) {
     if (e.status === 401 || mine !== generation) return;
     view.append(h('p', { class: 'notice error', role: 'alert', text: t('err.load', { message: e.message }) }));
+  } finally {
+    if (mine === generation) main.setAttribute('aria-busy', 'false');
   }
 }
 

@@ -1,7 +1,7 @@
 // minimap.js: a small map of one or two geometries (a record, or old and new in a review).
 import * as maplibregl from '../vendor/maplibre-gl.mjs';
 import { buildStyle } from './mapstyle.js';
-import { getLang } from './i18n.js';
+import { getLang, mapLocale } from './i18n.js';
 
 function bbox(geoms) {
   const b = [Infinity, Infinity, -Infinity, -Infinity];
@@ -34,7 +34,7 @@ export function miniMap(el, shapes) {
   }
   const b = bbox(shapes.map((s) => s.geometry));
   const map = new maplibregl.Map({
-    container: el, style, attributionControl: false,
+    container: el, style, attributionControl: false, locale: mapLocale(),
     bounds: b ? [[b[0], b[1]], [b[2], b[3]]] : [[46.3, 39.2], [47.6, 40.35]],
     fitBoundsOptions: { padding: 30, maxZoom: 15 },
   });

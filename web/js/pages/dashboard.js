@@ -1,6 +1,6 @@
 // Dashboard: the official figures (/api/v1/stats/*) as charts, each with a table and a CSV.
 import { h, field, option, clear, download, toCsv } from '../dom.js';
-import { t, valueLabel, fmtNum, fmtMonth, locale, getLang } from '../i18n.js';
+import { t, valueLabel, fmtNum, fmtMonth, locale, getLang, numberFormat } from '../i18n.js';
 import { get } from '../api.js';
 
 const PALETTE = ['#b3261e', '#1a9850', '#4a90d9', '#f2a81d', '#7b3294', '#8c510a', '#0571b0', '#e66101', '#5e6b7a'];
@@ -29,9 +29,9 @@ const CHARTS = [
     chart: (d) => stacked(d.items.map((i) => i.month), ['girls', 'boys', 'women', 'men'], (m, k) => d.items.find((i) => i.month === m)[k], fmtMonth, (k) => t(`dash.${k}`), 'bar', int) },
   { id: 'funding', path: 'funding', cols: [['donor_name', 'dash.donor'], ['grants', 'dash.grants', int], ['amount', 'dash.amount']],
     rows: (d) => d.items.map((i) => ({ ...i, amount_fmt: i.amount })),
-    show: { amount: (v, d) => new Intl.NumberFormat(locale(), { style: 'currency', currency: d.currency }).format(Number(v)) },
+    show: { amount: (v, d) => numberFormat({ style: 'currency', currency: d.currency }).format(Number(v)) },
     chart: (d) => single(d.items.map((i) => i.donor_name), d.items.map((i) => Number(i.amount)), d.currency,
-      (v) => new Intl.NumberFormat(locale(), { style: 'currency', currency: d.currency, maximumFractionDigits: 0 }).format(v), 'y') },
+      (v) => numberFormat({ style: 'currency', currency: d.currency, maximumFractionDigits: 0 }).format(v), 'y') },
 ];
 
 function stacked(labels, keys, value, fmtLabel, fmtKey, type, fmtValue) {

@@ -2,7 +2,7 @@
 // map, layer switcher, legend, filters, search, scale bar, cursor coordinates (WGS84, UTM 38N).
 import * as maplibregl from '../../vendor/maplibre-gl.mjs';
 import { h, field, option, clear } from '../dom.js';
-import { t, getLang, valueLabel, fmtNum } from '../i18n.js';
+import { t, getLang, valueLabel, fmtNum, mapLocale } from '../i18n.js';
 import { get } from '../api.js';
 import { organisations, districts, placeName, typeLabel } from '../schema.js';
 import { toUtm } from '../utm.js';
@@ -29,7 +29,7 @@ export async function render(main, params, query) {
     container: mapEl,
     style: buildStyle({ origin: location.origin, lang: getLang(), rasterUrl: p.rasterUrl, fontUrl: `${location.origin}/vendor/DejaVuSans.ttf`,
       districtLabels: labelPoints(dists, (d) => ({ name_en: d.name_en, name_az: d.name_az, name_ru: d.name_ru })) }),
-    bounds: START, attributionControl: false,
+    bounds: START, attributionControl: false, locale: mapLocale(),
   });
   window.__demine = { ...(window.__demine || {}), map };
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
