@@ -43,10 +43,10 @@ export async function signIn(page, role) {
   await page.waitForSelector('#signout');
 }
 
-export async function shot(page, name) {
+export async function shot(page, name, opts = {}) {
   mkdirSync(OUT, { recursive: true });
   const path = join(OUT, `${name}.png`);
-  await page.screenshot({ path });
+  await page.screenshot({ path, ...opts });
   return path;
 }
 

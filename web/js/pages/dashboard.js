@@ -4,6 +4,9 @@ import { t, valueLabel, fmtNum, fmtMonth, locale, getLang, numberFormat } from '
 import { get } from '../api.js';
 
 const PALETTE = ['#b3261e', '#1a9850', '#4a90d9', '#f2a81d', '#7b3294', '#8c510a', '#0571b0', '#e66101', '#5e6b7a'];
+// Methods in the map's land release colours; beneficiaries in steady colours across charts.
+const KEY_COLOURS = { nts: '#e8b903', ts: '#4a90d9', clearance: '#1a9850', girls: '#d6609c', boys: '#4a90d9', women: '#9c2a5c', men: '#1f4e79' };
+const colourOf = (k, i) => KEY_COLOURS[k] || PALETTE[i % PALETTE.length];
 const CURRENCIES = ['EUR', 'USD', 'AZN', 'GBP'];
 const prefs = () => JSON.parse(localStorage.getItem('demine.dashboard') || '{}');
 
@@ -20,7 +23,7 @@ const CHARTS = [
     rows: (d) => d.items.map((i) => ({ ...i, name: i[`name_${getLang()}`] || i.name_en || i.adm2 })),
     chart: (d, rows) => single(rows.map((i) => i.name), rows.map((i) => i.remaining_m2), t('dash.remaining'), area, 'y') },
   { id: 'items', path: 'items', cols: [['category', 'dash.category', valueLabel], ['quantity', 'dash.quantity', int], ['finds', 'dash.finds', int]],
-    chart: (d) => single(d.items.map((i) => valueLabel(i.category)), d.items.map((i) => i.quantity), t('dash.quantity'), int) },
+    chart: (d) => single(d.items.map((i) => valueLabel(i.category)), d.items.map((i) => i.quantity), t('dash.quantity'), int, 'y') },
   { id: 'casualties', path: 'casualties', cols: [['year', 'dash.year', String], ['sex', 'dash.sex', valueLabel], ['age_group', 'dash.age_group', valueLabel], ['killed', 'dash.killed', int], ['injured', 'dash.injured', int], ['total', 'dash.total', int]],
     chart: (d) => stacked(uniq(d.items.map((i) => i.year)).sort(), uniq(d.items.map((i) => `${i.sex}|${i.age_group}`)),
       (y, k) => sum(d.items.filter((i) => i.year === y && `${i.sex}|${i.age_group}` === k).map((i) => i.total)), String,
@@ -35,14 +38,14 @@ const CHARTS = [
 ];
 
 function stacked(labels, keys, value, fmtLabel, fmtKey, type, fmtValue) {
-  return { type, data: { labels: labels.map(fmtLabel), datasets: keys.map((k, i) => ({ label: fmtKey(k), data: labels.map((l) => value(l, k) || 0), backgroundColor: PALETTE[i % PALETTE.length] })) },
-    options: { scales: { x: { stacked: true }, y: { stacked: true, ticks: { callback: (v) => fmtNum(v) } } }, plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fmtValue(c.raw)}` } } } } };
+  return { type, data: { labels: labels.map(fmtLabel), datasets: keys.map((k, i) => ({ label: fmtKey(k), data: labels.map((l) => value(l, k) || 0), backgroundColor: colourOf(k, i) })) },
+    options: { scales: { x: { stacked: true }, y: { stacked: true, ticks: { precision: 0, callback: (v) => fmtNum(v) } } }, plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fmtValue(c.raw)}` } } } } };
 }
 
 function single(labels, values, name, fmtValue, axis = 'x') {
   return { type: 'bar', data: { labels, datasets: [{ label: name, data: values, backgroundColor: labels.map((_, i) => PALETTE[i % PALETTE.length]) }] },
     options: { indexAxis: axis, plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => fmtValue(c.raw) } } },
-      scales: { [axis === 'y' ? 'x' : 'y']: { ticks: { callback: (v) => fmtNum(v) } } } } };
+      scales: { [axis === 'y' ? 'x' : 'y']: { ticks: { precision: 0, callback: (v) => fmtNum(v) } } } } };
 }
 
 export async function render(main, params, query) {
@@ -91,7 +94,10 @@ export async function render(main, params, query) {
       toCsv([c.cols.map(([k]) => k), ...rows.map((r) => c.cols.map(([k]) => r[k]))]), 'text/csv') });
     card.append(h('header', {}, h('h2', { id: `h-${c.id}`, text: c.id === 'funding' ? t('dash.funding_in', { currency: d.currency }) : t(`dash.${c.id}`) }),
       h('div', { class: 'actions' }, toggle, csv)), box, tableView);
-    if (c.id === 'funding' && d.unconverted?.length) card.append(h('p', { class: 'notice' }, t('dash.unconverted'), ' ', d.unconverted.map((u) => `${u.code} (${u.currency}): ${u.reason}`).join('; ')));
+    if (c.id === 'funding' && d.unconverted?.length) {
+      card.append(h('div', { class: 'notice unconverted' }, t('dash.unconverted'),
+        h('ul', {}, d.unconverted.map((u) => h('li', {}, h('a', { href: `#/record/grant/${u.grant}`, text: u.code }), ` (${u.currency}): ${u.reason}`)))));
+    }
     if (!rows.length) { box.replaceChildren(h('p', { class: 'muted', text: t('dash.no_data') })); return; }
     const cfg = c.chart(d, rows);
     cfg.options = { ...cfg.options, responsive: true, maintainAspectRatio: false, locale: locale() };
