@@ -18,6 +18,10 @@ test('the map draws every approved demo hazard and a click opens its record', as
   const ids = await renderedIds(page, 'hazard-fill');
   assert.deepEqual(ids.sort(), hazards.map((f) => f.id).sort(), 'rendered hazards = approved hazards');
   await shot(page, 'map');
+  const agdam = hazards.filter((f) => f.properties.code.startsWith('HAZ-AGD'));
+  await page.evaluate((b) => window.__demine.map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, duration: 0 }), bboxOf(agdam));
+  await mapIdle(page);
+  await shot(page, 'map-agdam');
 
   // Zoom to one hazard, click inside it, follow the popup's link.
   const target = hazards.find((f) => f.properties.code === 'HAZ-AGD-00002');
@@ -65,5 +69,21 @@ test('filters and the layer switcher change what is drawn', async () => {
   await page.getByLabel('Hazardous area', { exact: true }).uncheck();
   await mapIdle(page);
   assert.deepEqual(await renderedIds(page, 'hazard-fill'), []);
+  assert.deepEqual(page.errors, []);
+});
+
+test('the search box finds places in any spelling and records by code', async () => {
+  const page = await newPage(env.browser, env.s);
+  await signIn(page, 'viewer');
+  await page.goto('/#/map');
+  await mapIdle(page);
+  const box = page.getByLabel('Search code or place');
+  await box.fill('füzuli');
+  await page.locator('#search-results button', { hasText: 'Fuzuli District' }).click();
+  await page.waitForFunction(() => { const c = window.__demine.map.getCenter(); return !window.__demine.map.isMoving() && c.lng > 47.04 && c.lng < 47.67 && c.lat > 39.36 && c.lat < 39.77; });
+  await box.fill('HAZ-AGD-00002');
+  await page.locator('#search-results button', { hasText: 'HAZ-AGD-00002' }).click();
+  await page.locator('.maplibregl-popup a', { hasText: 'HAZ-AGD-00002' }).click();
+  await page.locator('#record-code', { hasText: 'HAZ-AGD-00002' }).waitFor();
   assert.deepEqual(page.errors, []);
 });

@@ -22,6 +22,7 @@ const ROUTES = [
 
 let cleanup = null;
 let generation = 0; // a newer navigation makes an older, still loading page stale
+let navigated = false;
 
 function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
@@ -108,7 +109,14 @@ async function route() {
     if (e.status === 401 || mine !== generation) return;
     view.append(h('p', { class: 'notice error', role: 'alert', text: t('err.load', { message: e.message }) }));
   } finally {
-    if (mine === generation) main.setAttribute('aria-busy', 'false');
+    if (mine === generation) {
+      main.setAttribute('aria-busy', 'false');
+      // Keyboard and screen reader users continue from the new page, not from a removed button.
+      // (Not on the first page of a visit, where Tab should reach the skip link first.)
+      const a = document.activeElement;
+      if (navigated && (!a || a === document.body || !a.isConnected)) main.focus({ preventScroll: true });
+      navigated = true;
+    }
   }
 }
 

@@ -26,6 +26,8 @@ export const FILTERED_LAYERS = ['hazard-fill', 'hazard-line-sha', 'hazard-line-c
 // Hazards are small at district scale: thicker outlines when zoomed out keep them visible.
 const HAZARD_LINE = ['interpolate', ['linear'], ['zoom'], 8, 4, 12, 2.5, 15, 2];
 
+const POINT_RADIUS = ['interpolate', ['linear'], ['zoom'], 8, 3, 13, 6];
+
 const SOURCES = ['location', 'hazard', 'land_release', 'eo_find', 'accident', 'eore_session'];
 
 export function matchColour(prop, table, fallback = '#666') {
@@ -61,11 +63,11 @@ export function buildStyle({ origin, lang, rasterUrl, fontUrl, districtLabels })
     { id: 'hazard-line-cha', type: 'line', source: 'hazard', 'source-layer': 'hazard', filter: ['!=', ['get', 'category'], 'sha'],
       paint: { 'line-color': matchColour('land_status', LAND_STATUS), 'line-width': HAZARD_LINE } },
     { id: 'eo_find', type: 'circle', source: 'eo_find', 'source-layer': 'eo_find',
-      paint: { 'circle-radius': 5, 'circle-color': POINTS.eo_find, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
+      paint: { 'circle-radius': POINT_RADIUS, 'circle-color': POINTS.eo_find, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
     { id: 'accident', type: 'circle', source: 'accident', 'source-layer': 'accident',
-      paint: { 'circle-radius': 6, 'circle-color': POINTS.accident, 'circle-stroke-color': '#d7191c', 'circle-stroke-width': 2 } },
+      paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 4, 13, 7], 'circle-color': POINTS.accident, 'circle-stroke-color': '#d7191c', 'circle-stroke-width': 2 } },
     { id: 'eore_session', type: 'circle', source: 'eore_session', 'source-layer': 'eore_session',
-      paint: { 'circle-radius': 5, 'circle-color': POINTS.eore_session, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
+      paint: { 'circle-radius': POINT_RADIUS, 'circle-color': POINTS.eore_session, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
   );
   const style = { version: 8, sources, layers };
   if (fontUrl) {

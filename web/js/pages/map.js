@@ -64,7 +64,8 @@ export async function render(main, params, query) {
     }
   }
   function pick(it) {
-    if (it.bbox) map.fitBounds([[it.bbox[0], it.bbox[1]], [it.bbox[2], it.bbox[3]]], { padding: 60, maxZoom: 15 });
+    const point = it.bbox && it.bbox[0] === it.bbox[2] && it.bbox[1] === it.bbox[3];
+    if (it.bbox) map.fitBounds([[it.bbox[0], it.bbox[1]], [it.bbox[2], it.bbox[3]]], { padding: 60, maxZoom: point ? 13 : 15 });
     if (it.kind === 'record' && !it.bbox) location.hash = `#/record/${it.type}/${it.id}`;
     if (it.kind === 'record' && it.bbox) showRecordPopup(it);
   }
