@@ -86,6 +86,7 @@ test('IM officer rejects with a reason and the operator sees it', async () => {
   assert.equal(await row.locator('td.reason').textContent(), 'Polygon overlaps HAZ-FZL-00001; survey again');
   await row.locator('a').click();
   assert.equal(await op.locator('#reject-reason').textContent(), 'Rejected: Polygon overlaps HAZ-FZL-00001; survey again');
+  await mapIdle(op, 'mini');
   await shot(op, 'rejected');
   for (const p of [op, im]) assert.deepEqual(p.errors, []);
 });
@@ -112,4 +113,25 @@ test('the API validation messages are shown next to their fields', async () => {
   await shot(op, 'validation');
   // the refused request is the only console message
   assert.deepEqual(op.errors.filter((e) => !/status of 422/.test(e)), []);
+});
+
+test('a hazard outline drawn on the map', async () => {
+  const op = await newPage(env.browser, env.s);
+  await signIn(op, 'operator');
+  await op.goto('/#/new/hazard');
+  await op.locator('select[name="category"]').selectOption('cha');
+  await op.locator('select[name="hazard_type"]').selectOption('battle_area');
+  await op.locator('select[name="land_status"]').selectOption('open');
+  await mapIdle(op, 'mini');
+  await op.locator('#draw').click();
+  const box = await op.locator('.minimap canvas').boundingBox();
+  await op.locator('#draw-finish').click();
+  await op.getByText('An outline needs at least three corners.').waitFor();
+  for (const [fx, fy] of [[0.4, 0.4], [0.6, 0.4], [0.6, 0.6], [0.4, 0.6]]) await op.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+  await op.locator('#draw-finish').click();
+  await op.locator('#save').click();
+  await op.locator('#record-code').waitFor();
+  const area = Number((await op.locator('#record-fields [data-field="area_m2"]').textContent()).replace(/[^\d]/g, ''));
+  assert.ok(area > 1e6, `a drawn square of ${area} m²`);
+  assert.deepEqual(op.errors, []);
 });

@@ -17,20 +17,27 @@ function bbox(geoms) {
 const LOOK = {
   old: { fill: '#8c8c8c', line: '#555555', dash: [2, 2] },
   new: { fill: '#d7191c', line: '#b3261e', dash: [1, 0] },
+  draft: { fill: '#1a5fb4', line: '#1a5fb4', dash: [2, 1] },
 };
+
+const asData = (geometry) => (geometry ? { type: 'Feature', properties: {}, geometry } : { type: 'FeatureCollection', features: [] });
+
+// Replaces the geometry of one of the map's shapes (null empties it).
+export function setShape(map, id, geometry) {
+  map.getSource(id)?.setData(asData(geometry));
+}
 
 // shapes: [{id: 'old'|'new', geometry}]; returns the map (caller removes it).
 export function miniMap(el, shapes) {
   const style = buildStyle({ origin: location.origin, lang: getLang() });
   style.layers = style.layers.filter((l) => ['background', 'adm-fill', 'adm-line', 'settlement'].includes(l.id));
   for (const s of shapes) {
-    if (!s.geometry) continue;
-    style.sources[s.id] = { type: 'geojson', data: { type: 'Feature', properties: {}, geometry: s.geometry } };
+    style.sources[s.id] = { type: 'geojson', data: asData(s.geometry) };
     const look = LOOK[s.id] || LOOK.new;
     style.layers.push(
       { id: `${s.id}-fill`, type: 'fill', source: s.id, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': look.fill, 'fill-opacity': 0.3 } },
       { id: `${s.id}-line`, type: 'line', source: s.id, paint: { 'line-color': look.line, 'line-width': 2, 'line-dasharray': look.dash } },
-      { id: `${s.id}-point`, type: 'circle', source: s.id, filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': look.line, 'circle-radius': 6 } });
+      { id: `${s.id}-point`, type: 'circle', source: s.id, filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': look.line, 'circle-radius': 5 } });
   }
   const b = bbox(shapes.map((s) => s.geometry));
   const map = new maplibregl.Map({

@@ -4,7 +4,7 @@ import { h, field, option, clear, toast, nextId } from '../dom.js';
 import { t, label, valueLabel } from '../i18n.js';
 import { api, get, session } from '../api.js';
 import { typeOf, typeLabel, organisations } from '../schema.js';
-import { miniMap } from '../minimap.js';
+import { miniMap, setShape, bbox } from '../minimap.js';
 
 const LONG_TEXT = /^(description|evidence|notes|injuries|materials|nonconformities)$/;
 
@@ -51,19 +51,58 @@ export async function render(main, params) {
   let mini = null;
   if (type.geometry !== 'none') {
     const file = h('input', { type: 'file', accept: '.geojson,.json,application/geo+json,application/json', name: 'geometry' });
-    const mapEl = h('div', { class: 'minimap' });
-    const drawMini = () => { if (mini) mini.remove(); mini = geometry ? miniMap(mapEl, [{ id: 'new', geometry }]) : null; window.__demine = { ...(window.__demine || {}), mini }; };
+    const mapEl = h('div', { class: 'minimap', role: 'application', 'aria-label': t('form.draw_map') });
+    const showGeometry = () => {
+      setShape(mini, 'new', geometry);
+      const b = geometry && bbox([geometry]);
+      if (b) mini.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 30, maxZoom: 15, duration: 0 });
+    };
     file.addEventListener('change', async () => {
       const box = form.querySelector('[data-field="geometry"]');
       setError(box, '');
       try {
         geometry = geometryOf(JSON.parse(await file.files[0].text()));
-        drawMini();
+        showGeometry();
       } catch (e) { setError(box, t('form.bad_geojson', { message: e.message })); }
     });
+    // Drawing: each click on the small map adds a vertex; Finish closes the polygon.
+    let vertices = null;
+    const drawBtn = h('button', { type: 'button', id: 'draw', text: t('form.draw') });
+    const finishBtn = h('button', { type: 'button', id: 'draw-finish', text: t('form.draw_finish'), hidden: true });
+    const drawHelp = h('p', { class: 'muted', hidden: true, text: t(type.geometry === 'point' ? 'form.draw_help_point' : 'form.draw_help') });
+    const stopDrawing = () => { vertices = null; finishBtn.hidden = true; drawHelp.hidden = true; drawBtn.hidden = false; mini.getCanvas().style.cursor = ''; setShape(mini, 'draft', null); };
+    drawBtn.addEventListener('click', () => {
+      vertices = [];
+      drawBtn.hidden = true; drawHelp.hidden = false; finishBtn.hidden = type.geometry === 'point';
+      mini.getCanvas().style.cursor = 'crosshair';
+    });
+    finishBtn.addEventListener('click', () => {
+      if (!vertices || vertices.length < 3) { setError(form.querySelector('[data-field="geometry"]'), t('form.draw_three')); return; }
+      geometry = { type: 'Polygon', coordinates: [[...vertices, vertices[0]]] };
+      stopDrawing();
+      setError(form.querySelector('[data-field="geometry"]'), '');
+      showGeometry();
+    });
+    const round = (x) => Math.round(x * 1e7) / 1e7;
+    const onClick = (e) => {
+      if (!vertices) return;
+      vertices.push([round(e.lngLat.lng), round(e.lngLat.lat)]);
+      if (type.geometry === 'point') {
+        geometry = { type: 'Point', coordinates: vertices[0] };
+        stopDrawing();
+        showGeometry();
+        return;
+      }
+      setShape(mini, 'draft', vertices.length === 1 ? { type: 'Point', coordinates: vertices[0] } : { type: 'LineString', coordinates: vertices });
+    };
     form.append(h('fieldset', {}, h('legend', { text: t('form.geometry') }),
-      field(t('form.geometry_file'), file, { help: t(`form.geometry_help_${type.geometry}`), name: 'geometry' }), mapEl));
-    requestAnimationFrame(drawMini);
+      field(t('form.geometry_file'), file, { help: t(`form.geometry_help_${type.geometry}`), name: 'geometry' }),
+      h('div', { class: 'actions' }, drawBtn, finishBtn), drawHelp, mapEl));
+    requestAnimationFrame(() => {
+      mini = miniMap(mapEl, [{ id: 'new', geometry }, { id: 'draft', geometry: null }]);
+      mini.on('click', onClick);
+      window.__demine = { ...(window.__demine || {}), mini };
+    });
   }
 
   // ---- reason and buttons ----

@@ -79,16 +79,17 @@ export async function render(main, params, query) {
   const refs = [];
   for (const other of types()) for (const f of other.fields) if ((f.type === 'link' || f.type === 'links') && f.link_type === type.name) refs.push({ other, f });
   let any = false;
-  await Promise.all(refs.map(async ({ other, f }) => {
-    let items;
-    try { items = (await get(`/api/v1/${other.name}?${f.name}=${rec.id}&limit=100`)).items; } catch { return; }
-    if (!items.length) return;
+  const found = await Promise.all(refs.map(async (ref) => {
+    try { return { ...ref, items: (await get(`/api/v1/${ref.other.name}?${ref.f.name}=${rec.id}&limit=100`)).items }; } catch { return { ...ref, items: [] }; }
+  }));
+  for (const { other, items } of found) {
+    if (!items.length) continue;
     any = true;
     const shown = listFields(other).slice(0, 2);
     linked.append(h('h3', { text: `${label(other.labels, other.name)} (${items.length})` }),
       h('ul', {}, items.map((r) => h('li', {}, h('a', { href: `#/record/${other.name}/${r.id}`, text: r.code }), ' ', badge(r.status), ' ',
         h('span', { class: 'muted', text: shown.map((sf) => showValue(sf, r[sf.name])).filter(Boolean).join(' · ') })))));
-  }));
+  }
   if (type.name === 'hazard') {
     linked.append(h('p', {}, h('strong', { text: `${fieldLabel('hazard', 'remaining_m2')}: ` }), showValue({ type: 'area' }, rec.remaining_m2)));
     any = true;
@@ -101,7 +102,7 @@ export async function render(main, params, query) {
     h('strong', { text: t('record.version_n', { n: v.version }) }), ' ', badge(v.status), v.deleted ? ` ${t('record.deleted_short')}` : '',
     h('div', { class: 'muted', text: `${fmtDate(v.updated_at)} · ${v.updated_by}` }),
     v.change_reason ? h('div', { text: v.change_reason }) : null,
-    v.status_reason ? h('div', { class: 'old', text: v.status_reason }) : null))));
+    v.status_reason && v.status_reason !== v.change_reason ? h('div', { class: 'old', text: v.status_reason }) : null))));
 
   return () => { if (mini) mini.remove(); };
 }
