@@ -40,6 +40,7 @@ test('keyboard: the skip link leads to the content and the navigation is reachab
   assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+  assert.equal(await page.evaluate(() => location.hash), '#/records/hazard', 'the page stays');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'new-record', 'the first control of the page');
   const seen = [];

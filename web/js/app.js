@@ -44,19 +44,26 @@ export function go(hash) {
   else location.hash = hash;
 }
 
+// The navigation is built once per user and language; a route change only moves aria-current
+// (rebuilding it would drop the keyboard focus from the link just followed).
+let navFor = '';
 function renderNav() {
-  const nav = clear(document.getElementById('nav'));
+  const nav = document.getElementById('nav');
   const user = session.user;
-  if (!user) return;
-  const here = (location.hash.replace(/^#\/?/, '').split(/[/?]/)[0]);
-  const list = h('ul');
-  for (const r of ROUTES) {
-    if (!r.nav || (r.roles && !r.roles.includes(user.role))) continue;
-    const cur = here === r.path || (r.path === 'records' && ['record', 'new', 'edit'].includes(here))
-      || (r.path === 'inbox' && here === 'review');
-    list.append(h('li', {}, h('a', { href: `#/${r.path}`, 'aria-current': cur ? 'page' : null, text: t(r.nav) })));
+  const key = user ? `${user.login}|${getLang()}` : '';
+  if (key !== navFor) {
+    navFor = key;
+    clear(nav);
+    if (!user) return;
+    nav.append(h('ul', {}, ROUTES.filter((r) => r.nav && (!r.roles || r.roles.includes(user.role)))
+      .map((r) => h('li', {}, h('a', { href: `#/${r.path}`, dataset: { route: r.path }, text: t(r.nav) })))));
   }
-  nav.append(list);
+  const here = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
+  const section = { record: 'records', new: 'records', edit: 'records', review: 'inbox' }[here] || here;
+  nav.querySelectorAll('a').forEach((a) => {
+    if (a.dataset.route === section) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  });
 }
 
 async function renderUser() {
@@ -137,6 +144,11 @@ async function start() {
     toast(t('login.expired'), 'error');
     go('#/login');
   };
+  // The skip link moves the focus; following its #main would confuse the hash router.
+  document.querySelector('.skip').addEventListener('click', (ev) => {
+    ev.preventDefault();
+    document.getElementById('main').focus();
+  });
   const user = await whoami();
   if (user) await signedIn();
   window.addEventListener('hashchange', route);
