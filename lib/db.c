@@ -293,6 +293,7 @@ void dm_db_close(struct dm_db *db)
 {
 	if (!db)
 		return;
+	dm_rec_forget_areas(db);
 	if (db->geo)
 		dm_geo_free(db->geo);
 	dm_schema_free(db->schema);

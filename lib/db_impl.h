@@ -14,8 +14,11 @@ struct dm_db {
 	unsigned long counted_txn;
 	char counted[8][64];
 	int ncounted;
+	struct dm_area_cache *areas; /* admin areas for locating records (locate.c) */
 };
 
+/* Drops the admin area cache (locate.c): after a location is written, and on close. */
+void dm_rec_forget_areas(struct dm_db *db);
 const char *dm_db_column_sqltype(const struct dm_store *st, enum dm_ftype t);
 /* Whether a table exists, asked of the catalogue (never fails a PostgreSQL transaction). */
 int dm_db_table_exists(struct dm_store *st, const char *table);

@@ -1,5 +1,6 @@
 /* geo.c: the geometry context, WKB in and out, geodesic area, GeoJSON/WKT output and the
  * small helpers (point in polygon, intersection area, vertex spacing, Hausdorff). */
+#include <stdlib.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -367,6 +368,42 @@ int dm_geo_point_in(struct dm_geo *g, const struct dm_geom *poly, double x, doub
 	GEOSGeom_destroy_r(g->gh, a);
 	if (p)
 		GEOSGeom_destroy_r(g->gh, p);
+	return r == 1 ? 1 : r == 0 ? 0 : DM_EINVAL;
+}
+
+struct dm_geo_prepared {
+	GEOSGeometry *geom;
+	const GEOSPreparedGeometry *prep;
+};
+
+struct dm_geo_prepared *dm_geo_prepare(struct dm_geo *g, const struct dm_geom *poly)
+{
+	struct dm_geo_prepared *p = calloc(1, sizeof(*p));
+	if (p && (p->geom = geo_read(g, poly)) != NULL && (p->prep = GEOSPrepare_r(g->gh, p->geom)) != NULL)
+		return p;
+	dm_geo_prepared_free(g, p);
+	return NULL;
+}
+
+void dm_geo_prepared_free(struct dm_geo *g, struct dm_geo_prepared *p)
+{
+	if (!p)
+		return;
+	if (p->prep)
+		GEOSPreparedGeom_destroy_r(g->gh, p->prep);
+	if (p->geom)
+		GEOSGeom_destroy_r(g->gh, p->geom);
+	free(p);
+}
+
+int dm_geo_prepared_covers(struct dm_geo *g, const struct dm_geo_prepared *p, const struct dm_geom *geom)
+{
+	GEOSGeometry *a = geo_read(g, geom);
+	char r;
+	if (!a)
+		return DM_EINVAL;
+	r = GEOSPreparedCovers_r(g->gh, p->prep, a);
+	GEOSGeom_destroy_r(g->gh, a);
 	return r == 1 ? 1 : r == 0 ? 0 : DM_EINVAL;
 }
 

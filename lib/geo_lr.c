@@ -211,6 +211,26 @@ static int finish(struct lr *s, struct dm_lr_result *r, struct dm_error *err)
 	return rc;
 }
 
+/* Nothing released: the hazard remains whole, and as its edges are geodesics its area needs no
+ * densifying (the overlay does, to add planar parts up to the geodesic whole). Takes h. */
+static int no_releases(struct dm_geo *g, GEOSGeometry *h, struct dm_lr_result *out, struct dm_error *err)
+{
+	struct dm_lr_result r;
+	GEOSGeometry *poly = geo_polygonal(g, h, 1);
+	int rc = poly ? 0 : dm_error_set(err, DM_EINVAL, "geometry", "the hazard has no polygon: %s", g->geos_msg);
+	memset(&r, 0, sizeof(r));
+	if (!rc) {
+		r.hazard_area_m2 = r.remaining_m2 = geo_area(g, poly);
+		rc = geo_write(g, poly, &r.remaining, err);
+	}
+	if (poly)
+		GEOSGeom_destroy_r(g->gh, poly);
+	GEOSGeom_destroy_r(g->gh, h);
+	if (!rc)
+		*out = r;
+	return rc;
+}
+
 int dm_geo_land_release(struct dm_geo *g, const struct dm_geom *hazard, const struct dm_lr_release *rel,
 			size_t n, struct dm_lr_result *out, struct dm_error *err)
 {
@@ -222,6 +242,8 @@ int dm_geo_land_release(struct dm_geo *g, const struct dm_geom *hazard, const st
 	int rc = 0;
 	if (!h)
 		return dm_error_set(err, DM_EINVAL, "geometry", "the hazard has no readable geometry");
+	if (n == 0)
+		return no_releases(g, h, out, err);
 	s.hazard = densify(g, h, step);
 	GEOSGeom_destroy_r(g->gh, h);
 	if (!s.hazard)

@@ -35,58 +35,162 @@ int dm_rec_compute_own(struct dm_db *db, struct dm_record *r, struct dm_error *e
 	return 0;
 }
 
-/* Picks the area of the given kind that holds the point, or most of the polygon. */
-static int best_area(struct dm_db *db, const struct dm_record *r, const char *kind, char **out,
-		     struct dm_error *err)
+/* The admin areas of one kind, kept per connection: reading and preparing a district's
+ * polygon for every record would dominate a bulk import. The cache is dropped when a location
+ * is written through this connection, and rebuilt when the location change counter moved
+ * (writes by other processes). */
+struct area {
+	char *id;
+	struct dm_geom geom;          /* owned copy */
+	struct dm_geo_prepared *prep; /* prepared on first use */
+};
+struct area_list {
+	struct area *v;
+	size_t n;
+};
+struct dm_area_cache {
+	int64_t counter;
+	struct area_list adm2, adm1;
+};
+
+static void free_list(struct dm_geo *g, struct area_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].id);
+		dm_geom_release(&l->v[i].geom);
+		dm_geo_prepared_free(g, l->v[i].prep);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+void dm_rec_forget_areas(struct dm_db *db)
+{
+	if (!db->areas)
+		return;
+	free_list(db->geo, &db->areas->adm2);
+	free_list(db->geo, &db->areas->adm1);
+	free(db->areas);
+	db->areas = NULL;
+}
+
+static int load_list(struct dm_db *db, const char *kind, struct area_list *l, struct dm_error *err)
 {
 	struct dm_stmt *s = NULL;
-	double cx = (r->geom.minx + r->geom.maxx) / 2, cy = (r->geom.miny + r->geom.maxy) / 2, best = 0;
-	int point = geom_kind(&r->geom) == 1, rc;
-	rc = dm_stmt_prepare(db->st, "SELECT id, geom, minx, miny, maxx, maxy FROM location WHERE kind = ? AND deleted = 0 AND geom IS NOT NULL"
-				     " AND maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?", &s, err);
-	if (rc)
+	size_t cap = 0;
+	char q[256];
+	int rc;
+	snprintf(q, sizeof(q), "SELECT id, geom, minx, miny, maxx, maxy FROM location WHERE kind = ? AND deleted = 0"
+		 " AND geom IS NOT NULL ORDER BY code%s", dm_store_collate_binary(db->st));
+	if ((rc = dm_stmt_prepare(db->st, q, &s, err)))
 		return rc;
 	dm_stmt_bind_text(s, 1, kind);
-	dm_stmt_bind_real(s, 2, r->geom.minx);
-	dm_stmt_bind_real(s, 3, r->geom.maxx);
-	dm_stmt_bind_real(s, 4, r->geom.miny);
-	dm_stmt_bind_real(s, 5, r->geom.maxy);
-	if (point)
-		cx = r->geom.minx, cy = r->geom.miny;
 	while ((rc = dm_stmt_step(s, err)) == 1) {
-		struct dm_geom area = { 0 };
-		double share;
-		area.wkb = (unsigned char *)dm_stmt_column_blob(s, 1, &area.wkb_len);
-		area.minx = dm_stmt_column_real(s, 2);
-		area.miny = dm_stmt_column_real(s, 3);
-		area.maxx = dm_stmt_column_real(s, 4);
-		area.maxy = dm_stmt_column_real(s, 5);
-		share = point ? dm_geo_point_in(db->geo, &area, cx, cy)
-			      : dm_geo_intersection_area_m2(db->geo, &area, &r->geom);
-		if (share > best) {
-			best = share;
-			free(*out);
-			*out = strdup(dm_stmt_column_text(s, 0));
+		struct area a = { 0 };
+		size_t len = 0;
+		const void *wkb = dm_stmt_column_blob(s, 1, &len);
+		if (l->n == cap) {
+			struct area *v = realloc(l->v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+			if (!v) {
+				rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+				break;
+			}
+			l->v = v;
 		}
+		a.id = strdup(dm_stmt_column_text(s, 0));
+		a.geom.wkb = malloc(len ? len : 1);
+		if (!a.id || !a.geom.wkb) {
+			free(a.id);
+			free(a.geom.wkb);
+			rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		memcpy(a.geom.wkb, wkb, len);
+		a.geom.wkb_len = len;
+		a.geom.minx = dm_stmt_column_real(s, 2);
+		a.geom.miny = dm_stmt_column_real(s, 3);
+		a.geom.maxx = dm_stmt_column_real(s, 4);
+		a.geom.maxy = dm_stmt_column_real(s, 5);
+		l->v[l->n++] = a;
 	}
 	dm_stmt_finalize(s);
 	return rc < 0 ? rc : 0;
 }
 
+/* The cached areas, loaded again when another process changed the locations. */
+static int areas(struct dm_db *db, struct dm_area_cache **out, struct dm_error *err)
+{
+	int64_t counter = 0;
+	int rc = dm_store_query_int(db->st, "SELECT n FROM change_counter WHERE name = ?", "location", &counter, err);
+	if (rc)
+		return rc; /* no row yet: counter 0 */
+	if (db->areas && db->areas->counter == counter) {
+		*out = db->areas;
+		return 0;
+	}
+	dm_rec_forget_areas(db);
+	if (!(db->areas = calloc(1, sizeof(*db->areas))))
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+	db->areas->counter = counter;
+	rc = load_list(db, "adm2", &db->areas->adm2, err);
+	if (!rc)
+		rc = load_list(db, "adm1", &db->areas->adm1, err);
+	if (rc)
+		dm_rec_forget_areas(db);
+	*out = db->areas;
+	return rc;
+}
+
+static int bbox_overlaps(const struct dm_geom *a, const struct dm_geom *b)
+{
+	return a->maxx >= b->minx && a->minx <= b->maxx && a->maxy >= b->miny && a->miny <= b->maxy;
+}
+
+/* Picks the area that holds the record wholly (the first by code), else, for a polygon across
+ * a boundary, the one with the largest part of it. */
+static const char *best_area(struct dm_db *db, const struct dm_record *r, struct area_list *l)
+{
+	const char *best = NULL;
+	double most = 0;
+	size_t i;
+	for (i = 0; i < l->n; i++) {
+		struct area *a = &l->v[i];
+		if (!bbox_overlaps(&a->geom, &r->geom))
+			continue;
+		if (!a->prep)
+			a->prep = dm_geo_prepare(db->geo, &a->geom);
+		if (a->prep && dm_geo_prepared_covers(db->geo, a->prep, &r->geom) == 1)
+			return a->id;
+	}
+	if (geom_kind(&r->geom) == 1)
+		return NULL;
+	for (i = 0; i < l->n; i++) {
+		double share;
+		if (!bbox_overlaps(&l->v[i].geom, &r->geom))
+			continue;
+		share = dm_geo_intersection_area_m2(db->geo, &l->v[i].geom, &r->geom);
+		if (share > most) {
+			most = share;
+			best = l->v[i].id;
+		}
+	}
+	return best;
+}
+
 int dm_rec_assign_location(struct dm_db *db, struct dm_record *r, struct dm_error *err)
 {
-	char *loc = NULL;
+	struct dm_area_cache *c = NULL;
+	const char *loc;
 	int rc;
 	if (r->location || !r->geom.wkb || !strcmp(r->type->name, "location"))
 		return 0;
-	rc = best_area(db, r, "adm2", &loc, err);
-	if (!rc && !loc)
-		rc = best_area(db, r, "adm1", &loc, err);
-	if (!rc && loc) {
-		free(r->location);
-		r->location = loc;
-		loc = NULL;
-	}
-	free(loc);
-	return rc;
+	if ((rc = areas(db, &c, err)))
+		return rc;
+	loc = best_area(db, r, &c->adm2);
+	if (!loc)
+		loc = best_area(db, r, &c->adm1);
+	if (loc && !(r->location = strdup(loc)))
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+	return 0;
 }

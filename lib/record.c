@@ -128,6 +128,8 @@ static int after_write(struct dm_db *db, const struct dm_actor *who, const char 
 		       struct dm_error *err)
 {
 	int rc = dm_rec_audit(db, who, action, r, r->change_reason, err);
+	if (!strcmp(r->type->name, "location"))
+		dm_rec_forget_areas(db);
 	if (!rc && !strcmp(r->status, "approved"))
 		rc = dm_landrelease_after_write(db, r, err);
 	return rc;

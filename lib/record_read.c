@@ -225,6 +225,74 @@ static void add_version_join(struct sqlq *q, const struct dm_type *t, const stru
 		dm_buf_add(&q->sql, "c.approved_version");
 }
 
+/* The FROM, JOIN and WHERE of a listing (after the select list): the version who may see,
+ * and every filter of o except the cursor. Shared by the listing and its summary, so a count
+ * always matches the items. */
+static int list_from_where(struct dm_db *db, const struct dm_actor *who, const struct dm_type *t,
+			   const struct dm_list_opts *o, struct sqlq *q, struct dm_error *err)
+{
+	char as_of[32];
+	int rc;
+	if ((rc = dm_auth_check_read_type(who, t->name, err)))
+		return rc;
+	if (o->as_of && (rc = dm_parse_as_of(o->as_of, as_of, err)))
+		return rc;
+	dm_buf_addf(&q->sql, " FROM \"%s_history\" h", t->name);
+	add_version_join(q, t, who, o, o->as_of ? as_of : NULL);
+	dm_buf_add(&q->sql, " WHERE 1 = 1");
+	if (!o->include_deleted)
+		dm_buf_add(&q->sql, " AND h.deleted = 0");
+	if (o->status) {
+		dm_buf_add(&q->sql, " AND h.status = ?");
+		param(q, json_string(o->status));
+	}
+	if (o->from) {
+		dm_buf_add(&q->sql, " AND h.date_of_information >= ?");
+		param(q, json_string(o->from));
+	}
+	if (o->to) {
+		dm_buf_add(&q->sql, " AND h.date_of_information <= ?");
+		param(q, json_string(o->to));
+	}
+	if (o->bbox && t->geom != DM_GEOM_NONE) {
+		dm_buf_add(&q->sql, " AND h.maxx >= ? AND h.minx <= ? AND h.maxy >= ? AND h.miny <= ?");
+		param(q, json_real(o->bbox[0]));
+		param(q, json_real(o->bbox[2]));
+		param(q, json_real(o->bbox[1]));
+		param(q, json_real(o->bbox[3]));
+	}
+	if (o->q && *o->q)
+		add_text_search(q, t, o->q);
+	return o->filters ? add_field_filters(q, t, o->filters, err) : 0;
+}
+
+/* Keyset cursor: the records that sort after after_id in the default order (code, id). The
+ * code of a record never changes, so pages stay stable while records are added or edited. */
+static int add_keyset(struct dm_db *db, struct sqlq *q, const struct dm_type *t, const char *after_id,
+		      struct dm_error *err)
+{
+	const char *bin = dm_store_collate_binary(db->st);
+	struct dm_stmt *s = NULL;
+	char sql[160];
+	int rc;
+	snprintf(sql, sizeof(sql), "SELECT code FROM \"%s\" WHERE id = ?", t->name);
+	if ((rc = dm_stmt_prepare(db->st, sql, &s, err)))
+		return rc;
+	dm_stmt_bind_text(s, 1, after_id);
+	rc = dm_stmt_step(s, err);
+	if (rc == 1) {
+		dm_buf_addf(&q->sql, " AND (h.code%s > ? OR (h.code = ? AND h.id%s > ?))", bin, bin);
+		param(q, json_string(dm_stmt_column_text(s, 0)));
+		param(q, json_string(dm_stmt_column_text(s, 0)));
+		param(q, json_string(after_id));
+		rc = 0;
+	} else if (rc == 0) {
+		rc = dm_error_set(err, DM_EINVAL, "after_id", "the cursor names no %s record ('%s')", t->name, after_id);
+	}
+	dm_stmt_finalize(s);
+	return rc;
+}
+
 int dm_record_list(struct dm_db *db, const struct dm_actor *who, const char *type, const struct dm_list_opts *o,
 		   int (*fn)(struct dm_record *r, void *arg), void *arg, struct dm_error *err)
 {
@@ -232,48 +300,24 @@ int dm_record_list(struct dm_db *db, const struct dm_actor *who, const char *typ
 	const struct dm_type *t = dm_schema_type(db->schema, type);
 	struct sqlq q;
 	struct dm_stmt *s = NULL;
-	char table[80], as_of[32], *base;
+	char *base;
 	int rc;
 	if (!o)
 		o = &none;
 	if (!t)
 		return dm_error_set(err, DM_EINVAL, "type", "unknown record type '%s'", type ? type : "");
-	if ((rc = dm_auth_check_read_type(who, t->name, err)))
-		return rc;
-	if (o->as_of && (rc = dm_parse_as_of(o->as_of, as_of, err)))
-		return rc;
-	snprintf(table, sizeof(table), "%s_history", t->name);
-	base = dm_rec_select_sql(t, table, "h");
+	if (o->after_id && o->sort)
+		return dm_error_set(err, DM_EUSAGE, "after_id", "a keyset cursor works only with the default order");
+	/* the select list of the history table, without its FROM */
+	base = dm_rec_select_sql(t, "x", "h");
+	base[strlen(base) - strlen(" FROM \"x\" h")] = 0;
 	dm_buf_init(&q.sql, 0);
 	q.params = json_array();
 	dm_buf_add(&q.sql, base);
 	free(base);
-	add_version_join(&q, t, who, o, o->as_of ? as_of : NULL);
-	dm_buf_add(&q.sql, " WHERE 1 = 1");
-	if (!o->include_deleted)
-		dm_buf_add(&q.sql, " AND h.deleted = 0");
-	if (o->status) {
-		dm_buf_add(&q.sql, " AND h.status = ?");
-		param(&q, json_string(o->status));
-	}
-	if (o->from) {
-		dm_buf_add(&q.sql, " AND h.date_of_information >= ?");
-		param(&q, json_string(o->from));
-	}
-	if (o->to) {
-		dm_buf_add(&q.sql, " AND h.date_of_information <= ?");
-		param(&q, json_string(o->to));
-	}
-	if (o->bbox && t->geom != DM_GEOM_NONE) {
-		dm_buf_add(&q.sql, " AND h.maxx >= ? AND h.minx <= ? AND h.maxy >= ? AND h.miny <= ?");
-		param(&q, json_real(o->bbox[0]));
-		param(&q, json_real(o->bbox[2]));
-		param(&q, json_real(o->bbox[1]));
-		param(&q, json_real(o->bbox[3]));
-	}
-	if (o->q && *o->q)
-		add_text_search(&q, t, o->q);
-	rc = o->filters ? add_field_filters(&q, t, o->filters, err) : 0;
+	rc = list_from_where(db, who, t, o, &q, err);
+	if (!rc && o->after_id)
+		rc = add_keyset(db, &q, t, o->after_id, err);
 	if (!rc)
 		rc = add_sort(&q, t, db->st, o->sort, err);
 	if (!rc && o->limit > 0)
@@ -285,6 +329,48 @@ int dm_record_list(struct dm_db *db, const struct dm_actor *who, const char *typ
 	if (!rc) {
 		bind_params(s, q.params);
 		rc = each_record(db, t, s, fn, arg, err);
+	}
+	dm_stmt_finalize(s);
+	dm_buf_release(&q.sql);
+	json_decref(q.params);
+	return rc;
+}
+
+int dm_record_list_summary(struct dm_db *db, const struct dm_actor *who, const char *type,
+			   const struct dm_list_opts *o, struct dm_list_summary *out, struct dm_error *err)
+{
+	static const struct dm_list_opts none;
+	const struct dm_type *t = dm_schema_type(db->schema, type);
+	struct sqlq q;
+	struct dm_stmt *s = NULL;
+	const char *v;
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if (!o)
+		o = &none;
+	if (!t)
+		return dm_error_set(err, DM_EINVAL, "type", "unknown record type '%s'", type ? type : "");
+	dm_buf_init(&q.sql, 0);
+	q.params = json_array();
+	dm_buf_add(&q.sql, "SELECT COUNT(*), MIN(h.minx), MIN(h.miny), MAX(h.maxx), MAX(h.maxy),"
+			   " MIN(h.date_of_information), MAX(h.date_of_information)");
+	rc = list_from_where(db, who, t, o, &q, err);
+	if (!rc)
+		rc = dm_stmt_prepare(db->st, q.sql.s, &s, err);
+	if (!rc) {
+		bind_params(s, q.params);
+		rc = dm_stmt_step(s, err);
+		rc = rc < 0 ? rc : 0;
+	}
+	if (!rc) {
+		out->count = dm_stmt_column_int(s, 0);
+		out->has_bbox = dm_stmt_column_type(s, 1) != DM_COL_NULL;
+		for (int i = 0; out->has_bbox && i < 4; i++)
+			out->bbox[i] = dm_stmt_column_real(s, 1 + i);
+		if ((v = dm_stmt_column_text(s, 5)))
+			snprintf(out->first_date, sizeof(out->first_date), "%s", v);
+		if ((v = dm_stmt_column_text(s, 6)))
+			snprintf(out->last_date, sizeof(out->last_date), "%s", v);
 	}
 	dm_stmt_finalize(s);
 	dm_buf_release(&q.sql);

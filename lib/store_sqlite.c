@@ -102,9 +102,12 @@ static int sq_open(const char *path, int create, struct dm_store **out, struct d
 	}
 	sqlite3_extended_result_codes(q->db, 1);
 	sqlite3_busy_timeout(q->db, 10000);
-	/* WAL + synchronous=FULL: a commit that returned is on disk, even after a power cut. */
+	/* WAL + synchronous=FULL: a commit that returned is on disk, even after a power cut.
+	 * A 32 MiB page cache (default 2 MiB) keeps a bulk import's indexes in memory instead of
+	 * spilling them to the WAL mid-transaction; it grows only as pages are used. */
 	rc = sq_exec(&q->base,
-		     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
+		     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+		     " PRAGMA cache_size=-32768;", err);
 	if (rc) {
 		dm_error_prefix(err, "database '%s'", path);
 		goto fail;

@@ -45,6 +45,13 @@ const struct srv_route srv_routes[] = {
 	{ "POST", "/api/v1/*/*/submit", srv_rec_submit, 0, "submit", "Submit a draft for approval" },
 	{ "POST", "/api/v1/*/*/approve", srv_rec_approve, 0, "approve", "Approve a submitted record" },
 	{ "POST", "/api/v1/*/*/reject", srv_rec_reject, 0, "reject", "Reject a submitted record with a reason" },
+	/* OGC API - Features (server_ogc.c) */
+	{ "GET", "/ogc", srv_ogc_landing, ROUTE_OPEN, "getOgcLandingPage", "OGC API - Features: the landing page" },
+	{ "GET", "/ogc/conformance", srv_ogc_conformance, ROUTE_OPEN, "getOgcConformance", "OGC API - Features: conformance classes" },
+	{ "GET", "/ogc/collections", srv_ogc_collections, ROUTE_PUBLIC, "getOgcCollections", "OGC API - Features: the record types with geometry" },
+	{ "GET", "/ogc/collections/{collectionId}", srv_ogc_collection, ROUTE_PUBLIC, "getOgcCollection", "OGC API - Features: one collection" },
+	{ "GET", "/ogc/collections/{collectionId}/items", srv_ogc_items, ROUTE_PUBLIC, "getOgcFeatures", "OGC API - Features: the features of a collection (GeoJSON)" },
+	{ "GET", "/ogc/collections/{collectionId}/items/{featureId}", srv_ogc_item, ROUTE_PUBLIC, "getOgcFeature", "OGC API - Features: one feature by its UUID" },
 };
 const size_t srv_nroutes = sizeof(srv_routes) / sizeof(srv_routes[0]);
 
@@ -397,7 +404,7 @@ static enum MHD_Result dispatch(struct req *r)
 	}
 	if (!rt && path_known)
 		return srv_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %s", r->method, r->url);
-	if (!rt && (!strncmp(r->url, "/api/", 5) || !strcmp(r->url, "/api")))
+	if (!rt && (!strncmp(r->url, "/api/", 5) || !strcmp(r->url, "/api") || !strncmp(r->url, "/ogc/", 5)))
 		return srv_error(r, 404, "not_found", NULL, "no such API endpoint: %s", r->url);
 	if (!rt)
 		return is_read(r->method) ? serve_static(r)

@@ -142,4 +142,14 @@ enum MHD_Result srv_rec_submit(struct req *r);
 enum MHD_Result srv_rec_approve(struct req *r);
 enum MHD_Result srv_rec_reject(struct req *r);
 
+/* Handlers (server_ogc.c): OGC API - Features at /ogc */
+enum MHD_Result srv_ogc_landing(struct req *r);
+enum MHD_Result srv_ogc_conformance(struct req *r);
+enum MHD_Result srv_ogc_collections(struct req *r);
+enum MHD_Result srv_ogc_collection(struct req *r);
+enum MHD_Result srv_ogc_items(struct req *r);
+enum MHD_Result srv_ogc_item(struct req *r);
+/* The OpenAPI parameters of an /ogc route (appended to params). */
+void srv_ogc_openapi_params(const struct srv_route *rt, json_t *params);
+
 #endif

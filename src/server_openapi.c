@@ -200,11 +200,14 @@ static json_t *operation(const struct srv_route *rt, const struct dm_type *t, co
 	}
 	json_object_set_new(op, "operationId", json_string(id));
 	json_object_set_new(op, "summary", json_string(rt->summary));
-	json_object_set_new(op, "tags", json_pack("[s]", t ? t->name : !strncmp(rt->pattern, "/api/v1/users", 13) ? "users"
+	json_object_set_new(op, "tags", json_pack("[s]", t ? t->name : !strncmp(rt->pattern, "/ogc", 4) ? "ogc"
+									   : !strncmp(rt->pattern, "/api/v1/users", 13) ? "users"
 									   : !strncmp(rt->pattern, "/api/v1/", 8) ? "auth" : "meta"));
 	if (rt->flags & ROUTE_OPEN)
 		json_object_set_new(op, "security", json_pack("[{}]"));
-	if (!t)
+	if (!strncmp(rt->pattern, "/ogc", 4))
+		srv_ogc_openapi_params(rt, params);
+	else if (!t)
 		add_path_params(rt->pattern, params);
 	if (t && strstr(rt->pattern, "*/*"))
 		json_array_append_new(params, param("id", "path", "string", "The record's UUID or its code", 1));

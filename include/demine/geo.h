@@ -119,6 +119,13 @@ int dm_geo_land_release(struct dm_geo *g, const struct dm_geom *hazard, const st
 /* Helpers for admin areas and data quality. */
 /* 1 when (x, y) (lon, lat) lies in or on poly, 0 when not, negative on bad WKB. */
 int dm_geo_point_in(struct dm_geo *g, const struct dm_geom *poly, double x, double y);
+/* A polygon prepared once for many containment tests (admin areas): a GEOS prepared geometry. */
+struct dm_geo_prepared;
+/* NULL on bad WKB or out of memory. Free with dm_geo_prepared_free() on the same g. */
+struct dm_geo_prepared *dm_geo_prepare(struct dm_geo *g, const struct dm_geom *poly);
+void dm_geo_prepared_free(struct dm_geo *g, struct dm_geo_prepared *p);
+/* 1 when p covers geom wholly (boundary included), 0 when not, negative on bad WKB. */
+int dm_geo_prepared_covers(struct dm_geo *g, const struct dm_geo_prepared *p, const struct dm_geom *geom);
 /* Geodesic area of a ∩ b in m²; negative on failure. */
 double dm_geo_intersection_area_m2(struct dm_geo *g, const struct dm_geom *a, const struct dm_geom *b);
 /* A point guaranteed to lie on the geometry (GEOS PointOnSurface). 0 or negative. */

@@ -101,12 +101,25 @@ struct dm_list_opts {
 	const double *bbox;     /* minx, miny, maxx, maxy or NULL */
 	const char *sort;       /* "field" or "-field"; default code */
 	int64_t limit;          /* 0 = no limit */
-	const char *after;      /* cursor: the sort key of the last item seen */
+	const char *after;      /* cursor: the number of items to skip (an offset) */
+	const char *after_id;   /* keyset cursor: only records after this one in the default order
+	                           (code, then id); stable while records change; not with sort */
 };
 /* Calls fn for each record (the record is freed after fn returns; fn returning non-zero stops). */
 int dm_record_list(struct dm_db *db, const struct dm_actor *who, const char *type,
 		   const struct dm_list_opts *opts, int (*fn)(struct dm_record *r, void *arg), void *arg,
 		   struct dm_error *err);
+
+/* What a listing with the same options would give, without the cursor and limit: how many
+ * records, their bounding box and the range of their date_of_information. */
+struct dm_list_summary {
+	int64_t count;
+	int has_bbox;           /* 0 when no record has geometry */
+	double bbox[4];         /* minx, miny, maxx, maxy */
+	char first_date[16], last_date[16]; /* "" when no record has a date */
+};
+int dm_record_list_summary(struct dm_db *db, const struct dm_actor *who, const char *type,
+			   const struct dm_list_opts *opts, struct dm_list_summary *out, struct dm_error *err);
 
 /* Every version, oldest first. */
 int dm_record_history(struct dm_db *db, const struct dm_actor *who, const char *id_or_code,

@@ -12,8 +12,9 @@ export const password = (role) => `${role}-pass-1`;
 const ENV = { ...process.env, DEMINE_ARGON2_FAST: '1' };
 
 // Starts a server on a fresh demo database; returns {url, db, dir, org, proc, stop, tokens, ...}.
+// setup(db), when given, changes the database before the server starts.
 // webDir: serve that web folder (the real application) instead of the small test folder.
-export async function startServer({ pub = false, login = true, webDir = null } = {}) {
+export async function startServer({ pub = false, login = true, setup, webDir = null } = {}) {
   const dir = tempDir('demine-api-');
   const db = join(dir, 'test.db');
   ok(['demo', '--db', db]);
@@ -25,6 +26,7 @@ export async function startServer({ pub = false, login = true, webDir = null } =
     const r = spawnSync(BIN, args, { input: password(role) + '\n', env: ENV, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`user add ${role}: ${r.stderr}`);
   }
+  if (setup) setup(db);
   const web = join(dir, 'web');
   mkdirSync(join(web, 'js'), { recursive: true });
   writeFileSync(join(web, 'index.html'), '<!doctype html><title>demine</title>');
