@@ -56,9 +56,10 @@ export async function mapIdle(page, which = 'map') {
     which, { timeout: 30000, polling: 100 });
 }
 
-// Ids of rendered features of a style layer.
-export async function renderedIds(page, layer) {
-  return page.evaluate((l) => [...new Set(window.__demine.map.queryRenderedFeatures({ layers: [l] }).map((f) => f.properties.id))], layer);
+// Ids of rendered features of style layers (one id or a list; 'hazard' = every hazard layer).
+export async function renderedIds(page, layers) {
+  const list = layers === 'hazard' ? ['hazard-fill', 'hazard-point'] : [layers].flat();
+  return page.evaluate((l) => [...new Set(window.__demine.map.queryRenderedFeatures({ layers: l }).map((f) => f.properties.id))], list);
 }
 
 // `demine export` of one record type as GeoJSON (the test's own view of the data).

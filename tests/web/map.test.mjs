@@ -15,8 +15,10 @@ test('the map draws every approved demo hazard and a click opens its record', as
   await signIn(page, 'viewer');
   await page.goto(`/#/map?focus=${bboxOf(hazards).join(',')}`);
   await mapIdle(page);
-  const ids = await renderedIds(page, 'hazard-fill');
-  assert.deepEqual(ids.sort(), hazards.map((f) => f.id).sort(), 'rendered hazards = approved hazards');
+  const ids = (kind) => hazards.filter((f) => (kind === 'point') === (f.geometry.type === 'Point')).map((f) => f.id).sort();
+  assert.ok(ids('point').length > 0 && ids('area').length > 20);
+  assert.deepEqual((await renderedIds(page, 'hazard-fill')).sort(), ids('area'), 'hazard outlines drawn = approved hazard outlines');
+  assert.deepEqual((await renderedIds(page, 'hazard-point')).sort(), ids('point'), 'hazards known as a point drawn as circles');
   await shot(page, 'map');
   const agdam = hazards.filter((f) => f.properties.code.startsWith('HAZ-AGD'));
   await page.evaluate((b) => window.__demine.map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, duration: 0 }), bboxOf(agdam));
@@ -64,11 +66,11 @@ test('filters and the layer switcher change what is drawn', async () => {
   await mapIdle(page);
   const closed = hazards.filter((f) => f.properties.land_status === 'closed').map((f) => f.id).sort();
   assert.ok(closed.length > 0);
-  assert.deepEqual((await renderedIds(page, 'hazard-fill')).sort(), closed);
+  assert.deepEqual((await renderedIds(page, 'hazard')).sort(), closed);
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await page.getByLabel('Hazardous area', { exact: true }).uncheck();
   await mapIdle(page);
-  assert.deepEqual(await renderedIds(page, 'hazard-fill'), []);
+  assert.deepEqual(await renderedIds(page, 'hazard'), []);
   assert.deepEqual(page.errors, []);
 });
 

@@ -62,7 +62,7 @@ test('operator creates and submits, IM officer approves, the hazard is on the ma
   await signIn(viewer, 'viewer');
   await viewer.goto('/#/map?focus=46.94,39.61,46.96,39.63');
   await mapIdle(viewer);
-  assert.ok((await renderedIds(viewer, 'hazard-fill')).includes(id), 'the approved hazard is drawn');
+  assert.ok((await renderedIds(viewer, 'hazard')).includes(id), 'the approved hazard is drawn');
   await shot(viewer, 'map-approved');
   for (const p of [op, im, viewer]) assert.deepEqual(p.errors, []);
 });

@@ -13,15 +13,25 @@ export const POINTS = { eo_find: '#e66101', accident: '#111111', eore_session: '
 // Layer groups of the layer switcher: group -> the style layers it shows.
 export const GROUPS = [
   { id: 'admin', layers: ['adm-fill', 'adm-line', 'settlement', 'adm-label', 'adm2-label'] },
-  { id: 'hazard', layers: ['hazard-fill', 'hazard-line-sha', 'hazard-line-cha'] },
+  { id: 'hazard', layers: ['hazard-fill', 'hazard-line-sha', 'hazard-line-cha', 'hazard-point'] },
   { id: 'land_release', layers: ['release-fill', 'release-line'] },
   { id: 'eo_find', layers: ['eo_find'] },
   { id: 'accident', layers: ['accident'] },
   { id: 'eore_session', layers: ['eore_session'] },
 ];
-export const RECORD_LAYERS = ['hazard-fill', 'release-fill', 'eo_find', 'accident', 'eore_session'];
-export const FILTERED_LAYERS = ['hazard-fill', 'hazard-line-sha', 'hazard-line-cha', 'release-fill', 'release-line',
-  'eo_find', 'accident', 'eore_session'];
+export const RECORD_LAYERS = ['hazard-fill', 'hazard-point', 'release-fill', 'eo_find', 'accident', 'eore_session'];
+
+// The layers' own filters (the map's filters are added to these): hazards reported as a point
+// only are drawn as circles, SHA and CHA outlines differ.
+const AREA = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
+export const BASE_FILTERS = {
+  'hazard-fill': AREA,
+  'hazard-point': ['==', ['geometry-type'], 'Point'],
+  'hazard-line-sha': ['all', AREA, ['==', ['get', 'category'], 'sha']],
+  'hazard-line-cha': ['all', AREA, ['!=', ['get', 'category'], 'sha']],
+  'release-fill': true, 'release-line': true, eo_find: true, accident: true, eore_session: true,
+};
+export const FILTERED_LAYERS = Object.keys(BASE_FILTERS);
 
 // Hazards are small at district scale: thicker outlines when zoomed out keep them visible.
 const HAZARD_LINE = ['interpolate', ['linear'], ['zoom'], 8, 4, 12, 2.5, 15, 2];
@@ -52,16 +62,19 @@ export function buildStyle({ origin, lang, rasterUrl, fontUrl, districtLabels })
       paint: { 'line-color': '#7a6f5d', 'line-width': ['match', ['get', 'kind'], 'adm1', 2, 1], 'line-dasharray': [3, 2] } },
     { id: 'settlement', type: 'circle', source: 'location', 'source-layer': 'location', filter: ['==', ['get', 'kind'], 'settlement'],
       paint: { 'circle-radius': 2.5, 'circle-color': '#5b5347' } },
-    { id: 'hazard-fill', type: 'fill', source: 'hazard', 'source-layer': 'hazard',
+    { id: 'hazard-fill', type: 'fill', source: 'hazard', 'source-layer': 'hazard', filter: BASE_FILTERS['hazard-fill'],
       paint: { 'fill-color': matchColour('land_status', LAND_STATUS), 'fill-opacity': 0.4 } },
     { id: 'release-fill', type: 'fill', source: 'land_release', 'source-layer': 'land_release',
       paint: { 'fill-color': matchColour('result', RESULT), 'fill-opacity': 0.55 } },
     { id: 'release-line', type: 'line', source: 'land_release', 'source-layer': 'land_release',
       paint: { 'line-color': matchColour('result', RESULT), 'line-width': 1 } },
-    { id: 'hazard-line-sha', type: 'line', source: 'hazard', 'source-layer': 'hazard', filter: ['==', ['get', 'category'], 'sha'],
+    { id: 'hazard-line-sha', type: 'line', source: 'hazard', 'source-layer': 'hazard', filter: BASE_FILTERS['hazard-line-sha'],
       paint: { 'line-color': matchColour('land_status', LAND_STATUS), 'line-width': HAZARD_LINE, 'line-dasharray': [2, 1.5] } },
-    { id: 'hazard-line-cha', type: 'line', source: 'hazard', 'source-layer': 'hazard', filter: ['!=', ['get', 'category'], 'sha'],
+    { id: 'hazard-line-cha', type: 'line', source: 'hazard', 'source-layer': 'hazard', filter: BASE_FILTERS['hazard-line-cha'],
       paint: { 'line-color': matchColour('land_status', LAND_STATUS), 'line-width': HAZARD_LINE } },
+    { id: 'hazard-point', type: 'circle', source: 'hazard', 'source-layer': 'hazard', filter: BASE_FILTERS['hazard-point'],
+      paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 4, 13, 8], 'circle-color': matchColour('land_status', LAND_STATUS),
+        'circle-opacity': 0.5, 'circle-stroke-color': matchColour('land_status', LAND_STATUS), 'circle-stroke-width': 2 } },
     { id: 'eo_find', type: 'circle', source: 'eo_find', 'source-layer': 'eo_find',
       paint: { 'circle-radius': POINT_RADIUS, 'circle-color': POINTS.eo_find, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
     { id: 'accident', type: 'circle', source: 'accident', 'source-layer': 'accident',

@@ -6,10 +6,10 @@ import { t, getLang, valueLabel, fmtNum, mapLocale } from '../i18n.js';
 import { get } from '../api.js';
 import { organisations, districts, placeName, typeLabel } from '../schema.js';
 import { toUtm } from '../utm.js';
-import { buildStyle, labelPoints, GROUPS, RECORD_LAYERS, FILTERED_LAYERS, LAND_STATUS, HAZARD_TYPE, RESULT, POINTS, matchColour } from '../mapstyle.js';
+import { buildStyle, labelPoints, GROUPS, RECORD_LAYERS, FILTERED_LAYERS, BASE_FILTERS, LAND_STATUS, HAZARD_TYPE, RESULT, POINTS, matchColour } from '../mapstyle.js';
 
 const START = [[46.3, 39.2], [47.6, 40.35]];
-const LAYER_TYPE = { 'hazard-fill': 'hazard', 'release-fill': 'land_release', eo_find: 'eo_find', accident: 'accident', eore_session: 'eore_session' };
+const LAYER_TYPE = { 'hazard-fill': 'hazard', 'hazard-point': 'hazard', 'release-fill': 'land_release', eo_find: 'eo_find', accident: 'accident', eore_session: 'eore_session' };
 const prefs = () => JSON.parse(localStorage.getItem('demine.map') || '{}');
 const savePrefs = (p) => localStorage.setItem('demine.map', JSON.stringify({ ...prefs(), ...p }));
 
@@ -98,6 +98,8 @@ export async function render(main, params, query) {
     map.setPaintProperty('hazard-fill', 'fill-color', c);
     map.setPaintProperty('hazard-line-sha', 'line-color', c);
     map.setPaintProperty('hazard-line-cha', 'line-color', c);
+    map.setPaintProperty('hazard-point', 'circle-color', c);
+    map.setPaintProperty('hazard-point', 'circle-stroke-color', c);
   }
 
   // ---- filters ----
@@ -118,10 +120,8 @@ export async function render(main, params, query) {
     if (from.value) common.push(['>=', ['to-string', ['get', 'date_of_information']], from.value]);
     if (to.value) common.push(['<=', ['to-string', ['get', 'date_of_information']], to.value]);
     for (const id of FILTERED_LAYERS) {
-      const own = [...common];
+      const own = BASE_FILTERS[id] === true ? [...common] : [BASE_FILTERS[id], ...common];
       if (id.startsWith('hazard') && status.value) own.push(['==', ['get', 'land_status'], status.value]);
-      if (id === 'hazard-line-sha') own.push(['==', ['get', 'category'], 'sha']);
-      if (id === 'hazard-line-cha') own.push(['!=', ['get', 'category'], 'sha']);
       map.setFilter(id, own.length ? ['all', ...own] : null);
     }
   }
@@ -133,7 +133,8 @@ export async function render(main, params, query) {
     const list = (title, table, shape = 'box', name = valueLabel) => h('div', {}, h('h3', { text: title }),
       h('ul', {}, Object.entries(table).map(([k, c]) => h('li', {}, h('span', { class: `swatch ${shape}`, style: `--c:${c}` }), name(k)))));
     legend.append(list(typeLabel('hazard'), colourBy === 'hazard_type' ? HAZARD_TYPE : LAND_STATUS),
-      h('ul', {}, h('li', {}, h('span', { class: 'swatch line dashed' }), t('map.sha')), h('li', {}, h('span', { class: 'swatch line' }), t('map.cha'))),
+      h('ul', {}, h('li', {}, h('span', { class: 'swatch line dashed' }), t('map.sha')), h('li', {}, h('span', { class: 'swatch line' }), t('map.cha')),
+        h('li', {}, h('span', { class: 'swatch dot ring' }), t('map.hazard_point'))),
       list(typeLabel('land_release'), RESULT),
       list(t('map.points'), POINTS, 'dot', typeLabel));
   }
