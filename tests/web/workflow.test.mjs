@@ -135,3 +135,30 @@ test('a hazard outline drawn on the map', async () => {
   assert.ok(area > 1e6, `a drawn square of ${area} m²`);
   assert.deepEqual(op.errors, []);
 });
+
+test('a change to an approved hazard is reviewed field by field and outline against outline', async () => {
+  const op = await newPage(env.browser, env.s);
+  await signIn(op, 'operator');
+  await op.goto('/#/record/hazard/HAZ-AGD-00004');
+  await op.locator('#edit').click();
+  await op.locator('select[name="priority"]').selectOption('high');
+  await op.locator('input[name="geometry"]').setInputFiles({ name: 'new.geojson', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(square(46.80, 40.10, 0.006))) });
+  await op.locator('textarea[name="change_reason"]').fill('resurveyed: the outline is larger');
+  await op.locator('#save').click();
+  await op.locator('h1 .badge.draft').waitFor();
+  await op.locator('#submit').click();
+  await op.locator('h1 .badge.submitted').waitFor();
+
+  const im = await newPage(env.browser, env.s);
+  await signIn(im, 'im_officer');
+  await openReview(im, 'HAZ-AGD-00004');
+  const priority = im.locator('#diff tr[data-field="priority"]');
+  assert.equal(await priority.getAttribute('class'), 'changed');
+  assert.equal(await priority.locator('td.new').textContent(), 'High');
+  for (const f of ['hazard_type', 'blockages', 'contamination']) assert.equal(await im.locator(`#diff tr[data-field="${f}"]`).getAttribute('class'), null, `${f} unchanged`);
+  await mapIdle(im, 'mini');
+  const shapes = await im.evaluate(() => ['old', 'new'].map((s) => window.__demine.mini.querySourceFeatures(s).length));
+  assert.ok(shapes[0] > 0 && shapes[1] > 0, 'both outlines on the small map');
+  await shot(im, 'review-change');
+  assert.deepEqual([...op.errors, ...im.errors], []);
+});

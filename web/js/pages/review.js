@@ -21,7 +21,9 @@ export async function render(main, params) {
     { name: 'date_of_information', text: t('field.date_of_information'), show: fmtDate },
     ...type.fields.filter((f) => !f.computed).map((f) => ({ name: f.name, text: label(f.labels, f.name), show: (v) => showValue(f, v) })),
   ];
-  const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  // Sets compare without their order.
+  const norm = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? [...v].sort() : v ?? null);
+  const same = (a, b) => JSON.stringify(norm(a)) === JSON.stringify(norm(b));
   const empty = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length);
   const tbody = h('tbody', {}, rows.filter((r) => !empty(rec[r.name]) || (old && !empty(old[r.name]))).map((r) => {
     const changed = !old || !same(old[r.name], rec[r.name]);
