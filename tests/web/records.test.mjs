@@ -68,3 +68,20 @@ test('a record page shows its links and its history', async () => {
   assert.equal(await page.locator('#record-code').textContent(), 'HAZ-AGD-00002');
   assert.deepEqual(page.errors, []);
 });
+
+test('"as it stood on" shows an older version, or says the record did not exist yet', async () => {
+  const page = await newPage(env.browser, env.s);
+  await signIn(page, 'im_officer');
+  await page.goto('/#/record/hazard/HAZ-AGD-00002');
+  await ready(page);
+  const today = new Date().toISOString().slice(0, 10);
+  await page.getByLabel('As it stood on').fill(today);
+  await page.getByRole('button', { name: 'Show', exact: true }).click();
+  await ready(page);
+  assert.match(await page.locator('.notice').first().textContent(), /^As it stood on .* \(version \d+\)\.$/);
+  assert.equal(await page.locator('#edit').count(), 0, 'a past version is not edited');
+  await page.goto('/#/record/hazard/HAZ-AGD-00002?as_of=2000-01-01');
+  await ready(page);
+  await page.getByText('The record did not exist yet on 1 Jan 2000.').waitFor();
+  assert.deepEqual(page.errors.filter((e) => !/status of 404/.test(e)), []);
+});

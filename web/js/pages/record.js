@@ -12,7 +12,16 @@ export async function render(main, params, query) {
   if (!type) throw new Error(t('err.no_type', { type: params.type }));
   const asOf = query.as_of || '';
   const path = `/api/v1/${type.name}/${encodeURIComponent(params.id)}`;
-  const { data: rec, etag } = await api('GET', asOf ? `${path}?as_of=${asOf}` : path);
+  let rec;
+  let etag;
+  try {
+    ({ data: rec, etag } = await api('GET', asOf ? `${path}?as_of=${asOf}` : path));
+  } catch (e) {
+    if (!(asOf && e.status === 404)) throw e;
+    main.append(h('p', { class: 'notice', role: 'alert', text: t('record.not_yet', { date: fmtDate(asOf) }) }),
+      h('p', {}, h('a', { href: `#/record/${type.name}/${params.id}`, text: t('record.show_current') })));
+    return null;
+  }
   const orgs = await organisations();
   const orgLabel = (id) => { const o = orgs.find((x) => x.id === id); return o ? o.name : id; };
 
