@@ -51,14 +51,15 @@ function visibleTexts() {
   return out;
 }
 
-test('in Azerbaijani no English catalogue string remains on any page', async () => {
-  const az = cat('az');
+for (const [lang, name, mapLink] of [['az', 'Azerbaijani', 'Xəritə'], ['ru', 'Russian', 'Карта']]) {
+test(`in ${name} no English catalogue string remains on any page`, async () => {
+  const az = cat(lang);
   // English strings that differ in Azerbaijani (a name like "Operator" is the same in both).
   const english = new Set(Object.keys(en).filter((k) => en[k] !== az[k] && !/\{/.test(en[k])).map((k) => en[k]));
   const page = await newPage(env.browser, env.s);
   await signIn(page, 'im_officer');
-  await page.locator('#lang').selectOption('az');
-  await page.getByRole('link', { name: 'Xəritə' }).waitFor();
+  await page.locator('#lang').selectOption(lang);
+  await page.getByRole('link', { name: mapLink }).waitFor();
   const pages = ['map', 'records/hazard', 'record/hazard/HAZ-AGD-00002', 'inbox', 'review/hazard/HAZ-FZL-00007',
     'new/hazard', 'dashboard', 'account', 'records/eo_find'];
   for (const p of pages) {
@@ -68,15 +69,17 @@ test('in Azerbaijani no English catalogue string remains on any page', async () 
     if (p.startsWith('record/')) await mapIdle(page, 'mini');
     const texts = await page.evaluate(visibleTexts);
     const left = [...new Set(texts.filter((s) => english.has(s)))];
-    assert.deepEqual(left, [], `English on #/${p}`);
-    if (p === 'map' || p.startsWith('record/')) await shot(page, `az-${p.split('/')[0]}`);
+    assert.deepEqual(left, [], `English on #/${p} in ${name}`);
+    if (p === 'map' || p.startsWith('record/')) await shot(page, `${lang}-${p.split('/')[0]}`);
   }
-  // dates and numbers are written the Azerbaijani way
+  // dates and numbers are written the language's way
+  const loc = { az: 'az-Latn-AZ', ru: 'ru-RU' }[lang];
   await page.goto('/#/record/hazard/HAZ-AGD-00002');
   const doi = page.locator('#record-fields [data-field="date_of_information"]');
   await doi.waitFor();
-  assert.equal(await doi.textContent(), new Intl.DateTimeFormat('az-Latn-AZ', { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(2021, 10, 23)));
+  assert.equal(await doi.textContent(), new Intl.DateTimeFormat(loc, { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(2021, 10, 23)));
   assert.equal(await page.locator('#record-fields [data-field="area_m2"]').textContent(),
-    `${new Intl.NumberFormat('az-Latn-AZ', { maximumFractionDigits: 0 }).format(357144)} m²`);
+    `${new Intl.NumberFormat(loc, { maximumFractionDigits: 0 }).format(357144)} m²`);
   assert.deepEqual(page.errors, []);
 });
+}
