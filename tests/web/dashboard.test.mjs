@@ -117,3 +117,25 @@ test('the dashboard shows the figures of the approved records', async () => {
   assert.ok(funding.length > 0);
   assert.deepEqual(page.errors, []);
 });
+
+test('the dashboard filters by date range and district', async () => {
+  const page = await newPage(env.browser, env.s);
+  await signIn(page, 'viewer');
+  await page.goto('/#/dashboard');
+  await ready(page);
+  const releases = props(env.s, 'land_release').filter((r) => r.end_date && r.end_date >= '2023-01-01' && r.end_date <= '2023-12-31');
+  await page.getByLabel('From', { exact: true }).fill('2023-01-01');
+  await page.getByLabel('To', { exact: true }).fill('2023-12-31');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await ready(page);
+  const rows = await tableRows(page, 'released');
+  assert.ok(rows.length > 0 && rows.every((r) => r.month.startsWith('2023-')));
+  assert.equal(rows.reduce((a, r) => a + Number(r.releases), 0), releases.length);
+  const remaining = await tableRows(page, 'remaining');
+  const one = remaining[0].adm2;
+  await page.getByLabel('District', { exact: true }).selectOption(one);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await ready(page);
+  assert.deepEqual((await tableRows(page, 'remaining')).map((r) => r.adm2), [one]);
+  assert.deepEqual(page.errors, []);
+});

@@ -2,6 +2,7 @@
 import { h, field, option, clear, download, toCsv } from '../dom.js';
 import { t, valueLabel, fmtNum, fmtMonth, locale, getLang, numberFormat } from '../i18n.js';
 import { get } from '../api.js';
+import { organisations, districts, placeName } from '../schema.js';
 
 const PALETTE = ['#b3261e', '#1a9850', '#4a90d9', '#f2a81d', '#7b3294', '#8c510a', '#0571b0', '#e66101', '#5e6b7a'];
 // Methods in the map's land release colours; beneficiaries in steady colours across charts.
@@ -53,20 +54,25 @@ export async function render(main, params, query) {
   const from = h('input', { type: 'date', value: query.from || '' });
   const to = h('input', { type: 'date', value: query.to || '' });
   const currency = h('select', { id: 'currency' }, CURRENCIES.map((c) => option(c, c, (query.currency || p.currency || 'EUR') === c)));
-  const form = h('form', { class: 'toolbar' }, field(t('dash.from'), from), field(t('dash.to'), to), field(t('dash.currency'), currency),
+  const [orgs, dists] = await Promise.all([organisations(), districts()]);
+  const district = h('select', { name: 'adm2' }, option('', t('common.all')),
+    dists.map((d) => [d, placeName(d)]).sort((a, b) => a[1].localeCompare(b[1])).map(([d, n]) => option(d.pcode, n, query.adm2 === d.pcode)));
+  const org = h('select', { name: 'organisation' }, option('', t('common.all')), orgs.map((o) => option(o.id, o.short_name || o.name, query.organisation === o.id)));
+  const form = h('form', { class: 'toolbar' }, field(t('dash.from'), from), field(t('dash.to'), to),
+    field(t('map.f_district'), district), field(t('records.organisation'), org), field(t('dash.currency'), currency),
     h('button', { type: 'submit', text: t('records.apply') }));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     localStorage.setItem('demine.dashboard', JSON.stringify({ currency: currency.value }));
-    location.hash = `#/dashboard?${new URLSearchParams({ ...(from.value && { from: from.value }), ...(to.value && { to: to.value }), currency: currency.value })}`;
+    const q = { from: from.value, to: to.value, adm2: district.value, organisation: org.value, currency: currency.value };
+    location.hash = `#/dashboard?${new URLSearchParams(Object.entries(q).filter(([, v]) => v))}`;
   });
   currency.addEventListener('change', () => form.requestSubmit());
   const grid = h('div', { class: 'charts' });
   main.append(h('h1', { text: t('dash.title') }), h('p', { class: 'muted', text: t('dash.intro') }), form, grid);
 
   const qs = new URLSearchParams();
-  if (query.from) qs.set('from', query.from);
-  if (query.to) qs.set('to', query.to);
+  for (const k of ['from', 'to', 'adm2', 'organisation']) if (query[k]) qs.set(k, query[k]);
   const charts = [];
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.animation = false;
