@@ -29,7 +29,7 @@ export function showValue(f, v) {
 
 // The few fields a list shows for a type: its first enum, text and date fields.
 export function listFields(type) {
-  const fs = type.fields.filter((f) => !f.personal && !f.extra && ['text', 'enum', 'date', 'area', 'int', 'link'].includes(f.type) && f.type !== 'link');
+  const fs = type.fields.filter((f) => !f.personal && !f.extra && ['text', 'enum', 'date', 'area', 'int'].includes(f.type));
   const pick = [];
   for (const f of fs) if (pick.length < 4 && !(f.type === 'text' && pick.some((p) => p.type === 'text'))) pick.push(f);
   return pick;

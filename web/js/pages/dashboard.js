@@ -1,5 +1,5 @@
 // Dashboard: the official figures (/api/v1/stats/*) as charts, each with a table and a CSV.
-import { h, field, option, clear, download, toCsv } from '../dom.js';
+import { h, field, option, download, toCsv } from '../dom.js';
 import { t, valueLabel, fmtNum, fmtMonth, locale, getLang, numberFormat } from '../i18n.js';
 import { get } from '../api.js';
 import { organisations, districts, placeName } from '../schema.js';

@@ -1,6 +1,6 @@
 // Approval inbox: IM officers see every submitted record; operators see the state of their own
 // organisation's drafts, submissions and rejections (with the reason).
-import { h, clear } from '../dom.js';
+import { h } from '../dom.js';
 import { t, fmtDate } from '../i18n.js';
 import { get, session } from '../api.js';
 import { types, typeLabel } from '../schema.js';

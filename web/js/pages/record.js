@@ -1,6 +1,6 @@
 // One record: every field, its links, the records linking to it, its history, and the record
 // as it stood on a chosen date.
-import { h, field, clear, toast } from '../dom.js';
+import { h, field, toast } from '../dom.js';
 import { t, label, fmtDate } from '../i18n.js';
 import { api, get } from '../api.js';
 import { types, typeOf, typeLabel, fieldLabel, organisations } from '../schema.js';

@@ -1,5 +1,5 @@
 // Records of one type: filters, sorting, paging, CSV and GeoJSON download.
-import { h, field, option, clear, download, toCsv } from '../dom.js';
+import { h, field, option, download, toCsv } from '../dom.js';
 import { t, label, fmtDate } from '../i18n.js';
 import { get, listAll } from '../api.js';
 import { types, typeOf, typeLabel, organisations } from '../schema.js';
