@@ -74,17 +74,21 @@ unit: $(UNIT_BIN)
 cli-test: build/asan/demine
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/cli/
 
-# The C store tests and the CLI tests again on PostgreSQL, in a throwaway cluster that is
-# stopped and removed whatever the tests do (scripts/pg-test-cluster; a state file of its own
-# per run, so two runs in one checkout do not stop each other's cluster).
-check-pg: build/asan/demine build/asan/test_store
+# The C store tests, the CLI tests and the API tests again on PostgreSQL, in a throwaway cluster
+# that is stopped and removed whatever the tests do (scripts/pg-test-cluster; a state file of its
+# own per run, so two runs in one checkout do not stop each other's cluster).
+check-pg: build/asan/demine build/asan/test_store build/asan/test_stats
 	@set -e; export DEMINE_PG_STATE=$(CURDIR)/build/pg-test-cluster.$$$$.state; \
 	base=$$(scripts/pg-test-cluster start); trap 'scripts/pg-test-cluster stop' EXIT INT TERM; \
 	echo "== PostgreSQL test cluster $$base"; \
 	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE unit TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"; \
 	echo "== build/asan/test_store (postgres)"; DEMINE_TEST_PG=$$base/unit build/asan/test_store; \
+	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE stats TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"; \
+	echo "== build/asan/test_stats (sqlite and postgres)"; DEMINE_TEST_PG=$$base/stats build/asan/test_stats; \
 	echo "== tests/cli on postgres"; \
-	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/cli/
+	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/cli/; \
+	echo "== tests/api on postgres"; \
+	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
 
 api-test: build/asan/demine
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/

@@ -15,6 +15,14 @@ struct dm_db {
 	char counted[8][64];
 	int ncounted;
 	struct dm_area_cache *areas; /* admin areas for locating records (locate.c) */
+	/* Bulk import: code counters handed out from memory after the first real bump of each
+	 * prefix, and written once by dm_rec_codes_flush() (the same quadratic slowdown). */
+	int codes_batch;
+	struct {
+		char prefix[64];
+		int64_t n;
+	} codes[16];
+	int ncodes;
 };
 
 /* Drops the admin area cache (locate.c): after a location is written, and on close. */

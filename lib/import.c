@@ -480,8 +480,14 @@ int dm_import_file(struct dm_db *db, const struct dm_actor *who, const char *pat
 	if (o->crs)
 		snprintf(im.crs, sizeof(im.crs), "%s", o->crs);
 	rc = dm_store_begin(db->st, err);
-	if (!rc)
+	if (!rc) {
+		/* all or nothing (any bad record rolls back everything): codes may count in memory */
+		dm_rec_codes_batch_begin(db);
 		rc = gis ? import_ogr(&im, path) : csv ? import_csv(&im, f) : import_geojson(&im, f);
+		if (!rc && !im.nbad && !im.fatal)
+			rc = dm_rec_codes_flush(db, err);
+		dm_rec_codes_batch_end(db);
+	}
 	fclose(f);
 	if (rc || im.nbad || im.fatal) {
 		dm_store_rollback(db->st);

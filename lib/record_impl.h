@@ -28,6 +28,14 @@ int dm_rec_find(struct dm_db *db, const char *ref, int allow_external, char id[3
 		struct dm_error *err);
 /* Next code for a new record: PREFIX-ABBR-00001 (ABBR from its admin area) or PREFIX-00001. */
 int dm_rec_next_code(struct dm_db *db, struct dm_record *r, struct dm_error *err);
+/* Bulk writes in one all-or-nothing transaction (import): between batch_begin and flush, each
+ * code prefix's counter row is bumped (and locked) once and later codes count on in memory.
+ * dm_rec_codes_flush() writes the counters; call it before the commit. batch_end() leaves the
+ * mode (after the flush, or to drop the counters when the transaction is rolled back). Only for
+ * transactions that roll back as a whole when any record fails. */
+void dm_rec_codes_batch_begin(struct dm_db *db);
+int dm_rec_codes_flush(struct dm_db *db, struct dm_error *err);
+void dm_rec_codes_batch_end(struct dm_db *db);
 int dm_rec_audit(struct dm_db *db, const struct dm_actor *who, const char *action, const struct dm_record *r,
 		 const char *detail, struct dm_error *err);
 /* Bumps the change counter of a layer (record type), for tile ETags. */

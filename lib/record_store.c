@@ -389,12 +389,9 @@ int dm_rec_store(struct dm_db *db, struct dm_record *r, int create, int64_t expe
 	char *sql;
 	int64_t changes = 0;
 	int rc;
-	snprintf(table, sizeof(table), "%s_history", r->type->name);
-	sql = insert_sql(r->type, table);
-	rc = run_write(db, sql, r, -1, NULL, err);
-	free(sql);
-	if (rc)
-		return rc;
+	/* The current row first: its "WHERE version = ?" update locks the row, so a concurrent
+	 * writer of the same version (another server process on PostgreSQL) waits here and then
+	 * changes 0 rows (a stale version), instead of colliding on the history key. */
 	if (create) {
 		sql = insert_sql(r->type, r->type->name);
 		rc = run_write(db, sql, r, -1, NULL, err);
@@ -406,6 +403,12 @@ int dm_rec_store(struct dm_db *db, struct dm_record *r, int create, int64_t expe
 					  "%s %s was changed by someone else: version %lld is not the current version",
 					  r->type->name, r->code, (long long)expected_version);
 	}
+	free(sql);
+	if (rc)
+		return rc;
+	snprintf(table, sizeof(table), "%s_history", r->type->name);
+	sql = insert_sql(r->type, table);
+	rc = run_write(db, sql, r, -1, NULL, err);
 	free(sql);
 	if (!rc)
 		rc = store_index(db, r, create, err);
@@ -510,6 +513,63 @@ int dm_rec_find(struct dm_db *db, const char *ref, int allow_external, char id[3
 	return rc;
 }
 
+/* The next number of a code prefix: one statement creates or bumps the row, so two server
+ * processes creating the first record of a prefix at once do not both insert it (the second
+ * waits for the first to commit, then bumps). In a batch only the first number is asked of
+ * the database: PostgreSQL slows down quadratically when one transaction updates the same row
+ * thousands of times (each update walks the row's versions). */
+static int code_number(struct dm_db *db, const char *key, int64_t *n, struct dm_error *err)
+{
+	int i, rc;
+	if (db->codes_batch)
+		for (i = 0; i < db->ncodes; i++)
+			if (!strcmp(db->codes[i].prefix, key)) {
+				*n = ++db->codes[i].n;
+				return 0;
+			}
+	rc = exec1(db, "INSERT INTO code_seq (prefix, n) VALUES (?, 1)"
+		       " ON CONFLICT (prefix) DO UPDATE SET n = code_seq.n + 1", key, NULL, NULL, err);
+	if (!rc)
+		rc = dm_store_query_int(db->st, "SELECT n FROM code_seq WHERE prefix = ?", key, n, err);
+	if (!rc && db->codes_batch && db->ncodes < (int)(sizeof(db->codes) / sizeof(db->codes[0])) &&
+	    strlen(key) < sizeof(db->codes[0].prefix)) {
+		snprintf(db->codes[db->ncodes].prefix, sizeof(db->codes[0].prefix), "%s", key);
+		db->codes[db->ncodes++].n = *n;
+	}
+	return rc;
+}
+
+void dm_rec_codes_batch_begin(struct dm_db *db)
+{
+	db->codes_batch = 1;
+	db->ncodes = 0;
+}
+
+int dm_rec_codes_flush(struct dm_db *db, struct dm_error *err)
+{
+	struct dm_stmt *s = NULL;
+	int i, rc = 0;
+	for (i = 0; !rc && i < db->ncodes; i++) {
+		rc = dm_stmt_prepare(db->st, "UPDATE code_seq SET n = ? WHERE prefix = ?", &s, err);
+		if (!rc) {
+			dm_stmt_bind_int(s, 1, db->codes[i].n);
+			dm_stmt_bind_text(s, 2, db->codes[i].prefix);
+			rc = dm_stmt_step(s, err) < 0 ? err->code : 0;
+		}
+		dm_stmt_finalize(s);
+		s = NULL;
+	}
+	if (!rc)
+		db->ncodes = 0;
+	return rc;
+}
+
+void dm_rec_codes_batch_end(struct dm_db *db)
+{
+	db->codes_batch = 0;
+	db->ncodes = 0;
+}
+
 int dm_rec_next_code(struct dm_db *db, struct dm_record *r, struct dm_error *err)
 {
 	char key[64], buf[96];
@@ -531,13 +591,7 @@ int dm_rec_next_code(struct dm_db *db, struct dm_record *r, struct dm_error *err
 	} else {
 		snprintf(key, sizeof(key), "%s", r->type->code_prefix);
 	}
-	rc = exec1(db, "UPDATE code_seq SET n = n + 1 WHERE prefix = ?", key, NULL, NULL, err);
-	if (!rc)
-		rc = dm_store_query_int(db->st, "SELECT n FROM code_seq WHERE prefix = ?", key, &n, err);
-	if (!rc && n == 0) {
-		n = 1;
-		rc = exec1(db, "INSERT INTO code_seq (prefix, n) VALUES (?, 1)", key, NULL, NULL, err);
-	}
+	rc = code_number(db, key, &n, err);
 	if (rc)
 		return rc;
 	snprintf(buf, sizeof(buf), "%s-%05lld", key, (long long)n);

@@ -246,7 +246,12 @@ int dm_user_list(struct dm_db *db, int (*fn)(const struct dm_user *u, void *arg)
 {
 	struct dm_stmt *s = NULL;
 	struct dm_user u;
-	int rc = dm_stmt_prepare(dm_db_store(db), "SELECT " USER_COLS " FROM users u ORDER BY u.login", &s, err);
+	char sql[512];
+	int rc;
+	/* Byte order on both stores, so SQLite and PostgreSQL list users alike. */
+	snprintf(sql, sizeof(sql), "SELECT " USER_COLS " FROM users u ORDER BY u.login%s",
+		 dm_store_collate_binary(dm_db_store(db)));
+	rc = dm_stmt_prepare(dm_db_store(db), sql, &s, err);
 	if (rc)
 		return rc;
 	while ((rc = dm_stmt_step(s, err)) == 1) {

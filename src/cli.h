@@ -58,6 +58,7 @@ int cli_erase(int argc, char **argv);
 int cli_tile(int argc, char **argv);
 int cli_copy(int argc, char **argv);
 int cli_backup(int argc, char **argv);
+int cli_stats(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_user_cmd(int argc, char **argv); /* user add */
 int cli_token(int argc, char **argv);    /* token create */

@@ -29,6 +29,7 @@ static const struct cli_command commands[] = {
 	{ "token", cli_token, "token create --db PATH --name LOGIN   print a bearer token for scripts" },
 	{ "tile", cli_tile, "tile --db PATH LAYER Z X Y [-o FILE] [--role ROLE]   write one vector tile (.mvt)" },
 	{ "copy", cli_copy, "copy --from SRC --to DST             copy a whole database between stores, verified" },
+	{ "stats", cli_stats, "stats FIGURE --db PATH [--from D --to D --adm2 PCODE --organisation ID --currency C] [--json|--csv]   a dashboard figure" },
 	{ "backup", cli_backup, "backup --db PATH --to FILE           online backup of an SQLite database" },
 };
 

@@ -151,5 +151,8 @@ enum MHD_Result srv_ogc_items(struct req *r);
 enum MHD_Result srv_ogc_item(struct req *r);
 /* The OpenAPI parameters of an /ogc route (appended to params). */
 void srv_ogc_openapi_params(const struct srv_route *rt, json_t *params);
+/* Handlers (server_stats.c) */
+enum MHD_Result srv_stats(struct req *r);  /* GET /api/v1/stats/FIGURE */
+enum MHD_Result srv_search(struct req *r); /* GET /api/v1/search */
 
 #endif

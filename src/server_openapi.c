@@ -200,7 +200,8 @@ static json_t *operation(const struct srv_route *rt, const struct dm_type *t, co
 	}
 	json_object_set_new(op, "operationId", json_string(id));
 	json_object_set_new(op, "summary", json_string(rt->summary));
-	json_object_set_new(op, "tags", json_pack("[s]", t ? t->name : !strncmp(rt->pattern, "/ogc", 4) ? "ogc"
+	json_object_set_new(op, "tags", json_pack("[s]", t ? t->name : rt->fn == srv_stats || rt->fn == srv_search ? "dashboard"
+								   : !strncmp(rt->pattern, "/ogc", 4) ? "ogc"
 									   : !strncmp(rt->pattern, "/api/v1/users", 13) ? "users"
 									   : !strncmp(rt->pattern, "/api/v1/", 8) ? "auth" : "meta"));
 	if (rt->flags & ROUTE_OPEN)
@@ -230,6 +231,18 @@ static json_t *operation(const struct srv_route *rt, const struct dm_type *t, co
 	if (!strcmp(m, "GET") && !strcmp(rt->pattern, "/api/v1/audit")) {
 		json_array_append_new(params, param("limit", "query", "integer", "Items per page", 0));
 		json_array_append_new(params, param("offset", "query", "integer", "Items to skip", 0));
+	}
+	if (rt->fn == srv_stats) {
+		json_array_append_new(params, param("from", "query", "string", "First day (YYYY-MM-DD) on the figure's date field", 0));
+		json_array_append_new(params, param("to", "query", "string", "Last day (YYYY-MM-DD) on the figure's date field", 0));
+		json_array_append_new(params, param("adm2", "query", "string", "A district's pcode", 0));
+		json_array_append_new(params, param("organisation", "query", "string", "An organisation's UUID", 0));
+		if (!strcmp(rt->op, "getStatsFunding"))
+			json_array_append_new(params, param("currency", "query", "string", "ISO 4217 code to convert into (AZN)", 0));
+	}
+	if (rt->fn == srv_search) {
+		json_array_append_new(params, param("q", "query", "string", "A record code's start or a place name", 1));
+		json_array_append_new(params, param("limit", "query", "integer", "Items (1-100, default 20)", 0));
 	}
 	if (t && !strcmp(verb, "update"))
 		json_array_append_new(params, param("If-Match", "header", "string", "The version the change is based on: \"N\"", 1));

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startServer, api, rawGet, newHazard, dataDigest, sqlite, token } from './helpers.mjs';
+import { startServer, api, rawGet, newHazard, dataDigest, sql, token } from './helpers.mjs';
 
 let s, victim, draft, submitted, otherOrg, expired, revoked, cookie, csrf;
 before(async () => {
@@ -15,7 +15,7 @@ before(async () => {
   otherOrg = orgs.find((o) => o.id !== s.org).id;
   expired = (await token(s, 'im_officer')).token;
   const h = createHash('sha256').update(expired).digest('hex');
-  sqlite(s.db, `UPDATE sessions SET expires_at = 0 WHERE token_hash = '${h}'`);
+  sql(s.db, `UPDATE sessions SET expires_at = 0 WHERE token_hash = '${h}'`);
   revoked = (await token(s, 'im_officer')).token;
   await api(s, null, 'DELETE', '/api/v1/tokens/current', { headers: { Authorization: `Bearer ${revoked}` } });
   const r = await api(s, null, 'POST', '/api/v1/login', { body: { username: 'im_officer', password: 'im_officer-pass-1' } });

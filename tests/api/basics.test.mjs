@@ -180,9 +180,9 @@ test('demine token create and user add from the command line', async () => {
   assert.equal(r.code, 1);
   r = demine(['user', 'add', '--db', s.db, '--name', 'x', '--role', 'viewer'], { input: '' });
   assert.equal(r.code, 2, 'no password on stdin');
-  const stored = (await import('./helpers.mjs')).sqlite(s.db, "SELECT pw_hash FROM users WHERE login = 'viewer'");
+  const stored = (await import('./helpers.mjs')).sql(s.db, "SELECT pw_hash FROM users WHERE login = 'viewer'");
   assert.match(stored, /^\$argon2id\$/);
-  assert.ok(!(await import('./helpers.mjs')).sqlite(s.db, 'SELECT token_hash FROM sessions').includes(t), 'tokens are stored hashed');
+  assert.ok(!(await import('./helpers.mjs')).sql(s.db, 'SELECT token_hash FROM sessions').includes(t), 'tokens are stored hashed');
 });
 
 test('one access log line per request', async () => {

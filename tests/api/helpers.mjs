@@ -1,39 +1,22 @@
 // helpers.mjs: a real `demine serve` on a throwaway demo database, with one user per role.
+// The database is an SQLite file, or a PostgreSQL database of its own when the tests run with
+// DEMINE_TEST_STORE=postgres and DEMINE_PG_BASE (see tests/cli/helpers.mjs).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { BIN, ok, tempDir } from '../cli/helpers.mjs';
+import { BIN, ok, tempDir, newDb, sql, STORE } from '../cli/helpers.mjs';
 
-export { BIN, ok };
+export { BIN, ok, sql, STORE };
 export const ROLES = ['admin', 'im_officer', 'operator', 'va_officer', 'donor', 'viewer'];
 export const password = (role) => `${role}-pass-1`;
 const ENV = { ...process.env, DEMINE_ARGON2_FAST: '1' };
 
-// Starts a server on a fresh demo database; returns {url, db, dir, org, proc, stop, tokens, ...}.
-// setup(db), when given, changes the database before the server starts.
-// webDir: serve that web folder (the real application) instead of the small test folder.
-export async function startServer({ pub = false, login = true, setup, webDir = null } = {}) {
-  const dir = tempDir('demine-api-');
-  const db = join(dir, 'test.db');
-  ok(['demo', '--db', db]);
-  const hazard = JSON.parse(ok(['show', '--db', db, '--json', 'HAZ-AGD-00001']).stdout);
-  const org = hazard.organisation;
-  for (const role of ROLES) {
-    const args = ['user', 'add', '--db', db, '--name', role, '--role', role, '--full-name', `The ${role}`];
-    if (role === 'operator' || role === 'va_officer') args.push('--org', org);
-    const r = spawnSync(BIN, args, { input: password(role) + '\n', env: ENV, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`user add ${role}: ${r.stderr}`);
-  }
-  if (setup) setup(db);
-  const web = join(dir, 'web');
-  mkdirSync(join(web, 'js'), { recursive: true });
-  writeFileSync(join(web, 'index.html'), '<!doctype html><title>demine</title>');
-  writeFileSync(join(web, 'js', 'app.js'), 'export const x = 1;\n');
-  writeFileSync(join(web, 'style.css'), 'body{}\n');
-  writeFileSync(join(dir, 'secret.txt'), 'SECRET outside the web folder\n');
-  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', webDir || web, '--threads', '4'];
+// Starts `demine serve` on db (web files from dir/web) on a free port of 127.0.0.1; resolves to
+// {url, proc, exited, stderr} once the server says it listens.
+async function spawnServe(db, dir, { pub = false, webDir = null } = {}) {
+  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', webDir || join(dir, 'web'), '--threads', '4'];
   if (pub) args.push('--public');
   const proc = spawn(BIN, args, { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -48,19 +31,72 @@ export async function startServer({ pub = false, login = true, setup, webDir = n
     });
     exited.then((e) => rej(new Error(`serve exited ${e.code}: ${stderr}`)));
   });
+  return { url, proc, exited, stderr: () => stderr };
+}
+
+// Stops a server with SIGTERM and waits for it; throws unless it exited 0 (0 = clean, and no
+// leaks under ASan).
+async function stopServe({ proc, exited, stderr }) {
+  if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+  const e = await exited;
+  if (e.code !== 0) throw new Error(`serve exited ${e.code} ${e.signal}: ${stderr().slice(-4000)}`);
+  return e;
+}
+
+// Starts a server on a fresh demo database; returns {url, db, dir, org, proc, stop, tokens, ...}.
+// s.stop() stops the server and removes the database (and the folder). setup(db), when given,
+// changes the database before the server starts. webDir: serve that web folder (the real
+// application) instead of the small test folder.
+export async function startServer({ pub = false, login = true, setup, webDir = null } = {}) {
+  const dir = tempDir('demine-api-');
+  const { db, drop } = newDb(dir);
+  let srv, hazard;
+  try {
+    ok(['demo', '--db', db]);
+    hazard = JSON.parse(ok(['show', '--db', db, '--json', 'HAZ-AGD-00001']).stdout);
+    for (const role of ROLES) {
+      const args = ['user', 'add', '--db', db, '--name', role, '--role', role, '--full-name', `The ${role}`];
+      if (role === 'operator' || role === 'va_officer') args.push('--org', hazard.organisation);
+      const r = spawnSync(BIN, args, { input: password(role) + '\n', env: ENV, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`user add ${role}: ${r.stderr}`);
+    }
+    if (setup) setup(db);
+    const web = join(dir, 'web');
+    mkdirSync(join(web, 'js'), { recursive: true });
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>demine</title>');
+    writeFileSync(join(web, 'js', 'app.js'), 'export const x = 1;\n');
+    writeFileSync(join(web, 'style.css'), 'body{}\n');
+    writeFileSync(join(dir, 'secret.txt'), 'SECRET outside the web folder\n');
+    srv = await spawnServe(db, dir, { pub, webDir });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    drop();
+    throw e;
+  }
   const s = {
-    url, db, dir, org, hazard, proc, exited, stderr: () => stderr, tokens: {},
-    // Stops the server with SIGTERM; returns its exit status (0 = clean, no leaks under ASan).
+    ...srv, db, dir, org: hazard.organisation, hazard, tokens: {},
     async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      const e = await exited;
-      rmSync(dir, { recursive: true, force: true });
-      if (e.code !== 0) throw new Error(`serve exited ${e.code} ${e.signal}: ${stderr.slice(-4000)}`);
-      return e;
+      try {
+        return await stopServe(srv);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        drop();
+      }
     },
   };
   if (login) for (const role of ROLES) s.tokens[role] = (await token(s, role)).token;
   return s;
+}
+
+// Starts another `demine serve` process on the database of s (a server from startServer), as a
+// second server behind a proxy would be. It shares s's database, users and sessions, so s.tokens
+// work on it too. Stop it (its stop() leaves the database) before s.stop() removes the database.
+export async function startSecondServer(s, { pub = false } = {}) {
+  const srv = await spawnServe(s.db, s.dir, { pub });
+  return {
+    ...srv, db: s.db, dir: s.dir, org: s.org, hazard: s.hazard, tokens: s.tokens,
+    stop: () => stopServe(srv),
+  };
 }
 
 export async function token(s, role) {
@@ -100,20 +136,25 @@ export function rawGet(s, path) {
 }
 
 // A digest of the records, their history and audit (not sessions or failed logins), to prove
-// that refused requests changed nothing.
+// that refused requests changed nothing. SQLite: sqlite3 .dump; PostgreSQL: pg_dump with its
+// lines sorted (rows come in storage order) and without sequence positions.
 export function dataDigest(db) {
-  const r = spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(r.stderr);
-  const lines = r.stdout.split('\n').filter((l) => !/^INSERT INTO (sessions|login_failures|sqlite_sequence)\b/.test(l)
-    && !/^INSERT INTO audit VALUES\(\d+,'[^']*','[^']*','[^']*','read_personal'/.test(l));
+  const pg = /^postgres(ql)?:/.test(db);
+  const r = pg
+    ? spawnSync('pg_dump', ['--inserts', '--no-owner', '--no-privileges', '-d', db], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 })
+    : spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${pg ? 'pg_dump' : 'sqlite3 .dump'} failed: ${r.stderr}`);
+  // pg_dump writes "INSERT INTO public.audit VALUES (1, 'at', ...)", sqlite3 "INSERT INTO audit VALUES(1,'at',...)".
+  const skipped = /^INSERT INTO (public\.)?(sessions|login_failures|sqlite_sequence)\b/;
+  const readPersonal = /^INSERT INTO (public\.)?audit VALUES ?\(\d+, ?'[^']*', ?'[^']*', ?'[^']*', ?'read_personal'/;
+  let lines = r.stdout.split('\n').filter((l) => !skipped.test(l) && !readPersonal.test(l));
+  if (pg) lines = lines.filter((l) => !/^SELECT pg_catalog\.setval/.test(l) && !/^--/.test(l) && !/^\\(un)?restrict /.test(l)).sort();
   return createHash('sha256').update(lines.join('\n')).digest('hex');
 }
 
-export function sqlite(db, q) {
-  const r = spawnSync('sqlite3', [db, q], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout.trim();
-}
+// Runs SQL behind the server's back on either store (see sql() in tests/cli/helpers.mjs); the
+// old name, for tests written when the API tests ran on SQLite only.
+export const sqlite = sql;
 
 // A new hazard draft owned by org.
 export function newHazard(org, extra = {}) {

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, api, ok, sqlite } from './helpers.mjs';
+import { startServer, api, ok, sql } from './helpers.mjs';
 
 const COLLECTIONS = ['location', 'hazard', 'land_release', 'eo_find', 'accident', 'eore_session'];
 const PERSONAL = 'witness_name';
@@ -88,10 +88,10 @@ test('collections: the record types with geometry, with extents, CRS84 and items
   assert.equal(haz.title, 'Hazardous area');
   assert.deepEqual(haz.crs, ['http://www.opengis.net/def/crs/OGC/1.3/CRS84']);
   const [w, so, e, n] = haz.extent.spatial.bbox[0];
-  const box = sqlite(s.db, 'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM hazard WHERE deleted = 0').split('|').map(Number);
+  const box = sql(s.db, 'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM hazard WHERE deleted = 0').split('|').map(Number);
   for (const [a, b] of [[w, box[0]], [so, box[1]], [e, box[2]], [n, box[3]]]) assert.ok(Math.abs(a - b) < 1e-9, `${a} ~ ${b}`);
   const [t0, t1] = haz.extent.temporal.interval[0];
-  const dates = sqlite(s.db, 'SELECT min(date_of_information), max(date_of_information) FROM hazard WHERE deleted = 0').split('|');
+  const dates = sql(s.db, 'SELECT min(date_of_information), max(date_of_information) FROM hazard WHERE deleted = 0').split('|');
   assert.equal(t0, `${dates[0]}T00:00:00Z`);
   assert.equal(t1, `${dates[1]}T23:59:59Z`);
   assert.equal(haz.links.find((l) => l.rel === 'items').href, `${s.url}/ogc/collections/hazard/items`);
@@ -122,7 +122,7 @@ test('ogr2ogr copies a collection to GeoPackage with the same features and value
   gdal('ogr2ogr', ['-f', 'GPKG', '-nln', 'hazard', fromExport, geojson]);
   const rows = (f) => JSON.parse(spawnSync('sqlite3', ['-json', f, 'SELECT *, hex(geom) AS geom_hex FROM hazard'], { encoding: 'utf8' }).stdout);
   const a = rows(fromApi), b = rows(fromExport);
-  assert.equal(a.length, Number(sqlite(s.db, 'SELECT count(*) FROM hazard WHERE deleted = 0')));
+  assert.equal(a.length, Number(sql(s.db, 'SELECT count(*) FROM hazard WHERE deleted = 0')));
   assert.equal(a.length, b.length);
   const byId = new Map(b.map((r) => [r.id, r]));
   const cols = Object.keys(b[0]).filter((k) => k !== 'fid' && k !== 'geom');
@@ -144,7 +144,7 @@ test('items: a GeoJSON FeatureCollection with the properties of demine export', 
   assert.equal(fc.type, 'FeatureCollection');
   assert.equal(fc.features.length, 10, 'limit defaults to 10');
   assert.equal(fc.numberReturned, 10);
-  assert.equal(fc.numberMatched, Number(sqlite(s.db, 'SELECT count(*) FROM hazard WHERE deleted = 0')));
+  assert.equal(fc.numberMatched, Number(sql(s.db, 'SELECT count(*) FROM hazard WHERE deleted = 0')));
   assert.match(fc.timeStamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.equal(fc.links.find((l) => l.rel === 'self').href, `${s.url}/ogc/collections/hazard/items`);
   assert.match(fc.links.find((l) => l.rel === 'next').href, /^http:\/\/127\.0\.0\.1:\d+\/ogc\/collections\/hazard\/items\?cursor=[0-9a-f-]{36}$/);
@@ -175,11 +175,11 @@ test('items/{featureId}: the UUID of a feature of that collection, else 404', as
 });
 
 function fcFirstCode() {
-  return sqlite(s.db, 'SELECT code FROM hazard ORDER BY code LIMIT 1');
+  return sql(s.db, 'SELECT code FROM hazard ORDER BY code LIMIT 1');
 }
 
 test('limit: 1 to 10000, larger values clamped, anything else refused', async () => {
-  const all = Number(sqlite(s.db, 'SELECT count(*) FROM location WHERE deleted = 0'));
+  const all = Number(sql(s.db, 'SELECT count(*) FROM location WHERE deleted = 0'));
   let r = await get('admin', '/ogc/collections/location/items?limit=3');
   assert.equal(r.json.features.length, 3);
   r = await get('admin', '/ogc/collections/location/items?limit=10000');
@@ -200,11 +200,11 @@ test('limit: 1 to 10000, larger values clamped, anything else refused', async ()
 test('bbox: features that intersect it; four valid numbers or a 400', async () => {
   const bbox = [46.5, 39.5, 47.0, 40.0];
   const { features, matched } = await walk('admin', `/ogc/collections/hazard/items?limit=100&bbox=${bbox.join(',')}`);
-  const expected = sqlite(s.db, `SELECT count(*) FROM hazard WHERE deleted = 0 AND maxx >= ${bbox[0]} AND minx <= ${bbox[2]}`
+  const expected = sql(s.db, `SELECT count(*) FROM hazard WHERE deleted = 0 AND maxx >= ${bbox[0]} AND minx <= ${bbox[2]}`
     + ` AND maxy >= ${bbox[1]} AND miny <= ${bbox[3]}`);
   assert.equal(features.length, Number(expected));
   assert.equal(matched, features.length);
-  const total = Number(sqlite(s.db, 'SELECT count(*) FROM hazard WHERE deleted = 0'));
+  const total = Number(sql(s.db, 'SELECT count(*) FROM hazard WHERE deleted = 0'));
   assert.ok(features.length > 0 && features.length < total, `${features.length} of ${total} in the box`);
   const none = await get('admin', '/ogc/collections/hazard/items?bbox=10,10,11,11');
   assert.equal(none.json.numberMatched, 0);
@@ -219,7 +219,7 @@ test('bbox: features that intersect it; four valid numbers or a 400', async () =
 });
 
 test('datetime on date_of_information: instants, closed and open intervals, and refusals', async () => {
-  const dates = sqlite(s.db, 'SELECT date_of_information FROM hazard WHERE deleted = 0').split('\n');
+  const dates = sql(s.db, 'SELECT date_of_information FROM hazard WHERE deleted = 0').split('\n');
   const count = (pred) => dates.filter((d) => d && pred(d)).length;
   const day = dates.find(Boolean);
   const cases = [
@@ -252,8 +252,8 @@ test('datetime on date_of_information: instants, closed and open intervals, and 
 });
 
 test('property filters: ?field=value for the type fields and common members, checked against the field', async () => {
-  const total = Number(sqlite(s.db, 'SELECT count(*) FROM hazard WHERE deleted = 0'));
-  const sha = Number(sqlite(s.db, "SELECT count(*) FROM hazard WHERE deleted = 0 AND category = 'sha'"));
+  const total = Number(sql(s.db, 'SELECT count(*) FROM hazard WHERE deleted = 0'));
+  const sha = Number(sql(s.db, "SELECT count(*) FROM hazard WHERE deleted = 0 AND category = 'sha'"));
   let r = await get('admin', '/ogc/collections/hazard/items?category=sha&limit=1000');
   assert.equal(r.json.numberMatched, sha);
   assert.ok(sha > 0 && sha < total);
@@ -261,7 +261,7 @@ test('property filters: ?field=value for the type fields and common members, che
   r = await get('admin', '/ogc/collections/hazard/items?category=sha&land_status=open&limit=1000');
   assert.ok(r.json.features.every((f) => f.properties.category === 'sha' && f.properties.land_status === 'open'));
   assert.equal(r.json.numberMatched,
-    Number(sqlite(s.db, "SELECT count(*) FROM hazard WHERE deleted = 0 AND category = 'sha' AND land_status = 'open'")));
+    Number(sql(s.db, "SELECT count(*) FROM hazard WHERE deleted = 0 AND category = 'sha' AND land_status = 'open'")));
   r = await get('admin', '/ogc/collections/hazard/items?contamination=ap_mine&limit=1000');
   assert.ok(r.json.numberMatched > 0);
   assert.ok(r.json.features.every((f) => f.properties.contamination.includes('ap_mine')), 'a set matches one element');
@@ -305,7 +305,7 @@ test('paging: next links cover every feature exactly once, also while records ar
   const ids = features.map((f) => f.id);
   assert.equal(new Set(ids).size, ids.length, 'no feature twice');
   assert.equal(ids.length, matched);
-  assert.equal(ids.length, Number(sqlite(s.db, 'SELECT count(*) FROM location WHERE deleted = 0')));
+  assert.equal(ids.length, Number(sql(s.db, 'SELECT count(*) FROM location WHERE deleted = 0')));
   assert.equal(pages, Math.ceil(ids.length / 7));
   // filters stay on the next links
   const sha = await walk('admin', '/ogc/collections/hazard/items?limit=4&category=sha');

@@ -1,0 +1,33 @@
+/* stats.h: the dashboard figures (the official figures), computed from the approved, not
+ * deleted version of each record: area released, remaining contaminated area, items
+ * destroyed, casualties, risk education beneficiaries and funding in one currency. */
+#ifndef DEMINE_STATS_H
+#define DEMINE_STATS_H
+#include <jansson.h>
+#include "demine/db.h"
+#include "demine/record.h"
+
+/* Optional filters; NULL members do not filter. */
+struct dm_stats_filter {
+	const char *from, *to;     /* YYYY-MM-DD, inclusive, on the figure's own date field */
+	const char *adm2;          /* a district's pcode (or its three-letter abbr) */
+	const char *organisation;  /* UUID of the owning organisation (funding: donor or recipient) */
+	const char *currency;      /* funding: ISO 4217 code to convert into (default AZN) */
+};
+
+/* The figure names, NULL-terminated: released, remaining, items, casualties, eore, funding. */
+extern const char *const dm_stats_figures[];
+
+/* The members of one item of a figure, in order (CSV columns), NULL-terminated; NULL for an
+ * unknown figure. */
+const char *const *dm_stats_columns(const char *figure);
+
+/* Computes a figure for who (the role decides which record types may be read: the public role
+ * gets released and remaining only; a donor's funding shows only the grants it gives).
+ * *out receives {"items":[...], "from":..., "to":..., ...} (see docs/api.md); caller frees it
+ * with json_decref(). Bad filters are DM_EINVAL naming the filter as the field ("from", "to",
+ * "adm2", "organisation", "currency"); an unknown figure is DM_ENOTFOUND. */
+int dm_stats_compute(struct dm_db *db, const struct dm_actor *who, const char *figure,
+		     const struct dm_stats_filter *f, json_t **out, struct dm_error *err);
+
+#endif

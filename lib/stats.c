@@ -1,0 +1,780 @@
+/* stats.c: the dashboard figures, each one aggregate query over the approved, not deleted
+ * version of each record; districts and currency conversion are resolved in C. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "demine/auth.h"
+#include "demine/money.h"
+#include "demine/rates.h"
+#include "demine/stats.h"
+#include "demine/util.h"
+
+const char *const dm_stats_figures[] = { "released", "remaining", "items", "casualties", "eore", "funding", NULL };
+
+static const char *const cols_released[] = { "month", "method", "result", "area_m2", "releases", NULL };
+static const char *const cols_remaining[] = { "adm2", "name_en", "name_az", "name_ru", "remaining_m2", "hazards",
+					      NULL };
+static const char *const cols_items[] = { "category", "quantity", "finds", NULL };
+static const char *const cols_casualties[] = { "year", "sex", "age_group", "killed", "injured", "total", NULL };
+static const char *const cols_eore[] = { "month", "sessions", "girls", "boys", "women", "men", "total", NULL };
+static const char *const cols_funding[] = { "donor", "donor_name", "grants", "amount", "amount_minor", NULL };
+
+#define MAX_DEPTH 8 /* admin levels walked up from a record's location to its district */
+
+/* One computation: the caller, the filters, the approved locations when needed. */
+struct ctx {
+	struct dm_db *db;
+	struct dm_store *st;
+	const struct dm_actor *who;
+	const struct dm_stats_filter *f;
+	json_t *places;   /* id -> {kind, parent, pcode, abbr, name_en, name_az, name_ru} */
+	json_t *adm2_ids; /* ids of the locations inside the adm2 filter, or NULL */
+	struct dm_error *err;
+};
+
+/* SQL text with its parameters (strings), bound in order. */
+struct q {
+	struct dm_buf sql;
+	json_t *params;
+};
+
+static void q_init(struct q *q)
+{
+	dm_buf_init(&q->sql, 0);
+	q->params = json_array();
+}
+
+static void q_release(struct q *q)
+{
+	dm_buf_release(&q->sql);
+	json_decref(q->params);
+}
+
+static void q_param(struct q *q, const char *v)
+{
+	json_array_append_new(q->params, json_string(v));
+}
+
+static const char *collate(struct ctx *c)
+{
+	return dm_store_collate_binary(c->st);
+}
+
+/* Appends the filters to w (a condition on alias r): the date range on date_col, the district
+ * on loc_cols (any of them), the organisation on org_cols (any of them). */
+static void add_filters(struct ctx *c, struct q *w, const char *date_col, const char *const *loc_cols,
+			const char *const *org_cols)
+{
+	size_t i, j;
+	json_t *v;
+	if (date_col && c->f->from) {
+		dm_buf_addf(&w->sql, " AND %s%s >= ?", date_col, collate(c));
+		q_param(w, c->f->from);
+	}
+	if (date_col && c->f->to) {
+		dm_buf_addf(&w->sql, " AND %s%s <= ?", date_col, collate(c));
+		q_param(w, c->f->to);
+	}
+	if (c->adm2_ids && loc_cols) {
+		dm_buf_add(&w->sql, " AND (");
+		for (j = 0; loc_cols[j]; j++) {
+			dm_buf_addf(&w->sql, "%s%s IN (", j ? " OR " : "", loc_cols[j]);
+			json_array_foreach(c->adm2_ids, i, v) {
+				dm_buf_add(&w->sql, i ? ", ?" : "?");
+				q_param(w, json_string_value(v));
+			}
+			dm_buf_add(&w->sql, ")");
+		}
+		dm_buf_add(&w->sql, ")");
+	}
+	if (c->f->organisation && org_cols) {
+		dm_buf_add(&w->sql, " AND (");
+		for (j = 0; org_cols[j]; j++) {
+			dm_buf_addf(&w->sql, "%s%s = ?", j ? " OR " : "", org_cols[j]);
+			q_param(w, c->f->organisation);
+		}
+		dm_buf_add(&w->sql, ")");
+	}
+}
+
+/* Appends "(rows) alias": cols of the approved, not deleted version of each record of type
+ * (alias r in cols and cond). Records whose newest version is the approved one are read
+ * from the current table, where the indexes serve the filters (no condition on the status
+ * index there: nearly every row is approved, so it would only cost a lookup per row); the
+ * few with newer work pending, found by the status index, take their approved version from
+ * history. cond starts with " AND" or is "". */
+static void approved_part(struct q *q, const char *type, const char *cols, const struct q *cond,
+			  const char *group, const char *alias)
+{
+	size_t i, pass;
+	json_t *v;
+	const char *w = cond->sql.s ? cond->sql.s : "";
+	dm_buf_addf(&q->sql, "(SELECT %s FROM \"%s\" r WHERE r.version = r.approved_version AND r.deleted = 0%s%s%s"
+			     " UNION ALL SELECT %s FROM \"%s\" c JOIN \"%s_history\" r ON r.id = c.id"
+			     " AND r.version = c.approved_version WHERE c.status IN ('draft', 'submitted', 'rejected')"
+			     " AND c.approved_version > 0 AND c.version <> c.approved_version AND r.deleted = 0%s%s%s) %s",
+		    cols, type, w, group ? " GROUP BY " : "", group ? group : "", cols, type, type, w,
+		    group ? " GROUP BY " : "", group ? group : "", alias);
+	for (pass = 0; pass < 2; pass++)
+		json_array_foreach(cond->params, i, v)
+			json_array_append(q->params, v);
+}
+
+static void approved_rows(struct q *q, const char *type, const char *cols, const struct q *cond, const char *alias)
+{
+	approved_part(q, type, cols, cond, NULL, alias);
+}
+
+static int q_prepare(struct ctx *c, struct q *q, struct dm_stmt **s)
+{
+	size_t i;
+	json_t *v;
+	int rc;
+	if (q->sql.overflow)
+		return dm_error_set(c->err, DM_ENOMEM, NULL, "out of memory");
+	if ((rc = dm_stmt_prepare(c->st, q->sql.s, s, c->err)))
+		return rc;
+	json_array_foreach(q->params, i, v)
+		dm_stmt_bind_text(*s, (int)i + 1, json_string_value(v));
+	return 0;
+}
+
+static json_t *text_or_null(struct dm_stmt *s, int i)
+{
+	const char *v = dm_stmt_column_text(s, i);
+	return v ? json_string(v) : json_null();
+}
+
+/* Areas are summed in double precision in the store; two decimals of a square metre keep
+ * the figure the same on both stores whatever order they summed in. */
+static json_t *area(double m2)
+{
+	return json_real(round(m2 * 100) / 100);
+}
+
+/* ---- places ---- */
+
+static int load_places(struct ctx *c)
+{
+	struct q q, none;
+	struct dm_stmt *s = NULL;
+	int rc;
+	if (c->places)
+		return 0;
+	q_init(&q);
+	q_init(&none);
+	c->places = json_object();
+	dm_buf_add(&q.sql, "SELECT p.id, p.kind, p.parent, p.pcode, p.abbr, p.name_en, p.name_az, p.name_ru FROM ");
+	approved_rows(&q, "location", "r.id, r.kind, r.parent, r.pcode, r.abbr, r.name_en, r.name_az, r.name_ru", &none,
+		      "p");
+	rc = q_prepare(c, &q, &s);
+	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1) {
+		json_object_set_new(c->places, dm_stmt_column_text(s, 0),
+				    json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "kind", text_or_null(s, 1), "parent",
+					      text_or_null(s, 2), "pcode", text_or_null(s, 3), "abbr", text_or_null(s, 4),
+					      "name_en", text_or_null(s, 5), "name_az", text_or_null(s, 6), "name_ru",
+					      text_or_null(s, 7)));
+		rc = 0;
+	}
+	dm_stmt_finalize(s);
+	q_release(&q);
+	q_release(&none);
+	return rc < 0 ? rc : 0;
+}
+
+/* The district (adm2) holding location id (itself, or an ancestor), or NULL. */
+static const char *district_of(struct ctx *c, const char *id)
+{
+	int depth;
+	for (depth = 0; id && depth < MAX_DEPTH; depth++) {
+		json_t *p = json_object_get(c->places, id);
+		const char *kind = json_string_value(json_object_get(p, "kind"));
+		if (!p)
+			return NULL;
+		if (kind && !strcmp(kind, "adm2"))
+			return id;
+		id = json_string_value(json_object_get(p, "parent"));
+	}
+	return NULL;
+}
+
+/* The pcode a district is known by (its abbreviation when it has none). */
+static const char *district_key(struct ctx *c, const char *id)
+{
+	json_t *p = json_object_get(c->places, id);
+	const char *k = json_string_value(json_object_get(p, "pcode"));
+	return k && *k ? k : json_string_value(json_object_get(p, "abbr"));
+}
+
+/* Resolves the adm2 filter into the ids of every location inside that district. */
+static int resolve_adm2(struct ctx *c)
+{
+	const char *id, *found = NULL, *key, *abbr;
+	json_t *p;
+	int rc = load_places(c);
+	if (rc)
+		return rc;
+	json_object_foreach(c->places, id, p) {
+		const char *kind = json_string_value(json_object_get(p, "kind"));
+		key = json_string_value(json_object_get(p, "pcode"));
+		abbr = json_string_value(json_object_get(p, "abbr"));
+		if (!kind || strcmp(kind, "adm2") || (!(key && !strcmp(key, c->f->adm2)) && !(abbr && !strcmp(abbr, c->f->adm2))))
+			continue;
+		if (!found || strcmp(id, found) < 0)
+			found = id;
+	}
+	if (!found)
+		return dm_error_set(c->err, DM_EINVAL, "adm2", "adm2: no district with the pcode (or abbreviation) '%.80s'", c->f->adm2);
+	c->adm2_ids = json_array();
+	json_object_foreach(c->places, id, p) {
+		const char *d = district_of(c, id);
+		if (d && !strcmp(d, found))
+			json_array_append_new(c->adm2_ids, json_string(id));
+	}
+	return 0;
+}
+
+/* ---- sorting items in byte order ---- */
+
+static int cmp_value(json_t *a, json_t *b)
+{
+	int an = !a || json_is_null(a), bn = !b || json_is_null(b);
+	if (an || bn)
+		return bn - an; /* nulls first */
+	if (json_is_string(a) && json_is_string(b))
+		return strcmp(json_string_value(a), json_string_value(b));
+	if (json_number_value(a) != json_number_value(b))
+		return json_number_value(a) < json_number_value(b) ? -1 : 1;
+	return 0;
+}
+
+/* Compares two items by keys; a key starting with '-' sorts descending. */
+static int cmp_items(json_t *a, json_t *b, const char *const *keys)
+{
+	for (; *keys; keys++) {
+		int desc = (*keys)[0] == '-';
+		int r = cmp_value(json_object_get(a, *keys + desc), json_object_get(b, *keys + desc));
+		if (r)
+			return desc ? -r : r;
+	}
+	return 0;
+}
+
+/* Sorts items in place (insertion sort: a figure has at most some hundred items). */
+static void sort_items(json_t *items, const char *const *keys)
+{
+	size_t n = json_array_size(items), i, j;
+	for (i = 1; i < n; i++) {
+		json_t *v = json_incref(json_array_get(items, i));
+		for (j = i; j > 0 && cmp_items(json_array_get(items, j - 1), v, keys) > 0; j--)
+			json_array_set(items, j, json_array_get(items, j - 1));
+		json_array_set_new(items, j, v);
+	}
+}
+
+/* ---- the figures ---- */
+
+static const char *const loc_only[] = { "r.location", NULL };
+static const char *const org_only[] = { "r.organisation", NULL };
+
+/* Runs "SELECT ... FROM (aggregates of the approved rows of type with the filters) x GROUP BY
+ * ..." and calls row() for each result row. Each part aggregates on its own (grouping a
+ * UNION of 10^5 rows costs twice as much as grouping the table). */
+struct agg {
+	const char *type;
+	const char *inner_cols;  /* of alias r, aggregated in each part (approved current, from history) */
+	const char *inner_group; /* GROUP BY of each part */
+	const char *cond;        /* extra condition on r (" AND ...") or "" */
+	const char *date_col;
+	const char *const *loc_cols, *const *org_cols;
+	const char *outer;       /* "SELECT ... FROM": adds up the parts */
+	const char *group;       /* " GROUP BY ..." */
+};
+
+static int run_agg(struct ctx *c, const struct agg *a, int (*row)(struct ctx *c, struct dm_stmt *s, json_t *out),
+		   json_t *out)
+{
+	struct q q, w;
+	struct dm_stmt *s = NULL;
+	int rc;
+	q_init(&q);
+	q_init(&w);
+	dm_buf_add(&w.sql, a->cond);
+	add_filters(c, &w, a->date_col, a->loc_cols, a->org_cols);
+	dm_buf_addf(&q.sql, "%s ", a->outer);
+	approved_part(&q, a->type, a->inner_cols, &w, a->inner_group, "x");
+	dm_buf_add(&q.sql, a->group);
+	rc = q_prepare(c, &q, &s);
+	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
+		rc = row(c, s, out);
+	dm_stmt_finalize(s);
+	q_release(&q);
+	q_release(&w);
+	return rc < 0 ? rc : 0;
+}
+
+static void add_undated(json_t *out, const char *count_key, json_int_t n, const char *sum_key, json_t *sum)
+{
+	json_t *u = json_object_get(out, "undated");
+	json_object_set_new(u, count_key, json_integer(json_integer_value(json_object_get(u, count_key)) + n));
+	if (json_is_real(sum))
+		json_object_set_new(u, sum_key, area(json_real_value(json_object_get(u, sum_key)) + json_real_value(sum)));
+	else
+		json_object_set_new(u, sum_key,
+				    json_integer(json_integer_value(json_object_get(u, sum_key)) + json_integer_value(sum)));
+	json_decref(sum);
+}
+
+static int released_row(struct ctx *c, struct dm_stmt *s, json_t *out)
+{
+	json_int_t n = dm_stmt_column_int(s, 4);
+	double m2 = dm_stmt_column_real(s, 3);
+	if (!dm_stmt_column_text(s, 0)) {
+		add_undated(out, "releases", n, "area_m2", json_real(m2));
+		return 0;
+	}
+	json_array_append_new(json_object_get(out, "items"),
+			      json_pack("{s:o, s:o, s:o, s:o, s:I}", "month", text_or_null(s, 0), "method",
+					text_or_null(s, 1), "result", text_or_null(s, 2), "area_m2", area(m2), "releases", n));
+	return 0;
+}
+
+static int fig_released(struct ctx *c, json_t *out)
+{
+	static const char *const keys[] = { "month", "method", "result", NULL };
+	static const struct agg a = {
+		"land_release",
+		"substr(r.end_date, 1, 7) AS month, r.method AS method, r.result AS result, SUM(r.area_m2) AS m2,"
+		" COUNT(*) AS n",
+		"substr(r.end_date, 1, 7), r.method, r.result", "", "r.end_date", loc_only, org_only,
+		"SELECT month, method, result, SUM(m2), CAST(SUM(n) AS BIGINT) FROM", " GROUP BY month, method, result",
+	};
+	int rc;
+	json_object_set_new(out, "undated", json_pack("{s:i, s:f}", "releases", 0, "area_m2", 0.0));
+	rc = run_agg(c, &a, released_row, out);
+	sort_items(json_object_get(out, "items"), keys);
+	return rc;
+}
+
+/* Remaining area per location, merged here into districts. */
+static int remaining_row(struct ctx *c, struct dm_stmt *s, json_t *out)
+{
+	const char *loc = dm_stmt_column_text(s, 0);
+	const char *d = loc ? district_of(c, loc) : NULL;
+	json_t *by = json_object_get(out, "by"), *item = json_object_get(by, d ? d : "");
+	if (!item) {
+		json_t *p = d ? json_object_get(c->places, d) : NULL;
+		item = json_pack("{s:o, s:O?, s:O?, s:O?, s:f, s:i}", "adm2",
+				 d ? json_string(district_key(c, d)) : json_null(), "name_en",
+				 json_object_get(p, "name_en"), "name_az", json_object_get(p, "name_az"), "name_ru",
+				 json_object_get(p, "name_ru"), "remaining_m2", 0.0, "hazards", 0);
+		json_object_set_new(by, d ? d : "", item);
+	}
+	json_object_set_new(item, "remaining_m2",
+			    json_real(json_real_value(json_object_get(item, "remaining_m2")) + dm_stmt_column_real(s, 1)));
+	json_object_set_new(item, "hazards",
+			    json_integer(json_integer_value(json_object_get(item, "hazards")) + dm_stmt_column_int(s, 2)));
+	return 0;
+}
+
+static int fig_remaining(struct ctx *c, json_t *out)
+{
+	static const char *const keys[] = { "-remaining_m2", "adm2", NULL };
+	static const struct agg a = {
+		"hazard", "r.location AS loc, SUM(r.remaining_m2) AS m2, COUNT(*) AS n", "r.location",
+		" AND r.land_status <> 'closed'", NULL, loc_only, org_only,
+		"SELECT loc, SUM(m2), CAST(SUM(n) AS BIGINT) FROM", " GROUP BY loc",
+	};
+	json_t *items = json_object_get(out, "items"), *v;
+	const char *k;
+	int rc = load_places(c);
+	json_object_set_new(out, "by", json_object());
+	if (!rc)
+		rc = run_agg(c, &a, remaining_row, out);
+	json_object_foreach(json_object_get(out, "by"), k, v) {
+		json_object_set_new(v, "remaining_m2", area(json_real_value(json_object_get(v, "remaining_m2"))));
+		json_array_append(items, v);
+	}
+	json_object_del(out, "by");
+	sort_items(items, keys);
+	return rc;
+}
+
+static int items_row(struct ctx *c, struct dm_stmt *s, json_t *out)
+{
+	json_int_t qty = dm_stmt_column_int(s, 1), n = dm_stmt_column_int(s, 2);
+	if (dm_stmt_column_int(s, 3))
+		add_undated(out, "finds", n, "quantity", json_integer(qty));
+	else /* one row per category: the query groups by it */
+		json_array_append_new(json_object_get(out, "items"), json_pack("{s:s, s:I, s:I}", "category",
+						      dm_stmt_column_text(s, 0), "quantity", qty, "finds", n));
+	return 0;
+}
+
+static int fig_items(struct ctx *c, json_t *out)
+{
+	static const char *const keys[] = { "category", NULL };
+	/* destroyed in situ, or any later disposition value named destroyed_... */
+	static const struct agg a = {
+		"eo_find",
+		"r.category AS category, CASE WHEN r.find_date IS NULL THEN 1 ELSE 0 END AS undated,"
+		" SUM(r.quantity) AS qty, COUNT(*) AS n",
+		"r.category, CASE WHEN r.find_date IS NULL THEN 1 ELSE 0 END",
+		" AND r.disposition LIKE 'destroyed%' AND r.category IS NOT NULL", "r.find_date", loc_only, org_only,
+		"SELECT category, CAST(SUM(qty) AS BIGINT), CAST(SUM(n) AS BIGINT), undated FROM",
+		" GROUP BY category, undated",
+	};
+	int rc;
+	json_object_set_new(out, "undated", json_pack("{s:i, s:i}", "finds", 0, "quantity", 0));
+	rc = run_agg(c, &a, items_row, out);
+	sort_items(json_object_get(out, "items"), keys);
+	return rc;
+}
+
+static int casualties_row(struct ctx *c, struct dm_stmt *s, json_t *out)
+{
+	json_array_append_new(json_object_get(out, "items"),
+			      json_pack("{s:I, s:s, s:s, s:I, s:I, s:I}", "year", (json_int_t)dm_stmt_column_int(s, 0),
+					"sex", dm_stmt_column_text(s, 1), "age_group", dm_stmt_column_text(s, 2), "killed",
+					(json_int_t)dm_stmt_column_int(s, 3), "injured", (json_int_t)dm_stmt_column_int(s, 4),
+					"total", (json_int_t)dm_stmt_column_int(s, 5)));
+	return 0;
+}
+
+/* Victims joined to their accident; the date, district and organisation filters apply to the
+ * accident. A child is under 18 (IMAS): the age recorded, else the full years from the date of
+ * birth to the accident date. */
+static int fig_casualties(struct ctx *c, json_t *out)
+{
+	static const char *const keys[] = { "year", "sex", "age_group", NULL };
+	struct q q, w, none;
+	struct dm_stmt *s = NULL;
+	int rc;
+	q_init(&q);
+	q_init(&w);
+	q_init(&none);
+	add_filters(c, &w, "r.accident_date", loc_only, org_only);
+	dm_buf_addf(&q.sql,
+		    "SELECT year, sex, age_group, CAST(SUM(CASE WHEN outcome = 'killed' THEN 1 ELSE 0 END) AS BIGINT),"
+		    " CAST(SUM(CASE WHEN outcome = 'injured' THEN 1 ELSE 0 END) AS BIGINT), COUNT(*) FROM"
+		    " (SELECT CAST(substr(a.adate, 1, 4) AS INTEGER) AS year, COALESCE(v.sex, 'unknown') AS sex,"
+		    " CASE WHEN v.age IS NOT NULL THEN (CASE WHEN v.age < 18 THEN 'child' ELSE 'adult' END)"
+		    " WHEN v.dob IS NOT NULL THEN (CASE WHEN CAST(substr(a.adate, 1, 4) AS INTEGER)"
+		    " - CAST(substr(v.dob, 1, 4) AS INTEGER) - (CASE WHEN substr(a.adate, 6, 5)%s < substr(v.dob, 6, 5)%s"
+		    " THEN 1 ELSE 0 END) < 18 THEN 'child' ELSE 'adult' END) ELSE 'unknown' END AS age_group,"
+		    " v.outcome AS outcome FROM ",
+		    collate(c), collate(c));
+	approved_rows(&q, "victim", "r.accident AS acc, r.sex AS sex, r.age AS age, r.date_of_birth AS dob,"
+				    " r.outcome AS outcome", &none, "v");
+	dm_buf_add(&q.sql, " JOIN ");
+	approved_rows(&q, "accident", "r.id AS aid, r.accident_date AS adate", &w, "a");
+	dm_buf_add(&q.sql, " ON a.aid = v.acc WHERE a.adate IS NOT NULL) x GROUP BY year, sex, age_group");
+	rc = q_prepare(c, &q, &s);
+	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
+		rc = casualties_row(c, s, out);
+	dm_stmt_finalize(s);
+	q_release(&q);
+	q_release(&w);
+	q_release(&none);
+	sort_items(json_object_get(out, "items"), keys);
+	return rc < 0 ? rc : 0;
+}
+
+static int eore_row(struct ctx *c, struct dm_stmt *s, json_t *out)
+{
+	json_int_t g = dm_stmt_column_int(s, 2), b = dm_stmt_column_int(s, 3), w = dm_stmt_column_int(s, 4),
+		   m = dm_stmt_column_int(s, 5);
+	json_array_append_new(json_object_get(out, "items"),
+			      json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "month", dm_stmt_column_text(s, 0), "sessions",
+					(json_int_t)dm_stmt_column_int(s, 1), "girls", g, "boys", b, "women", w, "men", m,
+					"total", g + b + w + m));
+	return 0;
+}
+
+static int fig_eore(struct ctx *c, json_t *out)
+{
+	static const char *const keys[] = { "month", NULL };
+	static const struct agg a = {
+		"eore_session",
+		"substr(r.session_date, 1, 7) AS month, COUNT(*) AS n, SUM(r.girls) AS girls, SUM(r.boys) AS boys,"
+		" SUM(r.women) AS women, SUM(r.men) AS men",
+		"substr(r.session_date, 1, 7)", " AND r.session_date IS NOT NULL", "r.session_date", loc_only, org_only,
+		"SELECT month, CAST(SUM(n) AS BIGINT), CAST(COALESCE(SUM(girls), 0) AS BIGINT),"
+		" CAST(COALESCE(SUM(boys), 0) AS BIGINT),"
+		" CAST(COALESCE(SUM(women), 0) AS BIGINT), CAST(COALESCE(SUM(men), 0) AS BIGINT) FROM",
+		" GROUP BY month",
+	};
+	int rc = run_agg(c, &a, eore_row, out);
+	sort_items(json_object_get(out, "items"), keys);
+	return rc;
+}
+
+/* ---- funding ---- */
+
+/* Rate lookups of one computation, remembered: many grants share a date. */
+struct rate_cache {
+	struct dm_db *db;
+	json_t *seen; /* "FROM TO SOURCE DATE" -> index into rates, or -1 for none */
+	struct dm_rate *rates;
+	size_t n, cap;
+};
+
+static int cached_find(void *arg, const char *from, const char *to, const char *source, const char *date,
+		       struct dm_rate *out, struct dm_error *err)
+{
+	struct rate_cache *rc = arg;
+	char key[64];
+	json_t *hit;
+	int found;
+	snprintf(key, sizeof(key), "%s %s %s %s", from, to, source, date);
+	if ((hit = json_object_get(rc->seen, key))) {
+		if (json_integer_value(hit) < 0)
+			return 0;
+		*out = rc->rates[json_integer_value(hit)];
+		return 1;
+	}
+	found = dm_rates_store_find(rc->db, from, to, source, date, out, err);
+	if (found < 0)
+		return found;
+	if (found && rc->n == rc->cap) {
+		size_t cap = rc->cap ? rc->cap * 2 : 16;
+		struct dm_rate *r = realloc(rc->rates, cap * sizeof(*r));
+		if (!r)
+			return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+		rc->rates = r;
+		rc->cap = cap;
+	}
+	if (found)
+		rc->rates[rc->n] = *out;
+	json_object_set_new(rc->seen, key, json_integer(found ? (json_int_t)rc->n++ : -1));
+	return found;
+}
+
+/* The conversion policy of dm_rates_convert_db (settings rates.sources, rates.max_age_days). */
+static int rate_lookup(struct ctx *c, struct rate_cache *cache, struct dm_rates_lookup *lk, char *sources,
+		       size_t n)
+{
+	char *end;
+	const char *age;
+	long days;
+	snprintf(sources, n, "%s", dm_db_setting(c->db, "rates.sources", "manual,cbar,ecb"));
+	age = dm_db_setting(c->db, "rates.max_age_days", "7");
+	days = strtol(age, &end, 10);
+	if (!*age || *end || days < -1 || days > 100000)
+		return dm_error_set(c->err, DM_EINVAL, "rates.max_age_days",
+				    "setting rates.max_age_days '%s' is not a number of days", age);
+	memset(cache, 0, sizeof(*cache));
+	cache->db = c->db;
+	cache->seen = json_object();
+	lk->find = cached_find;
+	lk->arg = cache;
+	lk->sources = sources;
+	lk->max_age_days = (int)days;
+	return 0;
+}
+
+/* Adds one converted grant to its donor's item. */
+static int add_to_donor(struct ctx *c, json_t *by, struct dm_stmt *s, int64_t minor)
+{
+	const char *donor = dm_stmt_column_text(s, 2);
+	json_t *item = json_object_get(by, donor ? donor : "");
+	int64_t sum;
+	if (!item) {
+		const char *name = dm_stmt_column_text(s, 6), *shortn = dm_stmt_column_text(s, 7);
+		item = json_pack("{s:o, s:o, s:o, s:i, s:I}", "donor", text_or_null(s, 2), "donor_name",
+				 name ? json_string(name) : json_null(), "donor_short_name",
+				 shortn ? json_string(shortn) : json_null(), "grants", 0, "amount_minor", (json_int_t)0);
+		json_object_set_new(by, donor ? donor : "", item);
+	}
+	if (__builtin_add_overflow((int64_t)json_integer_value(json_object_get(item, "amount_minor")), minor, &sum))
+		return dm_error_set(c->err, DM_ELIMIT, "currency", "the funding of donor %s overflows %s", donor ? donor : "",
+				    c->f->currency);
+	json_object_set_new(item, "amount_minor", json_integer(sum));
+	json_object_set_new(item, "grants", json_integer(json_integer_value(json_object_get(item, "grants")) + 1));
+	return 0;
+}
+
+static void add_unconverted(json_t *out, struct dm_stmt *s, const char *reason)
+{
+	char amount[48] = "";
+	const char *cur = dm_stmt_column_text(s, 3);
+	dm_money_format(dm_stmt_column_int(s, 4), cur ? cur : "", amount, sizeof(amount));
+	json_array_append_new(json_object_get(out, "unconverted"),
+			      json_pack("{s:o, s:o, s:o, s:s, s:o, s:s}", "grant", text_or_null(s, 0), "code",
+					text_or_null(s, 1), "currency", text_or_null(s, 3), "amount", amount,
+					"announced_date", text_or_null(s, 5), "reason", reason));
+}
+
+static int funding_row(struct ctx *c, struct dm_rates_lookup *lk, struct dm_stmt *s, json_t *by, json_t *out)
+{
+	const char *cur = dm_stmt_column_text(s, 3), *date = dm_stmt_column_text(s, 5);
+	int64_t minor = dm_stmt_column_int(s, 4);
+	struct dm_conversion conv;
+	struct dm_error e;
+	int rc;
+	if (!cur || !dm_currency_valid(cur)) {
+		add_unconverted(out, s, "the grant has no valid currency");
+		return 0;
+	}
+	if (!strcmp(cur, c->f->currency))
+		return add_to_donor(c, by, s, minor);
+	if (!date) {
+		add_unconverted(out, s, "the grant has no announced_date to take the exchange rate of");
+		return 0;
+	}
+	dm_error_init(&e);
+	rc = dm_rates_convert(lk, minor, cur, c->f->currency, date, &conv, &e);
+	if (!rc)
+		rc = add_to_donor(c, by, s, conv.minor);
+	else if (rc == DM_ENOTFOUND || rc == DM_EINVAL || rc == DM_ELIMIT) {
+		add_unconverted(out, s, e.message);
+		rc = 0;
+	} else {
+		dm_error_set(c->err, rc, e.field, "%s", e.message);
+	}
+	dm_error_release(&e);
+	return rc;
+}
+
+/* Grants converted at the rate of their announced date; a donor sees only its own grants. */
+static int fig_funding(struct ctx *c, json_t *out)
+{
+	static const char *const keys[] = { "-amount_minor", "donor_name", "donor", NULL };
+	static const char *const org_cols[] = { "r.donor", "r.recipient", NULL };
+	static const char *const loc_cols[] = { "r.location", "r.earmark_region", NULL };
+	struct q q, w, none;
+	struct dm_stmt *s = NULL;
+	struct rate_cache cache;
+	struct dm_rates_lookup lk;
+	char sources[128], amount[48];
+	json_t *by = json_object(), *v, *items = json_object_get(out, "items");
+	const char *k;
+	int rc;
+	q_init(&q);
+	q_init(&w);
+	q_init(&none);
+	memset(&cache, 0, sizeof(cache));
+	json_object_set_new(out, "currency", json_string(c->f->currency));
+	json_object_set_new(out, "unconverted", json_array());
+	add_filters(c, &w, "r.announced_date", loc_cols, org_cols);
+	if (dm_actor_can(c->who, DM_P_OWN_GRANTS)) {
+		dm_buf_add(&w.sql, " AND r.donor = ?");
+		q_param(&w, c->who->org_id ? c->who->org_id : "");
+	}
+	dm_buf_add(&q.sql, "SELECT g.id, g.code, g.donor, g.currency, g.amount, g.announced_date, o.name, o.short_name FROM ");
+	approved_rows(&q, "grant", "r.id AS id, r.code AS code, r.donor AS donor, r.currency AS currency,"
+				   " r.amount AS amount, r.announced_date AS announced_date", &w, "g");
+	dm_buf_add(&q.sql, " LEFT JOIN ");
+	approved_rows(&q, "organisation", "r.id AS oid, r.name AS name, r.short_name AS short_name", &none, "o");
+	dm_buf_addf(&q.sql, " ON o.oid = g.donor ORDER BY g.code%s", collate(c));
+	rc = rate_lookup(c, &cache, &lk, sources, sizeof(sources));
+	if (!rc)
+		rc = q_prepare(c, &q, &s);
+	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
+		rc = funding_row(c, &lk, s, by, out);
+	json_object_foreach(by, k, v) {
+		dm_money_format(json_integer_value(json_object_get(v, "amount_minor")), c->f->currency, amount,
+				sizeof(amount));
+		json_object_set_new(v, "amount", json_string(amount));
+		json_array_append(items, v);
+	}
+	sort_items(items, keys);
+	dm_stmt_finalize(s);
+	json_decref(by);
+	json_decref(cache.seen);
+	free(cache.rates);
+	q_release(&q);
+	q_release(&w);
+	q_release(&none);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- entry ---- */
+
+static const struct figure {
+	const char *name;
+	int (*fn)(struct ctx *c, json_t *out);
+	const char *const *cols;
+	const char *types[4]; /* record types the figure reads */
+} figures[] = {
+	{ "released", fig_released, cols_released, { "land_release", NULL } },
+	{ "remaining", fig_remaining, cols_remaining, { "hazard", "location", NULL } },
+	{ "items", fig_items, cols_items, { "eo_find", NULL } },
+	{ "casualties", fig_casualties, cols_casualties, { "victim", "accident", NULL } },
+	{ "eore", fig_eore, cols_eore, { "eore_session", NULL } },
+	{ "funding", fig_funding, cols_funding, { "grant", "organisation", "exchange_rate", NULL } },
+};
+
+static const struct figure *find_figure(const char *name)
+{
+	size_t i;
+	for (i = 0; name && i < sizeof(figures) / sizeof(figures[0]); i++)
+		if (!strcmp(figures[i].name, name))
+			return &figures[i];
+	return NULL;
+}
+
+const char *const *dm_stats_columns(const char *figure)
+{
+	const struct figure *fg = find_figure(figure);
+	return fg ? fg->cols : NULL;
+}
+
+static int check_filter(const struct dm_stats_filter *f, struct dm_error *err)
+{
+	if (f->from && !dm_is_date(f->from))
+		return dm_error_set(err, DM_EINVAL, "from", "from: '%.40s' is not a date (YYYY-MM-DD)", f->from);
+	if (f->to && !dm_is_date(f->to))
+		return dm_error_set(err, DM_EINVAL, "to", "to: '%.40s' is not a date (YYYY-MM-DD)", f->to);
+	if (f->from && f->to && strcmp(f->to, f->from) < 0)
+		return dm_error_set(err, DM_EINVAL, "to", "to: '%s' is before from '%s'", f->to, f->from);
+	if (f->organisation && !dm_is_uuid(f->organisation))
+		return dm_error_set(err, DM_EINVAL, "organisation", "organisation: '%.60s' is not an organisation id (UUID)",
+				    f->organisation);
+	if (f->adm2 && !*f->adm2)
+		return dm_error_set(err, DM_EINVAL, "adm2", "adm2: give a district's pcode");
+	if (f->currency && !dm_currency_valid(f->currency))
+		return dm_error_set(err, DM_EINVAL, "currency", "currency: '%.20s' is not an ISO 4217 currency money can be"
+				    " kept in (e.g. AZN, EUR, USD)", f->currency);
+	return 0;
+}
+
+int dm_stats_compute(struct dm_db *db, const struct dm_actor *who, const char *figure,
+		     const struct dm_stats_filter *fin, json_t **out, struct dm_error *err)
+{
+	static const struct dm_stats_filter none;
+	const struct figure *fg = find_figure(figure);
+	struct dm_stats_filter f = fin ? *fin : none;
+	struct ctx c;
+	size_t i;
+	int rc;
+	*out = NULL;
+	if (!fg)
+		return dm_error_set(err, DM_ENOTFOUND, "figure", "no figure '%.40s' (released, remaining, items,"
+				    " casualties, eore, funding)", figure ? figure : "");
+	if (!f.currency)
+		f.currency = "AZN";
+	if ((rc = check_filter(&f, err)))
+		return rc;
+	for (i = 0; fg->types[i]; i++)
+		if ((rc = dm_auth_check_read_type(who, fg->types[i], err)))
+			return rc;
+	memset(&c, 0, sizeof(c));
+	c.db = db;
+	c.st = dm_db_store(db);
+	c.who = who;
+	c.f = &f;
+	c.err = err;
+	*out = json_pack("{s:[], s:s?, s:s?}", "items", "from", f.from, "to", f.to);
+	rc = f.adm2 ? resolve_adm2(&c) : 0;
+	if (!rc)
+		rc = fg->fn(&c, *out);
+	json_decref(c.places);
+	json_decref(c.adm2_ids);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
