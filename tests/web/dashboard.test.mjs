@@ -137,5 +137,6 @@ test('the dashboard filters by date range and district', async () => {
   await page.getByRole('button', { name: 'Apply' }).click();
   await ready(page);
   assert.deepEqual((await tableRows(page, 'remaining')).map((r) => r.adm2), [one]);
+  await shot(page, 'dashboard-filtered');
   assert.deepEqual(page.errors, []);
 });

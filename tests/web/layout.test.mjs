@@ -24,7 +24,7 @@ for (const [name, viewport] of [['laptop', { width: 1366, height: 768 }], ['tabl
         .filter((el) => el.type !== 'hidden' && !el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
         .map((el) => el.outerHTML.slice(0, 80)));
       assert.deepEqual(unlabelled, [], `#/${p} controls without a label`);
-      if (name === 'tablet' && (p === 'map' || p === 'records/hazard')) await shot(page, `tablet-${p.split('/')[0]}`);
+      if (p === 'map' || p === 'records/hazard') await shot(page, `${name}-${p.split('/')[0]}`);
     }
     assert.deepEqual(page.errors, []);
   });
@@ -55,6 +55,7 @@ test('keyboard: the skip link leads to the content and the navigation is reachab
   await page.waitForFunction(() => location.hash === '#/map');
   await ready(page);
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Map', 'focus stays on the link');
+  await shot(page, 'keyboard');
   assert.deepEqual(page.errors, []);
 });
 
@@ -70,6 +71,7 @@ test('every role opens every page it is offered without a console error', async 
       assert.equal(await page.locator('main .notice.error').count(), 0, `${role} #/${p}: ${await page.locator('main .notice.error').allTextContents()}`);
     }
     assert.deepEqual(page.errors, [], role);
+    await shot(page, `role-${role}`);
     await page.context().close();
   }
 });

@@ -71,6 +71,7 @@ test('filters and the layer switcher change what is drawn', async () => {
   await page.getByLabel('Hazardous area', { exact: true }).uncheck();
   await mapIdle(page);
   assert.deepEqual(await renderedIds(page, 'hazard'), []);
+  await shot(page, 'map-filtered');
   assert.deepEqual(page.errors, []);
 });
 
@@ -87,5 +88,6 @@ test('the search box finds places in any spelling and records by code', async ()
   await page.locator('#search-results button', { hasText: 'HAZ-AGD-00002' }).click();
   await page.locator('.maplibregl-popup a', { hasText: 'HAZ-AGD-00002' }).click();
   await page.locator('#record-code', { hasText: 'HAZ-AGD-00002' }).waitFor();
+  await shot(page, 'search');
   assert.deepEqual(page.errors, []);
 });

@@ -63,6 +63,7 @@ test('a record page shows its links and its history', async () => {
   await page.locator('#linked a', { hasText: releases[0] }).click();
   await ready(page);
   assert.equal(await page.locator('#record-code').textContent(), releases[0]);
+  await shot(page, 'release');
   await page.locator('#record-fields [data-field="hazard"] a', { hasText: 'HAZ-AGD-00002' }).click();
   await ready(page);
   assert.equal(await page.locator('#record-code').textContent(), 'HAZ-AGD-00002');
@@ -83,5 +84,6 @@ test('"as it stood on" shows an older version, or says the record did not exist 
   await page.goto('/#/record/hazard/HAZ-AGD-00002?as_of=2000-01-01');
   await ready(page);
   await page.getByText('The record did not exist yet on 1 Jan 2000.').waitFor();
+  await shot(page, 'as-of');
   assert.deepEqual(page.errors.filter((e) => !/status of 404/.test(e)), []);
 });

@@ -38,6 +38,7 @@ test('when the session ends the next action asks to sign in again', async () => 
   await page.goto('/#/records/hazard');
   await page.getByText('Your session has expired; please sign in again.').waitFor();
   await page.locator('form.login').waitFor();
+  await shot(page, 'session-expired');
   assert.deepEqual(only401(page.errors), []);
 });
 
@@ -50,6 +51,7 @@ test('a user changes their own password', async () => {
   await page.getByLabel('Repeat the new password').fill('a new donor passphrase');
   await page.getByRole('button', { name: 'Change password' }).click();
   await page.getByText('Your password was changed.').waitFor();
+  await shot(page, 'password-changed');
   await page.locator('#signout').click();
   await page.getByLabel('User name').fill('donor');
   await page.getByLabel('Password').fill('a new donor passphrase');

@@ -133,6 +133,7 @@ test('a hazard outline drawn on the map', async () => {
   await op.locator('#record-code').waitFor();
   const area = Number((await op.locator('#record-fields [data-field="area_m2"]').textContent()).replace(/[^\d]/g, ''));
   assert.ok(area > 1e6, `a drawn square of ${area} m²`);
+  await shot(op, 'drawn');
   assert.deepEqual(op.errors, []);
 });
 

@@ -2,6 +2,7 @@
 import * as maplibregl from '../vendor/maplibre-gl.mjs';
 import { buildStyle } from './mapstyle.js';
 import { getLang, mapLocale } from './i18n.js';
+import { session } from './api.js';
 
 function bbox(geoms) {
   const b = [Infinity, Infinity, -Infinity, -Infinity];
@@ -46,6 +47,8 @@ export function miniMap(el, shapes) {
     fitBoundsOptions: { padding: 30, maxZoom: 15 },
   });
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+  // Tiles of the background that fail (a session ending meanwhile) do not stop the record page.
+  map.on('error', (e) => { if (e.error?.status === 401 && session.onUnauthorized) session.onUnauthorized(); });
   return map;
 }
 

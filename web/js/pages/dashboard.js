@@ -18,9 +18,9 @@ const sum = (xs) => xs.reduce((a, b) => a + (Number(b) || 0), 0);
 
 // Each chart: which endpoint, its table columns [key, label, format], and how to chart it.
 const CHARTS = [
-  { id: 'released', path: 'released', cols: [['month', 'dash.month', fmtMonth], ['method', 'dash.method', valueLabel], ['result', 'dash.result', valueLabel], ['area_m2', 'dash.area', area], ['releases', 'dash.releases', int]],
+  { id: 'released', path: 'released', unit: 'm²', cols: [['month', 'dash.month', fmtMonth], ['method', 'dash.method', valueLabel], ['result', 'dash.result', valueLabel], ['area_m2', 'dash.area', area], ['releases', 'dash.releases', int]],
     chart: (d) => stacked(uniq(d.items.map((i) => i.month)).sort(), uniq(d.items.map((i) => i.method)), (m, k) => sum(d.items.filter((i) => i.month === m && i.method === k).map((i) => i.area_m2)), fmtMonth, valueLabel, 'bar', area) },
-  { id: 'remaining', path: 'remaining', cols: [['adm2', 'dash.pcode'], ['name', 'dash.district'], ['hazards', 'dash.hazards', int], ['remaining_m2', 'dash.remaining', area]],
+  { id: 'remaining', path: 'remaining', unit: 'm²', cols: [['adm2', 'dash.pcode'], ['name', 'dash.district'], ['hazards', 'dash.hazards', int], ['remaining_m2', 'dash.remaining', area]],
     rows: (d) => d.items.map((i) => ({ ...i, name: i[`name_${getLang()}`] || i.name_en || i.adm2 })),
     chart: (d, rows) => single(rows.map((i) => i.name), rows.map((i) => i.remaining_m2), t('dash.remaining'), area, 'y') },
   { id: 'items', path: 'items', cols: [['category', 'dash.category', valueLabel], ['quantity', 'dash.quantity', int], ['finds', 'dash.finds', int]],
@@ -107,6 +107,10 @@ export async function render(main, params, query) {
     if (!rows.length) { box.replaceChildren(h('p', { class: 'muted', text: t('dash.no_data') })); return; }
     const cfg = c.chart(d, rows);
     cfg.options = { ...cfg.options, responsive: true, maintainAspectRatio: false, locale: locale() };
+    if (c.unit) {
+      const valueAxis = cfg.options.indexAxis === 'y' ? 'x' : 'y';
+      cfg.options.scales[valueAxis] = { ...cfg.options.scales[valueAxis], title: { display: true, text: c.unit } };
+    }
     charts.push(new Chart(canvas, cfg));
   }));
   return () => charts.forEach((ch) => ch.destroy());

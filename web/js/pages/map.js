@@ -3,7 +3,7 @@
 import * as maplibregl from '../../vendor/maplibre-gl.mjs';
 import { h, field, option, clear } from '../dom.js';
 import { t, getLang, valueLabel, fmtNum, mapLocale } from '../i18n.js';
-import { get } from '../api.js';
+import { get, session } from '../api.js';
 import { organisations, districts, placeName, typeLabel } from '../schema.js';
 import { toUtm } from '../utm.js';
 import { buildStyle, labelPoints, GROUPS, RECORD_LAYERS, FILTERED_LAYERS, BASE_FILTERS, LAND_STATUS, HAZARD_TYPE, RESULT, POINTS, matchColour } from '../mapstyle.js';
@@ -32,6 +32,7 @@ export async function render(main, params, query) {
     bounds: START, attributionControl: false, locale: mapLocale(),
   });
   window.__demine = { ...(window.__demine || {}), map };
+  map.on('error', (e) => mapError(e, coords));
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 150 }), 'bottom-left');
   map.addControl(new maplibregl.AttributionControl({ compact: true }), 'bottom-right');
@@ -182,4 +183,13 @@ export async function render(main, params, query) {
     }
   });
   return () => { popup.remove(); map.remove(); };
+}
+
+// A tile or style that did not load: an ended session leads to the sign-in page, anything else
+// is said under the map (MapLibre would otherwise only write it to the console).
+export function mapError(e, where) {
+  const status = e.error?.status;
+  if (status === 401 && session.onUnauthorized) { session.onUnauthorized(); return; }
+  if (e.error?.name === 'AbortError') return;
+  if (where) where.textContent = t('map.tiles_failed', { message: e.error?.message || String(status || '') });
 }
