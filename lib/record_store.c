@@ -628,18 +628,15 @@ int dm_rec_audit(struct dm_db *db, const struct dm_actor *who, const char *actio
 
 int dm_rec_bump_counter(struct dm_db *db, const char *name, struct dm_error *err)
 {
-	int64_t n = 0;
 	int rc, i, in_txn = dm_store_in_transaction(db->st);
 	unsigned long txn = dm_store_txn_id(db->st);
 	if (in_txn && db->counted_txn == txn)
 		for (i = 0; i < db->ncounted; i++)
 			if (!strcmp(db->counted[i], name))
 				return 0;
-	rc = exec1(db, "UPDATE change_counter SET n = n + 1 WHERE name = ?", name, NULL, NULL, err);
-	if (!rc)
-		rc = dm_store_query_int(db->st, "SELECT n FROM change_counter WHERE name = ?", name, &n, err);
-	if (!rc && n == 0)
-		rc = exec1(db, "INSERT INTO change_counter (name, n) VALUES (?, 1)", name, NULL, NULL, err);
+	/* one upsert: two servers writing the first record of a type at once cannot collide */
+	rc = exec1(db, "INSERT INTO change_counter (name, n) VALUES (?, 1)"
+		       " ON CONFLICT (name) DO UPDATE SET n = change_counter.n + 1", name, NULL, NULL, err);
 	if (!rc && in_txn) {
 		if (db->counted_txn != txn) {
 			db->counted_txn = txn;
