@@ -29,7 +29,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 .SECONDARY:
 
 .PHONY: all check check-pg unit cli-test api-test fuzz fuzz-short run clean deps demo docs
-all: build/demine
+all: build/demine web-vendor
 
 build/obj/%.o: %.c Makefile $(wildcard include/demine/*.h lib/*.h src/*.h)
 	@mkdir -p $(dir $@)
@@ -93,6 +93,24 @@ check-pg: build/asan/demine build/asan/test_store build/asan/test_stats
 api-test: build/asan/demine
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
 
+# The web application's third-party files (MapLibre GL JS, Chart.js from npm, a DejaVu font for
+# map labels) copied into web/vendor/ (gitignored), so the application needs no internet.
+WEB_VENDOR := web/vendor/maplibre-gl.mjs web/vendor/maplibre-gl-worker.mjs web/vendor/maplibre-gl.css \
+	web/vendor/chart.umd.min.js web/vendor/DejaVuSans.ttf
+.PHONY: web-vendor web-test
+web-vendor: $(WEB_VENDOR)
+web/vendor/maplibre-gl%: node_modules/maplibre-gl/dist/maplibre-gl%
+	@mkdir -p $(dir $@); cp $< $@
+web/vendor/chart.umd.min.js: node_modules/chart.js/dist/chart.umd.min.js
+	@mkdir -p $(dir $@); cp $< $@
+web/vendor/DejaVuSans.ttf: /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+	@mkdir -p $(dir $@); cp $< $@
+node_modules/%:
+	npm ci --no-audit --no-fund
+
+web-test: build/asan/demine web-vendor
+	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test --test-concurrency=1 tests/web/
+
 FUZZ_SECONDS ?= 10
 fuzz-short: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus/$$n; \
@@ -103,7 +121,7 @@ fuzz-short: $(FUZZ_BIN)
 fuzz:
 	$(MAKE) fuzz-short FUZZ_SECONDS=60
 
-check: all unit cli-test api-test check-pg fuzz-short bench-smoke
+check: all unit cli-test api-test web-test check-pg fuzz-short bench-smoke
 	@echo "make check: all suites passed"
 
 # Benchmarks (bench/README.md): make bench installs nginx, wrk and PostGIS (as root), generates the

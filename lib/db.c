@@ -212,6 +212,23 @@ static int create_type_table(struct dm_store *st, const struct dm_type *t, int h
 	return rc;
 }
 
+/* Indexes on history columns that approved versions are looked up by (a hazard's releases):
+ * created on every open when missing, so databases made by older releases get them too. */
+static int history_indexes(struct dm_store *st, const struct dm_type *t, struct dm_error *err)
+{
+	char sql[300];
+	size_t i;
+	int rc = 0;
+	for (i = 0; !rc && i < t->nfields; i++) {
+		if (!(t->fields[i].flags & DM_FF_HISTORY_INDEX))
+			continue;
+		snprintf(sql, sizeof(sql), "CREATE INDEX IF NOT EXISTS %s_history_%s ON \"%s_history\" (\"%s\")",
+			 t->name, t->fields[i].name, t->name, t->fields[i].name);
+		rc = dm_store_exec(st, sql, err);
+	}
+	return rc;
+}
+
 /* Creates missing record tables and adds columns for fields declared since (extras, or a
  * newer release's builtin fields), so the tables always follow the field tables. */
 static int sync_type_tables(struct dm_store *st, const struct dm_schema *sc, struct dm_error *err)
@@ -232,6 +249,8 @@ static int sync_type_tables(struct dm_store *st, const struct dm_schema *sc, str
 			rc = create_type_table(st, t, 1, err);
 		else
 			rc = add_missing_columns(st, t, hist, err);
+		if (!rc)
+			rc = history_indexes(st, t, err);
 	}
 	if (rc) {
 		dm_store_rollback(st);

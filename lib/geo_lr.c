@@ -1,14 +1,17 @@
 /* geo_lr.c: land release overlay (IMAS 07.11): a hazard's cancelled, reduced, cleared and
  * remaining area, each square metre counted once, and release outside the hazard. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "geo_impl.h"
 
-/* Overlay nodes are computed on straight lon/lat segments, but area is geodesic: a node
- * inserted on a long edge would move the boundary off the geodesic by up to centimetres
- * per kilometre (metres² of area). Densifying along the geodesics first keeps every edge
- * short, so the parts add up to the whole within a few mm². The points lie on the original
- * geodesics, so the densified polygon has the same geodesic area. */
+/* Edges are geodesics and areas geodesic, but GEOS overlays straight segments. The overlay
+ * runs in a gnomonic projection centred on the hazard, where great circles are straight
+ * lines: a node GEOS inserts on an edge then lies on the edge's great circle, which is within
+ * about f·L²·tan(φ)/8R of the ellipsoidal geodesic (0.05 mm for a 1 km edge). Edges are
+ * still densified along the geodesics, every 200 m, which makes that gap negligible (µm), so
+ * the parts add up to the whole within a few mm². The points lie on the original geodesics,
+ * so the densified polygon has the same geodesic area. */
 static GEOSCoordSequence *densify_seq(struct dm_geo *g, const GEOSGeometry *line, double step)
 {
 	const GEOSCoordSequence *s = GEOSGeom_getCoordSeq_r(g->gh, line);
@@ -110,56 +113,204 @@ static GEOSGeometry *densify(struct dm_geo *g, const GEOSGeometry *geom, double 
 	return r;
 }
 
-/* Segment length for densifying: 10 m keeps the error far below 0.01 m²; large hazards get
- * longer segments so that a district-sized polygon stays a few thousand vertices a side. */
+/* Spherical gnomonic projection about (lon0, lat0), in metres (R = 6371 km keeps GEOS's
+ * coordinates at the scale of the hazard). */
+struct gnomonic {
+	double lon0, sin0, cos0;
+};
+#define GNOM_R 6371000.0
+#define DEG (M_PI / 180.0)
+
+static int gnom_fwd(double *x, double *y, void *ud)
+{
+	const struct gnomonic *p = ud;
+	double lam = (*x - p->lon0) * DEG, phi = *y * DEG;
+	double cphi = cos(phi), sphi = sin(phi), cl = cos(lam);
+	double cosc = p->sin0 * sphi + p->cos0 * cphi * cl;
+	if (cosc <= 0.1) /* more than 84° away: never for a hazard and its releases */
+		return 0;
+	*x = GNOM_R * cphi * sin(lam) / cosc;
+	*y = GNOM_R * (p->cos0 * sphi - p->sin0 * cphi * cl) / cosc;
+	return 1;
+}
+
+static int gnom_inv(double *x, double *y, void *ud)
+{
+	const struct gnomonic *p = ud;
+	double u = *x / GNOM_R, v = *y / GNOM_R, rho = hypot(u, v);
+	double c = atan(rho), sc = sin(c), cc = cos(c);
+	if (rho == 0) {
+		*x = p->lon0;
+		*y = asin(p->sin0) / DEG;
+		return 1;
+	}
+	*y = asin(cc * p->sin0 + v * sc * p->cos0 / rho) / DEG;
+	*x = p->lon0 + atan2(u * sc, rho * p->cos0 * cc - v * p->sin0 * sc) / DEG;
+	return 1;
+}
+
+/* Segment length for densifying: 200 m (see above); large hazards get longer segments so that
+ * a district-sized polygon stays a few thousand vertices a side. */
 static double densify_step(struct dm_geo *g, const struct dm_geom *h)
 {
 	double d = 0;
 	geod_inverse(&g->geod, h->miny, h->minx, h->maxy, h->maxx, &d, NULL, NULL);
-	return fmax(10.0, d / 5000);
+	return fmax(200.0, d / 5000);
 }
+
+/* Parts already overlaid, with their envelopes: a new release is differenced only against the
+ * parts its envelope touches, and everything is unioned once at the end (a running union
+ * re-nodes the whole accumulated geometry for every release). */
+struct part {
+	GEOSGeometry *geom;
+	double minx, miny, maxx, maxy;
+};
+struct parts {
+	struct part *v;
+	size_t n, cap;
+};
 
 struct lr {
 	struct dm_geo *g;
-	GEOSGeometry *hazard, *covered, *all;
+	struct gnomonic gn;               /* the plane every geometry below is in */
+	GEOSGeometry *hazard;
+	const GEOSPreparedGeometry *prep; /* the hazard, for "does it hold this release wholly" */
+	struct parts covered;             /* releases clipped to the hazard, in credit order */
+	struct parts outside;             /* the parts of releases outside the hazard */
 };
+
+static void parts_free(struct dm_geo *g, struct parts *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		GEOSGeom_destroy_r(g->gh, p->v[i].geom);
+	free(p->v);
+}
 
 static void lr_release(struct lr *s)
 {
-	GEOSGeometry *v[] = {s->hazard, s->covered, s->all};
-	for (size_t i = 0; i < 3; i++)
-		if (v[i])
-			GEOSGeom_destroy_r(s->g->gh, v[i]);
+	parts_free(s->g, &s->covered);
+	parts_free(s->g, &s->outside);
+	if (s->prep)
+		GEOSPreparedGeom_destroy_r(s->g->gh, s->prep);
+	if (s->hazard)
+		GEOSGeom_destroy_r(s->g->gh, s->hazard);
 }
 
-/* Replaces *acc by *acc ∪ add (takes add). */
-static int merge(struct dm_geo *g, GEOSGeometry **acc, GEOSGeometry *add)
+/* geom (taken) projected into the overlay's plane, or back to lon/lat; NULL on failure. */
+static GEOSGeometry *reproject(struct lr *s, GEOSGeometry *geom, int to_plane)
 {
-	if (!*acc) {
-		*acc = add;
+	GEOSGeometry *r;
+	if (!geom)
+		return NULL;
+	r = GEOSGeom_transformXY_r(s->g->gh, geom, to_plane ? gnom_fwd : gnom_inv, &s->gn);
+	GEOSGeom_destroy_r(s->g->gh, geom);
+	return r;
+}
+
+/* Geodesic area of a planar geometry (not taken); negative on failure. */
+static double plane_area(struct lr *s, const GEOSGeometry *planar)
+{
+	GEOSGeometry *ll = reproject(s, GEOSGeom_clone_r(s->g->gh, planar), 0);
+	double a = ll ? geo_area(s->g, ll) : -1;
+	if (ll)
+		GEOSGeom_destroy_r(s->g->gh, ll);
+	return a;
+}
+
+/* Adds geom (taken; empty ones are dropped). -1 when out of memory. */
+static int parts_add(struct dm_geo *g, struct parts *p, GEOSGeometry *geom)
+{
+	struct part pt = { geom, 0, 0, 0, 0 };
+	if (GEOSisEmpty_r(g->gh, geom) ||
+	    !GEOSGeom_getXMin_r(g->gh, geom, &pt.minx) || !GEOSGeom_getYMin_r(g->gh, geom, &pt.miny) ||
+	    !GEOSGeom_getXMax_r(g->gh, geom, &pt.maxx) || !GEOSGeom_getYMax_r(g->gh, geom, &pt.maxy)) {
+		GEOSGeom_destroy_r(g->gh, geom);
 		return 0;
 	}
-	GEOSGeometry *u = GEOSUnion_r(g->gh, *acc, add);
-	GEOSGeom_destroy_r(g->gh, add);
-	if (!u)
-		return -1;
-	GEOSGeom_destroy_r(g->gh, *acc);
-	*acc = u;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 8;
+		struct part *v = realloc(p->v, cap * sizeof(*v));
+		if (!v) {
+			GEOSGeom_destroy_r(g->gh, geom);
+			return -1;
+		}
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = pt;
 	return 0;
 }
 
-/* Credits the new part of one release; returns its area or a negative value on failure. */
-static double credit(struct lr *s, const GEOSGeometry *rel)
+/* The union of the parts whose envelopes touch near's (all of them when near is NULL).
+ * Sets *none and returns NULL when no part qualifies; NULL without *none is a failure. */
+static GEOSGeometry *parts_union(struct dm_geo *g, const struct parts *p, const struct part *near, int *none)
+{
+	GEOSGeometry **v = p->n ? malloc(p->n * sizeof(*v)) : NULL, *coll, *u;
+	unsigned k = 0;
+	*none = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct part *q = &p->v[i];
+		if (near && (q->maxx < near->minx || q->minx > near->maxx || q->maxy < near->miny || q->miny > near->maxy))
+			continue;
+		if (!v || !(v[k] = GEOSGeom_clone_r(g->gh, q->geom)))
+			goto fail;
+		k++;
+	}
+	if (!k) {
+		free(v);
+		*none = 1;
+		return NULL;
+	}
+	coll = GEOSGeom_createCollection_r(g->gh, GEOS_GEOMETRYCOLLECTION, v, k);
+	free(v);
+	if (!coll)
+		return NULL; /* the parts are lost with the failed collection's inputs */
+	u = GEOSUnaryUnion_r(g->gh, coll);
+	GEOSGeom_destroy_r(g->gh, coll);
+	return u;
+fail:
+	while (k)
+		GEOSGeom_destroy_r(g->gh, v[--k]);
+	free(v);
+	return NULL;
+}
+
+/* Credits the new part of one release (densified; taken); returns its area or a negative
+ * value on failure. */
+static double credit(struct lr *s, GEOSGeometry *rel)
 {
 	struct dm_geo *g = s->g;
-	GEOSGeometry *in = GEOSIntersection_r(g->gh, rel, s->hazard), *fresh;
+	char inside = GEOSPreparedCovers_r(g->gh, s->prep, rel);
+	GEOSGeometry *in = inside == 1 ? rel : inside == 0 ? GEOSIntersection_r(g->gh, rel, s->hazard) : NULL;
+	GEOSGeometry *near = NULL, *fresh = NULL;
+	struct part probe = { NULL, 0, 0, 0, 0 };
+	int none = 1;
+	double a = -1;
+	if (inside == 0) {
+		GEOSGeometry *out = GEOSDifference_r(g->gh, rel, s->hazard);
+		if ((!out || parts_add(g, &s->outside, out)) && in) {
+			GEOSGeom_destroy_r(g->gh, in);
+			in = NULL;
+		}
+		GEOSGeom_destroy_r(g->gh, rel);
+	} else if (inside != 1) {
+		GEOSGeom_destroy_r(g->gh, rel);
+	}
 	if (!in)
 		return -1;
-	fresh = s->covered ? GEOSDifference_r(g->gh, in, s->covered) : GEOSGeom_clone_r(g->gh, in);
-	double a = fresh ? geo_area(g, fresh) : -1;
-	if (fresh)
+	if (!GEOSisEmpty_r(g->gh, in) && GEOSGeom_getXMin_r(g->gh, in, &probe.minx) &&
+	    GEOSGeom_getYMin_r(g->gh, in, &probe.miny) && GEOSGeom_getXMax_r(g->gh, in, &probe.maxx) &&
+	    GEOSGeom_getYMax_r(g->gh, in, &probe.maxy))
+		near = parts_union(g, &s->covered, &probe, &none);
+	if (near || none) {
+		fresh = near ? GEOSDifference_r(g->gh, in, near) : in;
+		a = fresh ? plane_area(s, fresh) : -1;
+	}
+	if (near)
+		GEOSGeom_destroy_r(g->gh, near);
+	if (fresh && fresh != in)
 		GEOSGeom_destroy_r(g->gh, fresh);
-	if (merge(g, &s->covered, in) || merge(g, &s->all, GEOSGeom_clone_r(g->gh, rel)))
+	if (parts_add(g, &s->covered, in))
 		return -1;
 	return a;
 }
@@ -186,14 +337,21 @@ static const GEOSGeometry *largest_part(struct dm_geo *g, const GEOSGeometry *gg
 static int finish(struct lr *s, struct dm_lr_result *r, struct dm_error *err)
 {
 	struct dm_geo *g = s->g;
-	GEOSGeometry *rem = s->covered ? GEOSDifference_r(g->gh, s->hazard, s->covered) : GEOSGeom_clone_r(g->gh, s->hazard);
+	int none = 0;
+	GEOSGeometry *cov = parts_union(g, &s->covered, NULL, &none);
+	GEOSGeometry *rem = reproject(s, cov ? GEOSDifference_r(g->gh, s->hazard, cov)
+					 : none ? GEOSGeom_clone_r(g->gh, s->hazard) : NULL, 0);
 	GEOSGeometry *poly = rem ? geo_polygonal(g, rem, 1) : NULL;
 	int rc = poly ? 0 : dm_error_set(err, DM_EINVAL, "geometry", "land release overlay failed: %s", g->geos_msg);
+	if (cov)
+		GEOSGeom_destroy_r(g->gh, cov);
 	if (!rc) {
 		r->remaining_m2 = geo_area(g, poly);
 		rc = geo_write(g, poly, &r->remaining, err);
 	}
-	GEOSGeometry *out = !rc && s->all ? GEOSDifference_r(g->gh, s->all, s->hazard) : NULL;
+	GEOSGeometry *out = !rc ? reproject(s, parts_union(g, &s->outside, NULL, &none), 0) : NULL;
+	if (!rc && !out && !none)
+		rc = dm_error_set(err, DM_EINVAL, "geometry", "land release overlay failed: %s", g->geos_msg);
 	if (out) {
 		r->outside_m2 = geo_area(g, out);
 		const GEOSGeometry *big = largest_part(g, out);
@@ -234,7 +392,7 @@ static int no_releases(struct dm_geo *g, GEOSGeometry *h, struct dm_lr_result *o
 int dm_geo_land_release(struct dm_geo *g, const struct dm_geom *hazard, const struct dm_lr_release *rel,
 			size_t n, struct dm_lr_result *out, struct dm_error *err)
 {
-	struct lr s = {g, NULL, NULL, NULL};
+	struct lr s;
 	struct dm_lr_result r;
 	memset(&r, 0, sizeof(r));
 	double step = densify_step(g, hazard);
@@ -244,18 +402,28 @@ int dm_geo_land_release(struct dm_geo *g, const struct dm_geom *hazard, const st
 		return dm_error_set(err, DM_EINVAL, "geometry", "the hazard has no readable geometry");
 	if (n == 0)
 		return no_releases(g, h, out, err);
+	memset(&s, 0, sizeof(s));
+	s.g = g;
+	s.gn.lon0 = (hazard->minx + hazard->maxx) / 2;
+	s.gn.sin0 = sin((hazard->miny + hazard->maxy) / 2 * DEG);
+	s.gn.cos0 = cos((hazard->miny + hazard->maxy) / 2 * DEG);
 	s.hazard = densify(g, h, step);
 	GEOSGeom_destroy_r(g->gh, h);
-	if (!s.hazard)
+	if (s.hazard)
+		r.hazard_area_m2 = geo_area(g, s.hazard);
+	if ((s.hazard = reproject(&s, s.hazard, 1)) != NULL)
+		s.prep = GEOSPrepare_r(g->gh, s.hazard);
+	if (!s.prep) {
+		lr_release(&s);
 		return dm_error_set(err, DM_EINVAL, "geometry", "the hazard geometry cannot be densified");
-	r.hazard_area_m2 = geo_area(g, s.hazard);
+	}
 	double *slot[] = {&r.cancelled_m2, &r.reduced_m2, &r.cleared_m2};
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (rel[i].method < 0 || rel[i].method > 2) {
 			rc = dm_error_set(err, DM_EUSAGE, "method", "release %zu: method %d is not 0, 1 or 2", i + 1, rel[i].method);
 			break;
 		}
-		GEOSGeometry *a = geo_read(g, rel[i].geom), *d = a ? densify(g, a, step) : NULL;
+		GEOSGeometry *a = geo_read(g, rel[i].geom), *d = a ? reproject(&s, densify(g, a, step), 1) : NULL;
 		double area = d ? credit(&s, d) : -1;
 		if (area < 0)
 			rc = dm_error_set(err, DM_EINVAL, "geometry", "release %zu: geometry cannot be overlaid %s", i + 1,
@@ -264,8 +432,6 @@ int dm_geo_land_release(struct dm_geo *g, const struct dm_geom *hazard, const st
 			*slot[rel[i].method] += area;
 		if (a)
 			GEOSGeom_destroy_r(g->gh, a);
-		if (d)
-			GEOSGeom_destroy_r(g->gh, d);
 	}
 	if (!rc)
 		rc = finish(&s, &r, err);

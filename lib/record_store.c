@@ -232,16 +232,31 @@ static int bind_record(struct dm_stmt *s, const struct dm_record *r, struct dm_e
 	return rc;
 }
 
+/* Built with plain appends: these run for every record written, and formatted appends
+ * (vsnprintf per column) were a tenth of a bulk import. */
+static void add_quoted(struct dm_buf *b, const char *name)
+{
+	dm_buf_add(b, "\"");
+	dm_buf_add(b, name);
+	dm_buf_add(b, "\"");
+}
+
 static char *insert_sql(const struct dm_type *t, const char *table)
 {
 	struct dm_buf b;
 	size_t i, n = DM_NCOMMON + t->nfields;
 	dm_buf_init(&b, 0);
-	dm_buf_addf(&b, "INSERT INTO \"%s\" (", table);
-	for (i = 0; i < DM_NCOMMON; i++)
-		dm_buf_addf(&b, "%s%s", i ? ", " : "", dm_rec_common_cols[i]);
-	for (i = 0; i < t->nfields; i++)
-		dm_buf_addf(&b, ", \"%s\"", t->fields[i].name);
+	dm_buf_add(&b, "INSERT INTO ");
+	add_quoted(&b, table);
+	dm_buf_add(&b, " (");
+	for (i = 0; i < DM_NCOMMON; i++) {
+		dm_buf_add(&b, i ? ", " : "");
+		dm_buf_add(&b, dm_rec_common_cols[i]);
+	}
+	for (i = 0; i < t->nfields; i++) {
+		dm_buf_add(&b, ", ");
+		add_quoted(&b, t->fields[i].name);
+	}
 	dm_buf_add(&b, ") VALUES (");
 	for (i = 0; i < n; i++)
 		dm_buf_add(&b, i ? ", ?" : "?");
@@ -254,11 +269,19 @@ static char *update_sql(const struct dm_type *t)
 	struct dm_buf b;
 	size_t i;
 	dm_buf_init(&b, 0);
-	dm_buf_addf(&b, "UPDATE \"%s\" SET ", t->name);
-	for (i = 0; i < DM_NCOMMON; i++)
-		dm_buf_addf(&b, "%s%s = ?", i ? ", " : "", dm_rec_common_cols[i]);
-	for (i = 0; i < t->nfields; i++)
-		dm_buf_addf(&b, ", \"%s\" = ?", t->fields[i].name);
+	dm_buf_add(&b, "UPDATE ");
+	add_quoted(&b, t->name);
+	dm_buf_add(&b, " SET ");
+	for (i = 0; i < DM_NCOMMON; i++) {
+		dm_buf_add(&b, i ? ", " : "");
+		dm_buf_add(&b, dm_rec_common_cols[i]);
+		dm_buf_add(&b, " = ?");
+	}
+	for (i = 0; i < t->nfields; i++) {
+		dm_buf_add(&b, ", ");
+		add_quoted(&b, t->fields[i].name);
+		dm_buf_add(&b, " = ?");
+	}
 	dm_buf_add(&b, " WHERE id = ? AND version = ?");
 	return dm_buf_take(&b);
 }

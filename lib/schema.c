@@ -786,6 +786,7 @@ static void flags_text(const struct dm_field *f, char *out, size_t n)
 	static const struct { unsigned flag; const char *word; } words[] = {
 		{ DM_FF_PERSONAL, "personal" }, { DM_FF_COMPUTED, "computed" }, { DM_FF_READONLY, "read-only" },
 		{ DM_FF_NONNEG, ">= 0" }, { DM_FF_INDEX, "indexed" }, { DM_FF_SEARCH, "search" },
+		{ DM_FF_HISTORY_INDEX, "indexed in history" },
 		{ DM_FF_EXTRA, "extra" },
 	};
 	size_t i, len = 0;

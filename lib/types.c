@@ -324,7 +324,7 @@ static const struct dm_field task_fields[] = {
 };
 
 static const struct dm_field land_release_fields[] = {
-	F("hazard", DM_F_LINK, REQ, NULL, NULL, "hazard", "Hazardous area", "Təhlükəli ərazi", "Опасный район",
+	F("hazard", DM_F_LINK, REQ | DM_FF_HISTORY_INDEX, NULL, NULL, "hazard", "Hazardous area", "Təhlükəli ərazi", "Опасный район",
 	  "#meta+hazard+id", "Hazardous area the land was released from"),
 	F("task", DM_F_LINK, 0, NULL, NULL, "task", "Task", "Tapşırıq", "Задание", "#activity+task+id",
 	  "Work order under which the land was released"),

@@ -34,6 +34,7 @@ enum dm_fflag {
 	DM_FF_INDEX = 1 << 5,    /* gets its own index */
 	DM_FF_EXTRA = 1 << 6,    /* declared by the deployment (demine field add) */
 	DM_FF_SEARCH = 1 << 7,   /* included in text search */
+	DM_FF_HISTORY_INDEX = 1 << 8, /* approved versions are looked up by it: indexed in history too */
 };
 
 struct dm_error;

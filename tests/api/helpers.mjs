@@ -15,8 +15,8 @@ const ENV = { ...process.env, DEMINE_ARGON2_FAST: '1' };
 
 // Starts `demine serve` on db (web files from dir/web) on a free port of 127.0.0.1; resolves to
 // {url, proc, exited, stderr} once the server says it listens.
-async function spawnServe(db, dir, { pub = false } = {}) {
-  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(dir, 'web'), '--threads', '4'];
+async function spawnServe(db, dir, { pub = false, webDir = null } = {}) {
+  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', webDir || join(dir, 'web'), '--threads', '4'];
   if (pub) args.push('--public');
   const proc = spawn(BIN, args, { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -45,8 +45,9 @@ async function stopServe({ proc, exited, stderr }) {
 
 // Starts a server on a fresh demo database; returns {url, db, dir, org, proc, stop, tokens, ...}.
 // s.stop() stops the server and removes the database (and the folder). setup(db), when given,
-// changes the database before the server starts.
-export async function startServer({ pub = false, login = true, setup } = {}) {
+// changes the database before the server starts. webDir: serve that web folder (the real
+// application) instead of the small test folder.
+export async function startServer({ pub = false, login = true, setup, webDir = null } = {}) {
   const dir = tempDir('demine-api-');
   const { db, drop } = newDb(dir);
   let srv, hazard;
@@ -66,7 +67,7 @@ export async function startServer({ pub = false, login = true, setup } = {}) {
     writeFileSync(join(web, 'js', 'app.js'), 'export const x = 1;\n');
     writeFileSync(join(web, 'style.css'), 'body{}\n');
     writeFileSync(join(dir, 'secret.txt'), 'SECRET outside the web folder\n');
-    srv = await spawnServe(db, dir, { pub });
+    srv = await spawnServe(db, dir, { pub, webDir });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     drop();

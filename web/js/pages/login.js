@@ -1,0 +1,30 @@
+// Sign in with a user name and password; the session cookie and CSRF token come back.
+import { h, field } from '../dom.js';
+import { t } from '../i18n.js';
+import { login, session } from '../api.js';
+import { signedIn, go } from '../app.js';
+
+export async function render(main) {
+  if (session.user) { go('#/map'); return; }
+  const user = h('input', { name: 'username', autocomplete: 'username', required: true });
+  const pass = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const msg = h('p', { class: 'form-error', role: 'alert' });
+  const form = h('form', { class: 'card login', 'aria-labelledby': 'login-title' },
+    h('h1', { id: 'login-title', text: t('login.title') }),
+    h('p', { class: 'muted', text: t('login.intro') }),
+    field(t('login.username'), user), field(t('login.password'), pass), msg,
+    h('button', { type: 'submit', class: 'primary', text: t('login.submit') }));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    msg.textContent = '';
+    try {
+      await login(user.value.trim(), pass.value);
+      await signedIn();
+      go('#/map');
+    } catch (e) {
+      msg.textContent = e.status === 429 ? t('login.too_many') : e.status === 401 ? t('login.bad') : e.message;
+    }
+  });
+  main.append(h('div', { class: 'center' }, form));
+  user.focus();
+}

@@ -1,0 +1,72 @@
+// Review one submitted record: field-by-field against the approved version, old and new
+// geometry on a small map, approve, or reject with a reason.
+import { h, field, toast } from '../dom.js';
+import { t, label, fmtDate } from '../i18n.js';
+import { api } from '../api.js';
+import { typeOf, typeLabel, organisations } from '../schema.js';
+import { badge, showValue, canApprove } from '../records-util.js';
+import { miniMap } from '../minimap.js';
+
+export async function render(main, params) {
+  const type = typeOf(params.type);
+  const path = `/api/v1/${type.name}/${encodeURIComponent(params.id)}`;
+  const { data: rec, etag } = await api('GET', path);
+  let old = null;
+  if (rec.approved_version) old = (await api('GET', `${path}?version=approved`)).data;
+  const orgs = await organisations();
+  const orgLabel = (id) => orgs.find((o) => o.id === id)?.name || id || '';
+
+  const rows = [
+    { name: 'organisation', text: t('field.organisation'), show: orgLabel },
+    { name: 'date_of_information', text: t('field.date_of_information'), show: fmtDate },
+    ...type.fields.filter((f) => !f.computed).map((f) => ({ name: f.name, text: label(f.labels, f.name), show: (v) => showValue(f, v) })),
+  ];
+  // Sets compare without their order.
+  const norm = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? [...v].sort() : v ?? null);
+  const same = (a, b) => JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+  const empty = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length);
+  const tbody = h('tbody', {}, rows.filter((r) => !empty(rec[r.name]) || (old && !empty(old[r.name]))).map((r) => {
+    const changed = !old || !same(old[r.name], rec[r.name]);
+    return h('tr', { class: changed ? 'changed' : null, dataset: { field: r.name } }, h('th', { scope: 'row', text: r.text }),
+      h('td', { class: changed && old ? 'old' : null, text: old ? r.show(old[r.name]) : '' }),
+      h('td', { class: changed ? 'new' : null, text: r.show(rec[r.name]) }));
+  }));
+  const geomChanged = !old || !same(old.geometry, rec.geometry);
+  tbody.append(h('tr', { class: geomChanged ? 'changed' : null }, h('th', { scope: 'row', text: t('form.geometry') }),
+    h('td', { text: old ? (geomChanged ? t('review.old_shape') : t('review.same')) : '' }), h('td', { text: geomChanged ? t('review.new_shape') : t('review.same') })));
+
+  const reason = h('textarea', { name: 'reason', id: 'reject-reason-input' });
+  const msg = h('p', { class: 'form-error', role: 'alert' });
+  const decide = async (what) => {
+    msg.textContent = '';
+    if (what === 'reject' && !reason.value.trim()) { msg.textContent = t('review.reason_needed'); reason.focus(); return; }
+    try {
+      await api('POST', `${path}/${what}`, { etag, body: what === 'reject' ? { reason: reason.value.trim() } : undefined });
+      toast(t(what === 'approve' ? 'review.approved' : 'review.rejected', { code: rec.code }));
+      location.hash = '#/inbox';
+    } catch (e) { msg.textContent = e.message; }
+  };
+  const decision = canApprove() && rec.status === 'submitted'
+    ? h('section', { class: 'card', id: 'decision' }, h('h2', { text: t('review.decision') }),
+      field(t('review.reason'), reason, { help: t('review.reason_help') }), msg,
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'primary', id: 'approve', text: t('review.approve'), onclick: () => decide('approve') }),
+        h('button', { type: 'button', class: 'danger', id: 'reject', text: t('review.reject'), onclick: () => decide('reject') })))
+    : h('p', { class: 'notice', text: t('review.not_submitted') });
+
+  const mapEl = h('div', { class: 'minimap', role: 'img', 'aria-label': t('review.map_label') });
+  main.append(h('h1', {}, t('review.title', { code: rec.code }), ' ', badge(rec.status)),
+    h('p', { class: 'muted', text: `${typeLabel(type.name)} · ${t('record.version_n', { n: rec.version })} · ${rec.updated_by} · ${fmtDate(rec.updated_at)}${rec.change_reason ? ` · ${rec.change_reason}` : ''}` }),
+    h('div', { class: 'grid2 wide-left' },
+      h('section', { class: 'card scroll' }, h('table', { class: 'data', id: 'diff' },
+        h('caption', { class: 'sr', text: t('review.diff') }),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('review.field') }),
+          h('th', { scope: 'col', text: old ? t('review.approved_v', { n: old.version }) : t('review.no_approved') }),
+          h('th', { scope: 'col', text: t('review.submitted_v', { n: rec.version }) }))), tbody)),
+      h('div', {}, type.geometry !== 'none' ? h('section', { class: 'card' }, h('h2', { text: t('form.geometry') }), mapEl,
+        h('ul', { class: 'legend-inline' }, h('li', {}, h('span', { class: 'swatch line dashed grey' }), t('review.legend_old')), h('li', {}, h('span', { class: 'swatch', style: '--c:#d7191c' }), t('review.legend_new')))) : null,
+      decision)));
+  let mini = null;
+  if (type.geometry !== 'none') requestAnimationFrame(() => { mini = miniMap(mapEl, [{ id: 'old', geometry: old?.geometry }, { id: 'new', geometry: rec.geometry }]); window.__demine = { ...(window.__demine || {}), mini }; });
+  return () => { if (mini) mini.remove(); };
+}
