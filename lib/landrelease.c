@@ -39,17 +39,14 @@ static int method_index(const char *m)
 static int load_releases(struct dm_db *db, const char *hazard_id, struct releases *out, struct dm_error *err)
 {
 	struct dm_stmt *s = NULL;
-	char sql[640];
+	char sql[400];
 	int rc;
-	/* byte order on both stores: the order decides which release gets the credit.
-	 * The history has no index on hazard: candidates come from the current table's indexes,
-	 * by hazard when the newest version is the approved one, else by status (a pending
-	 * proposal may have moved the release to another hazard). Scanning the history made
-	 * each write of a release cost O(all releases). */
+	/* byte order on both stores: the order decides which release gets the credit. The
+	 * history's index on hazard (DM_FF_HISTORY_INDEX) finds the versions; a pending proposal
+	 * may have moved a release to another hazard, so the current row's hazard is not used. */
 	snprintf(sql, sizeof(sql),
-		 "SELECT h.geom, h.method, h.area_m2, h.code FROM land_release c JOIN land_release_history h"
-		 " ON h.id = c.id AND h.version = c.approved_version WHERE h.hazard = ? AND h.deleted = 0"
-		 " AND (c.hazard = ? OR c.status IN ('draft', 'submitted', 'rejected'))"
+		 "SELECT h.geom, h.method, h.area_m2, h.code FROM land_release_history h JOIN land_release c"
+		 " ON c.id = h.id AND h.version = c.approved_version WHERE h.hazard = ? AND h.deleted = 0"
 		 " ORDER BY COALESCE(h.end_date, h.start_date, h.date_of_information, h.created_at)%s, h.code%s",
 		 dm_store_collate_binary(db->st), dm_store_collate_binary(db->st));
 	rc = dm_stmt_prepare(db->st, sql, &s, err);
@@ -58,7 +55,6 @@ static int load_releases(struct dm_db *db, const char *hazard_id, struct release
 	if (rc)
 		return rc;
 	dm_stmt_bind_text(s, 1, hazard_id);
-	dm_stmt_bind_text(s, 2, hazard_id);
 	while ((rc = dm_stmt_step(s, err)) == 1) {
 		size_t len;
 		const void *wkb = dm_stmt_column_blob(s, 0, &len);
