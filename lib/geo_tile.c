@@ -237,6 +237,27 @@ static int emit_points(struct dm_geo *g, const GEOSGeometry *geom, int extent, i
 	return 0;
 }
 
+static int round_cb(double *x, double *y, void *arg)
+{
+	(void)arg;
+	*x = rint(*x);
+	*y = rint(*y);
+	return 1;
+}
+
+/* The polygon with its vertices rounded to the grid when that keeps it valid (nearly always):
+ * GEOS's snap-rounding (setPrecision) costs far more, so it is kept for the polygons that
+ * rounding breaks. NULL when rounding is not enough. */
+static GEOSGeometry *round_if_valid(struct dm_geo *g, const GEOSGeometry *geom)
+{
+	GEOSGeometry *r = GEOSGeom_transformXY_r(g->gh, geom, round_cb, NULL);
+	if (r && GEOSisValid_r(g->gh, r) == 1)
+		return r;
+	if (r)
+		GEOSGeom_destroy_r(g->gh, r);
+	return NULL;
+}
+
 int dm_geo_tile_geometry(struct dm_geo *g, const struct dm_geom *wgs84, int z, int x, int y, int extent,
 			 int buffer, double simplify_px, struct dm_tile_geom *out, struct dm_error *err)
 {
@@ -280,7 +301,9 @@ int dm_geo_tile_geometry(struct dm_geo *g, const struct dm_geom *wgs84, int z, i
 	}
 	if (simplify_px > 0 && !(simp = GEOSTopologyPreserveSimplify_r(g->gh, clip, simplify_px)))
 		goto geos_fail;
-	if (!(snap = GEOSGeom_setPrecision_r(g->gh, simp ? simp : clip, 1.0, 0)))
+	if (kind == GEOS_POLYGON || kind == GEOS_MULTIPOLYGON)
+		snap = round_if_valid(g, simp ? simp : clip);
+	if (!snap && !(snap = GEOSGeom_setPrecision_r(g->gh, simp ? simp : clip, 1.0, 0)))
 		goto geos_fail;
 	if (kind == GEOS_POLYGON || kind == GEOS_MULTIPOLYGON) {
 		if (GEOSisValid_r(g->gh, snap) != 1) {
