@@ -12,32 +12,17 @@
 #include "demine/schema.h"
 #include "demine/store.h"
 #include "demine/util.h"
+#include "synth.h"
 
 #ifndef DEMINE_DATADIR
 #define DEMINE_DATADIR "data"
 #endif
 
-#define PI 3.14159265358979323846
-#define MAX_AREAS 96
 #define MAX_HAZ 64
 #define MAXV 16
 #define SEED 0x2021091104000000ULL /* 8 Sep 2021, EUR 400,000 */
 
 enum wf { WF_APPROVED, WF_DRAFT, WF_SUBMITTED, WF_REJECTED };
-
-struct ring {
-	size_t n;
-	double *x, *y;
-};
-
-struct area {
-	const struct dm_demo_place *pl;
-	json_t *geom;       /* owned reference to the feature's geometry */
-	struct ring *rings; /* every ring of every part: the even-odd rule covers holes and parts */
-	size_t nrings;
-	double minx, miny, maxx, maxy;
-	char id[37];
-};
 
 /* A generated polygon: vertices around (cx, cy) at strictly increasing angles on a jittered
  * ellipse, so the ring is star-shaped from the centre and simple by construction. Every
@@ -55,7 +40,7 @@ struct shape {
 struct hazard {
 	char id[37];
 	char code[48];
-	struct area *district;
+	struct synth_area *district;
 	struct shape s;
 	int is_point;
 	const char *type;
@@ -92,12 +77,12 @@ struct ctx {
 	struct dm_demo_stats *st;
 	struct dm_error *err;
 	uint64_t rng;
-	struct area areas[MAX_AREAS];
+	struct synth_area areas[SYNTH_MAX_AREAS];
 	size_t nareas;
 	struct hazard haz[MAX_HAZ];
 	size_t nhaz;
 	char settle_id[NSETTLE][37];
-	struct area *settle_area[NSETTLE];
+	struct synth_area *settle_area[NSETTLE];
 	char anama[37], meae[37], embassy[37], ngo[37], llc[37], mil[37], undp[37], eu[37];
 	char agreement[37], grant_fr[37], grant_undp[37], grant_eu[37];
 	char release_full[37], release_qc[37], task_qa[37];
@@ -125,109 +110,7 @@ static int pick(struct ctx *c, int n)
 	return v < n ? v : n - 1;
 }
 
-static double round_to(double v, double scale)
-{
-	return round(v * scale) / scale;
-}
-
-/* A date d days after base (YYYY-MM-DD) into out. */
-static void date_add(const char *base, long d, char out[11])
-{
-	dm_days_to_date(dm_date_days(base) + d, out);
-}
-
-/* ---- the boundary file ---- */
-static void area_release(struct area *a)
-{
-	size_t i;
-	for (i = 0; i < a->nrings; i++) {
-		free(a->rings[i].x);
-		free(a->rings[i].y);
-	}
-	free(a->rings);
-	json_decref(a->geom);
-	memset(a, 0, sizeof(*a));
-}
-
-static int add_ring(struct ctx *c, struct area *a, json_t *ring)
-{
-	size_t n = json_array_size(ring), i;
-	struct ring *rs, *r;
-	if (n < 4)
-		return dm_error_set(c->err, DM_EINVAL, "", "demo: %s: a ring has %zu points", a->pl->name_en, n);
-	rs = realloc(a->rings, (a->nrings + 1) * sizeof(*rs));
-	if (!rs)
-		return dm_error_set(c->err, DM_ENOMEM, "", "demo: out of memory");
-	a->rings = rs;
-	r = &rs[a->nrings++];
-	r->n = n;
-	r->x = malloc(n * sizeof(double));
-	r->y = malloc(n * sizeof(double));
-	if (!r->x || !r->y)
-		return dm_error_set(c->err, DM_ENOMEM, "", "demo: out of memory");
-	for (i = 0; i < n; i++) {
-		json_t *p = json_array_get(ring, i);
-		r->x[i] = json_number_value(json_array_get(p, 0));
-		r->y[i] = json_number_value(json_array_get(p, 1));
-		if (r->x[i] < a->minx) a->minx = r->x[i];
-		if (r->x[i] > a->maxx) a->maxx = r->x[i];
-		if (r->y[i] < a->miny) a->miny = r->y[i];
-		if (r->y[i] > a->maxy) a->maxy = r->y[i];
-	}
-	return 0;
-}
-
-static int load_areas(struct ctx *c)
-{
-	char path[4096];
-	const char *dir = getenv("DEMINE_DATA");
-	json_error_t je;
-	json_t *fc, *f;
-	size_t i, j, k;
-	int rc = 0;
-	if (!dir || !*dir)
-		dir = DEMINE_DATADIR;
-	snprintf(path, sizeof(path), "%s/aze-adm2.geojson", dir);
-	fc = json_load_file(path, 0, &je);
-	if (!fc)
-		return dm_error_set(c->err, DM_ENOTFOUND, "", "demo: can not read the boundaries '%s': %s "
-				    "(set DEMINE_DATA to the data directory)", path, je.text);
-	json_array_foreach(json_object_get(fc, "features"), i, f) {
-		json_t *g = json_object_get(f, "geometry"), *co = json_object_get(g, "coordinates"), *part, *ring;
-		const char *gt = json_string_value(json_object_get(g, "type"));
-		const char *pcode = json_string_value(json_object_get(json_object_get(f, "properties"), "shapeID"));
-		const struct dm_demo_place *pl = pcode ? dm_demo_place(pcode) : NULL;
-		struct area *a;
-		if (!pl || !gt || c->nareas >= MAX_AREAS) {
-			rc = dm_error_set(c->err, DM_EINVAL, "", "demo: %s: feature %zu is not one of the 79 known areas",
-					  path, i + 1);
-			break;
-		}
-		a = &c->areas[c->nareas++];
-		a->pl = pl;
-		a->geom = json_incref(g);
-		a->minx = a->miny = 1e9;
-		a->maxx = a->maxy = -1e9;
-		if (!strcmp(gt, "Polygon")) {
-			json_array_foreach(co, j, ring)
-				if ((rc = add_ring(c, a, ring)))
-					break;
-		} else {
-			json_array_foreach(co, j, part)
-				json_array_foreach(part, k, ring)
-					if ((rc = add_ring(c, a, ring)))
-						break;
-		}
-		if (rc)
-			break;
-	}
-	json_decref(fc);
-	if (!rc && c->nareas != 79)
-		rc = dm_error_set(c->err, DM_EINVAL, "", "demo: %s has %zu areas, expected 79", path, c->nareas);
-	return rc;
-}
-
-static struct area *area_by_abbr(struct ctx *c, const char *abbr)
+static struct synth_area *area_by_abbr(struct ctx *c, const char *abbr)
 {
 	size_t i;
 	for (i = 0; i < c->nareas; i++)
@@ -236,88 +119,21 @@ static struct area *area_by_abbr(struct ctx *c, const char *abbr)
 	return NULL;
 }
 
-static int inside(const struct area *a, double x, double y)
-{
-	size_t r, i, j;
-	int in = 0;
-	if (x < a->minx || x > a->maxx || y < a->miny || y > a->maxy)
-		return 0;
-	for (r = 0; r < a->nrings; r++) {
-		const struct ring *g = &a->rings[r];
-		for (i = 0, j = g->n - 1; i < g->n; j = i++)
-			if ((g->y[i] > y) != (g->y[j] > y) &&
-			    x < (g->x[j] - g->x[i]) * (y - g->y[i]) / (g->y[j] - g->y[i]) + g->x[i])
-				in = !in;
-	}
-	return in;
-}
-
-static struct area *area_at(struct ctx *c, double x, double y)
+static struct synth_area *area_at(struct ctx *c, double x, double y)
 {
 	size_t i;
 	for (i = 0; i < c->nareas; i++)
-		if (inside(&c->areas[i], x, y))
+		if (synth_inside(&c->areas[i], x, y))
 			return &c->areas[i];
 	return NULL;
 }
 
-static double orient(double ax, double ay, double bx, double by, double px, double py)
-{
-	return (bx - ax) * (py - ay) - (by - ay) * (px - ax);
-}
-
-/* Whether segments p1p2 and q1q2 meet (touching counts: we only want clear interiors). */
-static int segs_meet(double p1x, double p1y, double p2x, double p2y, double q1x, double q1y, double q2x, double q2y)
-{
-	double d1 = orient(q1x, q1y, q2x, q2y, p1x, p1y), d2 = orient(q1x, q1y, q2x, q2y, p2x, p2y);
-	double d3 = orient(p1x, p1y, p2x, p2y, q1x, q1y), d4 = orient(p1x, p1y, p2x, p2y, q2x, q2y);
-	if (fmax(p1x, p2x) < fmin(q1x, q2x) || fmax(q1x, q2x) < fmin(p1x, p2x) ||
-	    fmax(p1y, p2y) < fmin(q1y, q2y) || fmax(q1y, q2y) < fmin(p1y, p2y))
-		return 0;
-	return ((d1 > 0) != (d2 > 0) || d1 == 0 || d2 == 0) && ((d3 > 0) != (d4 > 0) || d3 == 0 || d4 == 0);
-}
-
-/* The shape's shell lies in the area's interior: every vertex inside, no edge meets a boundary. */
-static int shape_inside(const struct area *a, const struct shape *s)
-{
-	double minx = 1e9, miny = 1e9, maxx = -1e9, maxy = -1e9;
-	size_t r, i, j;
-	int k;
-	for (k = 0; k < s->n; k++) {
-		if (!inside(a, s->x[k], s->y[k]))
-			return 0;
-		minx = fmin(minx, s->x[k]);
-		maxx = fmax(maxx, s->x[k]);
-		miny = fmin(miny, s->y[k]);
-		maxy = fmax(maxy, s->y[k]);
-	}
-	for (r = 0; r < a->nrings; r++) {
-		const struct ring *g = &a->rings[r];
-		for (i = 0, j = g->n - 1; i < g->n; j = i++) {
-			if (fmax(g->x[i], g->x[j]) < minx || fmin(g->x[i], g->x[j]) > maxx ||
-			    fmax(g->y[i], g->y[j]) < miny || fmin(g->y[i], g->y[j]) > maxy)
-				continue;
-			for (k = 0; k < s->n; k++) {
-				int l = (k + 1) % s->n;
-				if (segs_meet(s->x[k], s->y[k], s->x[l], s->y[l], g->x[j], g->y[j], g->x[i], g->y[i]))
-					return 0;
-			}
-		}
-	}
-	return 1;
-}
-
 /* ---- generated geometry ---- */
-static double kx_of(double lat)
-{
-	return 111320.0 * cos(lat * PI / 180.0);
-}
-#define KY 110574.0
 
 static void gen_shape(struct ctx *c, double cx, double cy, double area_m2, int hole, struct shape *s)
 {
-	double ratio = 1.0 + 1.5 * unif(c), b = sqrt(area_m2 / (PI * ratio * 0.85)), a = b * ratio;
-	double th = unif(c) * PI, kx = kx_of(cy), sum = 0;
+	double ratio = 1.0 + 1.5 * unif(c), b = sqrt(area_m2 / (SYNTH_PI * ratio * 0.85)), a = b * ratio;
+	double th = unif(c) * SYNTH_PI, kx = synth_kx(cy), sum = 0;
 	int i;
 	memset(s, 0, sizeof(*s));
 	s->cx = cx;
@@ -325,16 +141,16 @@ static void gen_shape(struct ctx *c, double cx, double cy, double area_m2, int h
 	s->n = 6 + pick(c, 9);
 	for (i = 0; i < s->n; i++) {
 		/* jitter below half a step keeps the angles strictly increasing */
-		double t = 2 * PI * (i + 0.6 * (unif(c) - 0.5)) / s->n, r = 0.8 + 0.3 * unif(c);
+		double t = 2 * SYNTH_PI * (i + 0.6 * (unif(c) - 0.5)) / s->n, r = 0.8 + 0.3 * unif(c);
 		double ex = a * r * cos(t), ey = b * r * sin(t);
 		double x = ex * cos(th) - ey * sin(th), y = ex * sin(th) + ey * cos(th);
-		s->x[i] = round_to(cx + x / kx, 1e7);
-		s->y[i] = round_to(cy + y / KY, 1e7);
+		s->x[i] = synth_round_to(cx + x / kx, 1e7);
+		s->y[i] = synth_round_to(cy + y / SYNTH_KY, 1e7);
 	}
 	s->rmax_m = a * 1.1;
 	for (i = 0; i < s->n; i++) {
 		int j = (i + 1) % s->n;
-		sum += ((s->x[i] - cx) * kx) * ((s->y[j] - cy) * KY) - ((s->x[j] - cx) * kx) * ((s->y[i] - cy) * KY);
+		sum += ((s->x[i] - cx) * kx) * ((s->y[j] - cy) * SYNTH_KY) - ((s->x[j] - cx) * kx) * ((s->y[i] - cy) * SYNTH_KY);
 	}
 	s->area_m2 = sum / 2;
 	if (hole) {
@@ -342,45 +158,22 @@ static void gen_shape(struct ctx *c, double cx, double cy, double area_m2, int h
 		double hcx = cx + 0.45 * (s->x[0] - cx), hcy = cy + 0.45 * (s->y[0] - cy), hr = 0.12 * b;
 		s->hn = 5;
 		for (i = 0; i < s->hn; i++) {
-			double phi = 0.3 - 2 * PI * i / s->hn;
-			s->hx[i] = round_to(hcx + hr * cos(phi) / kx, 1e7);
-			s->hy[i] = round_to(hcy + hr * sin(phi) / KY, 1e7);
+			double phi = 0.3 - 2 * SYNTH_PI * i / s->hn;
+			s->hx[i] = synth_round_to(hcx + hr * cos(phi) / kx, 1e7);
+			s->hy[i] = synth_round_to(hcy + hr * sin(phi) / SYNTH_KY, 1e7);
 		}
-		s->area_m2 -= PI * hr * hr * 0.75;
+		s->area_m2 -= SYNTH_PI * hr * hr * 0.75;
 	}
-}
-
-static json_t *pos(double x, double y)
-{
-	return json_pack("[f,f]", x, y);
 }
 
 static json_t *point_geom(double x, double y)
 {
-	return json_pack("{s:s,s:o}", "type", "Point", "coordinates", pos(x, y));
-}
-
-static json_t *ring_of(const double *x, const double *y, int n)
-{
-	json_t *r = json_array();
-	int i;
-	for (i = 0; i <= n; i++)
-		json_array_append_new(r, pos(x[i % n], y[i % n]));
-	return r;
-}
-
-static json_t *polygon_of(json_t *shell, json_t *hole)
-{
-	json_t *co = json_array();
-	json_array_append_new(co, shell);
-	if (hole)
-		json_array_append_new(co, hole);
-	return json_pack("{s:s,s:o}", "type", "Polygon", "coordinates", co);
+	return json_pack("{s:s,s:o}", "type", "Point", "coordinates", synth_pos(x, y));
 }
 
 static json_t *shape_geom(const struct shape *s)
 {
-	return polygon_of(ring_of(s->x, s->y, s->n), s->hn ? ring_of(s->hx, s->hy, s->hn) : NULL);
+	return synth_polygon(synth_ring_json(s->x, s->y, s->n), s->hn ? synth_ring_json(s->hx, s->hy, s->hn) : NULL);
 }
 
 /* The fan of triangles (centre, v[i], v[i+1]) for i0 <= i < i1 (indexes modulo n). */
@@ -394,7 +187,7 @@ static json_t *fan_geom(const struct shape *s, int i0, int i1)
 		x[n] = s->x[i % s->n];
 		y[n++] = s->y[i % s->n];
 	}
-	return polygon_of(ring_of(x, y, n), NULL);
+	return synth_polygon(synth_ring_json(x, y, n), NULL);
 }
 
 /* A copy scaled by f towards the centre, then moved by (dx, dy) degrees. */
@@ -403,10 +196,10 @@ static json_t *scaled_geom(const struct shape *s, double f, double dx, double dy
 	double x[MAXV], y[MAXV];
 	int i;
 	for (i = 0; i < s->n; i++) {
-		x[i] = round_to(s->cx + dx + f * (s->x[i] - s->cx), 1e7);
-		y[i] = round_to(s->cy + dy + f * (s->y[i] - s->cy), 1e7);
+		x[i] = synth_round_to(s->cx + dx + f * (s->x[i] - s->cx), 1e7);
+		y[i] = synth_round_to(s->cy + dy + f * (s->y[i] - s->cy), 1e7);
 	}
-	return polygon_of(ring_of(x, y, s->n), NULL);
+	return synth_polygon(synth_ring_json(x, y, s->n), NULL);
 }
 
 /* A point inside the fan triangles i0..i1-1, shrunk by f towards the centre. */
@@ -416,7 +209,7 @@ static json_t *point_in_fan(struct ctx *c, const struct shape *s, int i0, int i1
 	double u = 0.15 + 0.25 * unif(c), w = 0.15 + 0.25 * unif(c);
 	double x = s->cx + f * (u * (s->x[k % s->n] - s->cx) + w * (s->x[l % s->n] - s->cx));
 	double y = s->cy + f * (u * (s->y[k % s->n] - s->cy) + w * (s->y[l % s->n] - s->cy));
-	return point_geom(round_to(x, 1e7), round_to(y, 1e7));
+	return point_geom(synth_round_to(x, 1e7), synth_round_to(y, 1e7));
 }
 
 /* ---- writing records ---- */
@@ -553,7 +346,7 @@ static int locations(struct ctx *c)
 	size_t i, j;
 	int rc = 0;
 	for (i = 0; i < c->nareas && !rc; i++) {
-		struct area *a = &c->areas[i];
+		struct synth_area *a = &c->areas[i];
 		json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:O}",
 			"external_id", a->pl->pcode, "date_of_information", "2021-07-01", "kind", "adm2",
 			"name_en", a->pl->name_en, "name_az", a->pl->name_az, "name_ru", a->pl->name_ru,
@@ -564,7 +357,7 @@ static int locations(struct ctx *c)
 	}
 	for (j = 0; j < NSETTLE && !rc; j++) {
 		const struct settlement *s = &settlements[j];
-		struct area *a = area_at(c, s->lon, s->lat);
+		struct synth_area *a = area_at(c, s->lon, s->lat);
 		if (!a)
 			a = area_by_abbr(c, s->abbr_hint);
 		c->settle_area[j] = a;
@@ -701,32 +494,32 @@ static int is_hole_hazard(size_t i)
 	return i == H_HOLE || i == H_JBR_HOLE || i == H_LAC_HOLE || i == 31;
 }
 
-static int place_hazard(struct ctx *c, struct hazard *h, struct area *d, size_t idx, int point)
+static int place_hazard(struct ctx *c, struct hazard *h, struct synth_area *d, size_t idx, int point)
 {
 	int tries;
 	double lo = log(0.5e4), hi = log(60e4);
 	for (tries = 0; tries < 2000; tries++) {
-		double x = round_to(d->minx + unif(c) * (d->maxx - d->minx), 1e6);
-		double y = round_to(d->miny + unif(c) * (d->maxy - d->miny), 1e6);
-		double area = exp(lo + unif(c) * (hi - lo)), kx = kx_of(y);
+		double x = synth_round_to(d->minx + unif(c) * (d->maxx - d->minx), 1e6);
+		double y = synth_round_to(d->miny + unif(c) * (d->maxy - d->miny), 1e6);
+		double area = exp(lo + unif(c) * (hi - lo)), kx = synth_kx(y);
 		size_t k;
 		int clash = 0;
-		if (!inside(d, x, y))
+		if (!synth_inside(d, x, y))
 			continue;
 		if (point) {
 			memset(&h->s, 0, sizeof(h->s));
 			h->s.cx = x;
 			h->s.cy = y;
 			h->s.rmax_m = 150;
-			h->s.area_m2 = round_to(area / 2, 1e-2);
+			h->s.area_m2 = synth_round_to(area / 2, 1e-2);
 		} else {
 			gen_shape(c, x, y, area, is_hole_hazard(idx), &h->s);
-			if (!shape_inside(d, &h->s))
+			if (!synth_ring_inside(d, h->s.x, h->s.y, h->s.n))
 				continue;
 		}
 		for (k = 0; k < c->nhaz && !clash; k++) {
 			const struct shape *o = &c->haz[k].s;
-			double dx = (o->cx - x) * kx, dy = (o->cy - y) * KY;
+			double dx = (o->cx - x) * kx, dy = (o->cy - y) * SYNTH_KY;
 			clash = sqrt(dx * dx + dy * dy) < o->rmax_m + h->s.rmax_m + 100;
 		}
 		if (!clash)
@@ -752,7 +545,7 @@ static int hazards(struct ctx *c)
 	size_t p, j, idx = 0;
 	int rc = 0;
 	for (p = 0; p < sizeof(hazard_plan) / sizeof(hazard_plan[0]) && !rc; p++) {
-		struct area *d = area_by_abbr(c, hazard_plan[p].abbr);
+		struct synth_area *d = area_by_abbr(c, hazard_plan[p].abbr);
 		for (j = 0; j < (size_t)hazard_plan[p].n && !rc; j++, idx++) {
 			struct hazard *h = &c->haz[c->nhaz];
 			const char *type = forced_type(idx), *cat, *ek, *ev;
@@ -791,7 +584,7 @@ static int hazards(struct ctx *c)
 			/* "Ağdam, vineyard (sector 2)": the district's short Azerbaijani name */
 			snprintf(name, sizeof(name), "%.*s, %s (sector %zu)", (int)strcspn(d->pl->name_az, " "),
 				 d->pl->name_az, place_words[pick(c, 12)], j + 1);
-			date_add("2021-03-01", pick(c, 600), date);
+			synth_date_add("2021-03-01", pick(c, 600), date);
 			snprintf(ext, sizeof(ext), "ANAMA-HA-%04zu", 101 + idx * 7);
 			in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:o,s:s,s:s,s:s}",
 				"external_id", ext, "organisation", c->anama, "location", d->id,
@@ -834,14 +627,14 @@ static int task(struct ctx *c, size_t idx, const char *method, const char *statu
 	char end[11], team[32];
 	json_t *in;
 	h->operator_id = operator_for(c, idx);
-	date_add(start, days, end);
+	synth_date_add(start, days, end);
 	in = json_pack("{s:s,s:s,s:s,s:[s],s:s,s:s,s:s,s:s,s:s,s:f,s:s}",
 		"organisation", c->anama, "location", h->district->id,
 		/* a task planned for later was written down before it starts */
 		"date_of_information", strcmp(start, "2026-11-02") > 0 ? "2026-11-02" : start, "hazards", h->id,
 		"operator", h->operator_id, "team", team_of(c, h->operator_id, idx, team),
 		"planned_method", method, "planned_start", start, "planned_end", end,
-		"planned_area_m2", round_to(h->s.area_m2, 1), "task_status", status);
+		"planned_area_m2", synth_round_to(h->s.area_m2, 1), "task_status", status);
 	if (in && grant)
 		json_object_set_new(in, "grant", json_string(grant));
 	return put(c, "task", in, WF_APPROVED, h->task, NULL, 0);
@@ -867,8 +660,8 @@ static int release(struct ctx *c, size_t idx, const char *method, json_t *geom, 
 	const char *op = h->operator_id ? h->operator_id : c->anama;
 	char end[11], handover[11], team[32];
 	json_t *in, *tech;
-	date_add(start, days, end);
-	date_add(end, 21, handover);
+	synth_date_add(start, days, end);
+	synth_date_add(end, 21, handover);
 	in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}",
 		"organisation", op, "location", h->district->id, "date_of_information", end, "hazard", h->id,
 		"operator", op, "team", team_of(c, op, idx, team), "method", method, "result", result,
@@ -913,7 +706,7 @@ static int find(struct ctx *c, size_t idx, const char *rel, const struct find_ki
 	json_t *in;
 	const char *disp = !strcmp(k->category, "uxo") && unif(c) < 0.4 ? "removed" : "destroyed_in_situ";
 	int q = k->qmin + pick(c, k->qmax - k->qmin + 1), depth = k->dmin + pick(c, k->dmax - k->dmin + 1);
-	date_add(start, pick(c, days + 1), date);
+	synth_date_add(start, pick(c, days + 1), date);
 	in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:i,s:s,s:o}",
 		"organisation", h->operator_id ? h->operator_id : c->anama, "location", h->district->id,
 		"date_of_information", date, "release", rel, "hazard", h->id, "category", k->category,
@@ -957,7 +750,7 @@ static int plan_nts_ts(struct ctx *c, size_t idx, const char *start, const char 
 	rc = task(c, idx, "ts", "completed", start, 75, grant);
 	if (!rc)
 		rc = release(c, idx, "nts", fan_geom(&h->s, 0, n / 3), start, 4, WF_APPROVED, rel);
-	date_add(start, 14, ts_start);
+	synth_date_add(start, 14, ts_start);
 	if (!rc)
 		rc = release(c, idx, "ts", fan_geom(&h->s, n / 3, 2 * n / 3), ts_start, 45, WF_APPROVED, rel);
 	if (!rc)
@@ -1140,9 +933,9 @@ static int eore(struct ctx *c)
 	int rc = 0;
 	for (i = 0; i < NSETTLE && !rc; i++) {
 		const struct settlement *s = &settlements[i];
-		struct area *a = c->settle_area[i];
+		struct synth_area *a = c->settle_area[i];
 		const char *aud = audiences[i];
-		double x = round_to(s->lon + (unif(c) - 0.5) * 0.008, 1e6), y = round_to(s->lat + (unif(c) - 0.5) * 0.008, 1e6);
+		double x = synth_round_to(s->lon + (unif(c) - 0.5) * 0.008, 1e6), y = synth_round_to(s->lat + (unif(c) - 0.5) * 0.008, 1e6);
 		int school = !strcmp(aud, "school"), workers = !strcmp(aud, "workers");
 		int girls = workers ? 0 : 5 + pick(c, school ? 30 : 15), boys = workers ? 0 : 5 + pick(c, school ? 30 : 15);
 		int women = school ? pick(c, 3) : 3 + pick(c, 25), men = school ? pick(c, 2) : 3 + pick(c, workers ? 40 : 20);
@@ -1152,7 +945,7 @@ static int eore(struct ctx *c)
 			x = s->lon;
 			y = s->lat;
 		}
-		date_add("2021-11-15", (long)i * 120 + pick(c, 60), date);
+		synth_date_add("2021-11-15", (long)i * 120 + pick(c, 60), date);
 		in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:s,s:s,s:o}",
 			"organisation", i % 3 ? c->ngo : c->anama, "location", a->id, "date_of_information", date,
 			"session_date", date, "method", methods[i % 6], "audience", aud, "girls", girls, "boys", boys,
@@ -1226,7 +1019,7 @@ static int workflow(struct ctx *c)
 	struct hazard *h = &c->haz[H_ACCIDENT];
 	struct dm_write_opts o = { 0 };
 	struct dm_record *r = NULL, *out = NULL;
-	struct area *klb = area_by_abbr(c, "KLB"), *fzl = h->district;
+	struct synth_area *klb = area_by_abbr(c, "KLB"), *fzl = h->district;
 	struct hazard spot;
 	char dup[37];
 	json_t *in;
@@ -1324,7 +1117,7 @@ int dm_demo_fill(struct dm_db *db, struct dm_demo_stats *st, struct dm_error *er
 	c->st = st;
 	c->err = err;
 	c->rng = SEED;
-	rc = load_areas(c);
+	rc = synth_load_areas(c->areas, &c->nareas, "demo", c->err);
 	if (!rc)
 		rc = dm_store_begin(store, err);
 	if (rc)
@@ -1356,8 +1149,7 @@ int dm_demo_fill(struct dm_db *db, struct dm_demo_stats *st, struct dm_error *er
 	}
 	rc = dm_store_commit(store, err);
 out:
-	for (i = 0; i < c->nareas; i++)
-		area_release(&c->areas[i]);
+	synth_release_areas(c->areas, c->nareas);
 	free(c);
 	return rc;
 }

@@ -14,33 +14,16 @@
 #include "demine/record.h"
 #include "demine/store.h"
 #include "demine/util.h"
+#include "synth.h"
 
 #ifndef DEMINE_DATADIR
 #define DEMINE_DATADIR "data"
 #endif
 
-#define PI 3.14159265358979323846
-#define KY 110574.0    /* metres per degree of latitude */
 #define MAXV 20        /* vertices of a hazard's shell at most */
-#define MAX_AREAS 96
 #define CELL 0.01      /* degrees: the occupancy grid that keeps hazards apart */
 #define LAST_DAY "2026-10-31"
 #define REASON "generated national data set (demine gen)"
-
-struct ring {
-	size_t n;
-	double *x, *y;
-};
-
-struct area {
-	const struct dm_demo_place *pl;
-	json_t *geom;
-	struct ring *rings; /* every ring of every part (even-odd rule) */
-	size_t nrings;
-	double minx, miny, maxx, maxy;
-	char id[37];
-	char code[48];
-};
 
 /* A hazard polygon: vertices around (cx, cy) at strictly increasing angles, so the ring is
  * star-shaped from the centre and simple by construction; every triangle (c, v[i], v[i+1])
@@ -67,9 +50,9 @@ struct gen {
 	struct dm_gen_stats *stats;
 	uint64_t s[4];
 	crypto_generichash_state digest;
-	struct area areas[MAX_AREAS];
+	struct synth_area areas[SYNTH_MAX_AREAS];
 	size_t nareas;
-	struct area *kar[16];
+	struct synth_area *kar[16];
 	double kweight[16], ktotal;
 	size_t nkar;
 	char org_id[16][37]; /* ids of the organisations of org_table, in its order */
@@ -124,121 +107,15 @@ static int pick(struct gen *g, int n)
 static double normal(struct gen *g)
 {
 	double u = unif(g), v = unif(g);
-	return sqrt(-2.0 * log(u > 1e-300 ? u : 1e-300)) * cos(2 * PI * v);
-}
-
-static double round_to(double v, double scale)
-{
-	return round(v * scale) / scale;
-}
-
-static void date_add(const char *base, long d, char out[11])
-{
-	dm_days_to_date(dm_date_days(base) + d, out);
+	return sqrt(-2.0 * log(u > 1e-300 ? u : 1e-300)) * cos(2 * SYNTH_PI * v);
 }
 
 /* A date no later than the last day of the data set. */
 static void date_capped(const char *base, long d, char out[11])
 {
-	date_add(base, d, out);
+	synth_date_add(base, d, out);
 	if (strcmp(out, LAST_DAY) > 0)
 		memcpy(out, LAST_DAY, 11);
-}
-
-/* ---- the boundary file ---- */
-static int add_ring(struct gen *g, struct area *a, json_t *ring)
-{
-	size_t n = json_array_size(ring), i;
-	struct ring *rs, *r;
-	if (n < 4)
-		return dm_error_set(g->err, DM_EINVAL, "", "gen: %s: a ring has %zu points", a->pl->name_en, n);
-	rs = realloc(a->rings, (a->nrings + 1) * sizeof(*rs));
-	if (!rs)
-		return dm_error_set(g->err, DM_ENOMEM, "", "gen: out of memory");
-	a->rings = rs;
-	r = &rs[a->nrings++];
-	r->n = n;
-	r->x = malloc(n * sizeof(double));
-	r->y = malloc(n * sizeof(double));
-	if (!r->x || !r->y)
-		return dm_error_set(g->err, DM_ENOMEM, "", "gen: out of memory");
-	for (i = 0; i < n; i++) {
-		json_t *p = json_array_get(ring, i);
-		r->x[i] = json_number_value(json_array_get(p, 0));
-		r->y[i] = json_number_value(json_array_get(p, 1));
-		a->minx = fmin(a->minx, r->x[i]);
-		a->maxx = fmax(a->maxx, r->x[i]);
-		a->miny = fmin(a->miny, r->y[i]);
-		a->maxy = fmax(a->maxy, r->y[i]);
-	}
-	return 0;
-}
-
-static int load_area(struct gen *g, json_t *f, const char *path, size_t i)
-{
-	json_t *geom = json_object_get(f, "geometry"), *co = json_object_get(geom, "coordinates"), *part, *ring;
-	const char *gt = json_string_value(json_object_get(geom, "type"));
-	const char *pcode = json_string_value(json_object_get(json_object_get(f, "properties"), "shapeID"));
-	const struct dm_demo_place *pl = pcode ? dm_demo_place(pcode) : NULL;
-	struct area *a;
-	size_t j, k;
-	int rc = 0;
-	if (!pl || !gt || g->nareas >= MAX_AREAS)
-		return dm_error_set(g->err, DM_EINVAL, "", "gen: %s: feature %zu is not one of the 79 known areas",
-				    path, i + 1);
-	a = &g->areas[g->nareas++];
-	a->pl = pl;
-	a->geom = json_incref(geom);
-	a->minx = a->miny = 1e9;
-	a->maxx = a->maxy = -1e9;
-	if (!strcmp(gt, "Polygon")) {
-		json_array_foreach(co, j, ring)
-			if ((rc = add_ring(g, a, ring)))
-				return rc;
-	} else {
-		json_array_foreach(co, j, part)
-			json_array_foreach(part, k, ring)
-				if ((rc = add_ring(g, a, ring)))
-					return rc;
-	}
-	return 0;
-}
-
-static int load_areas(struct gen *g)
-{
-	char path[4096];
-	const char *dir = getenv("DEMINE_DATA");
-	json_error_t je;
-	json_t *fc, *f;
-	size_t i;
-	int rc = 0;
-	if (!dir || !*dir)
-		dir = DEMINE_DATADIR;
-	snprintf(path, sizeof(path), "%s/aze-adm2.geojson", dir);
-	fc = json_load_file(path, 0, &je);
-	if (!fc)
-		return dm_error_set(g->err, DM_ENOTFOUND, "", "gen: can not read the boundaries '%s': %s "
-				    "(set DEMINE_DATA to the data directory)", path, je.text);
-	json_array_foreach(json_object_get(fc, "features"), i, f)
-		if ((rc = load_area(g, f, path, i)))
-			break;
-	json_decref(fc);
-	if (!rc && g->nareas != 79)
-		rc = dm_error_set(g->err, DM_EINVAL, "", "gen: %s has %zu areas, expected 79", path, g->nareas);
-	return rc;
-}
-
-static void areas_release(struct gen *g)
-{
-	size_t i, r;
-	for (i = 0; i < g->nareas; i++) {
-		for (r = 0; r < g->areas[i].nrings; r++) {
-			free(g->areas[i].rings[r].x);
-			free(g->areas[i].rings[r].y);
-		}
-		free(g->areas[i].rings);
-		json_decref(g->areas[i].geom);
-	}
 }
 
 /* The districts hazards go to, with a weight for how much contamination each holds. */
@@ -255,7 +132,7 @@ static int pick_districts(struct gen *g)
 	for (k = 0; k < sizeof(karabakh) / sizeof(karabakh[0]); k++)
 		for (i = 0; i < g->nareas; i++)
 			if (!strcmp(g->areas[i].pl->abbr, karabakh[k].abbr)) {
-				struct area *a = &g->areas[i];
+				struct synth_area *a = &g->areas[i];
 				g->kar[g->nkar] = a;
 				g->ktotal += karabakh[k].weight;
 				g->kweight[g->nkar++] = g->ktotal;
@@ -276,7 +153,7 @@ static int pick_districts(struct gen *g)
 	return 0;
 }
 
-static struct area *pick_district(struct gen *g)
+static struct synth_area *pick_district(struct gen *g)
 {
 	double u = unif(g) * g->ktotal;
 	size_t i;
@@ -286,81 +163,18 @@ static struct area *pick_district(struct gen *g)
 	return g->kar[i];
 }
 
-/* ---- geometry tests (even-odd rule over every ring of the area) ---- */
-static int inside(const struct area *a, double x, double y)
-{
-	size_t r, i, j;
-	int in = 0;
-	if (x < a->minx || x > a->maxx || y < a->miny || y > a->maxy)
-		return 0;
-	for (r = 0; r < a->nrings; r++) {
-		const struct ring *q = &a->rings[r];
-		for (i = 0, j = q->n - 1; i < q->n; j = i++)
-			if ((q->y[i] > y) != (q->y[j] > y) &&
-			    x < (q->x[j] - q->x[i]) * (y - q->y[i]) / (q->y[j] - q->y[i]) + q->x[i])
-				in = !in;
-	}
-	return in;
-}
-
-static double orient(double ax, double ay, double bx, double by, double px, double py)
-{
-	return (bx - ax) * (py - ay) - (by - ay) * (px - ax);
-}
-
-/* Whether segments p and q meet (touching counts). */
-static int segs_meet(double p1x, double p1y, double p2x, double p2y, double q1x, double q1y, double q2x, double q2y)
-{
-	double d1 = orient(q1x, q1y, q2x, q2y, p1x, p1y), d2 = orient(q1x, q1y, q2x, q2y, p2x, p2y);
-	double d3 = orient(p1x, p1y, p2x, p2y, q1x, q1y), d4 = orient(p1x, p1y, p2x, p2y, q2x, q2y);
-	return ((d1 > 0) != (d2 > 0) || d1 == 0 || d2 == 0) && ((d3 > 0) != (d4 > 0) || d3 == 0 || d4 == 0);
-}
-
-/* The shell lies in the area's interior: every vertex inside, no edge meets the boundary. */
-static int shape_inside(const struct area *a, const struct shape *s)
-{
-	double minx = 1e9, miny = 1e9, maxx = -1e9, maxy = -1e9;
-	size_t r, i, j;
-	int k;
-	for (k = 0; k < s->n; k++) {
-		if (!inside(a, s->x[k], s->y[k]))
-			return 0;
-		minx = fmin(minx, s->x[k]), maxx = fmax(maxx, s->x[k]);
-		miny = fmin(miny, s->y[k]), maxy = fmax(maxy, s->y[k]);
-	}
-	for (r = 0; r < a->nrings; r++) {
-		const struct ring *q = &a->rings[r];
-		for (i = 0, j = q->n - 1; i < q->n; j = i++) {
-			if (fmax(q->x[i], q->x[j]) < minx || fmin(q->x[i], q->x[j]) > maxx ||
-			    fmax(q->y[i], q->y[j]) < miny || fmin(q->y[i], q->y[j]) > maxy)
-				continue;
-			for (k = 0; k < s->n; k++) {
-				int l = (k + 1) % s->n;
-				if (segs_meet(s->x[k], s->y[k], s->x[l], s->y[l], q->x[j], q->y[j], q->x[i], q->y[i]))
-					return 0;
-			}
-		}
-	}
-	return 1;
-}
-
-static double kx_of(double lat)
-{
-	return 111320.0 * cos(lat * PI / 180.0);
-}
-
 /* ---- keeping hazards apart: a grid of cells, each a list of placed hazards ---- */
 static int grid_clash(const struct gen *g, double x, double y, double r_m)
 {
 	int cx = (int)((x - g->gx0) / CELL), cy = (int)((y - g->gy0) / CELL), i, j;
-	double kx = kx_of(y);
+	double kx = synth_kx(y);
 	for (j = cy - 2; j <= cy + 2; j++)
 		for (i = cx - 2; i <= cx + 2; i++) {
 			int32_t h;
 			if (i < 0 || j < 0 || i >= g->gw || j >= g->gh)
 				continue;
 			for (h = g->head[(size_t)j * g->gw + i]; h >= 0; h = g->next[h]) {
-				double dx = (g->hx[h] - x) * kx, dy = (g->hy[h] - y) * KY;
+				double dx = (g->hx[h] - x) * kx, dy = (g->hy[h] - y) * SYNTH_KY;
 				if (sqrt(dx * dx + dy * dy) < g->hr[h] + r_m + 50)
 					return 1;
 			}
@@ -418,15 +232,15 @@ static void make_hole(struct shape *s)
 	static const double u[4] = { 0.25, 0.5, 0.55, 0.3 }, w[4] = { 0.2, 0.15, 0.3, 0.45 };
 	int i;
 	for (i = 0; i < 4; i++) {
-		s->hx[3 - i] = round_to(s->cx + u[i] * (s->x[0] - s->cx) + w[i] * (s->x[1] - s->cx), 1e7);
-		s->hy[3 - i] = round_to(s->cy + u[i] * (s->y[0] - s->cy) + w[i] * (s->y[1] - s->cy), 1e7);
+		s->hx[3 - i] = synth_round_to(s->cx + u[i] * (s->x[0] - s->cx) + w[i] * (s->x[1] - s->cx), 1e7);
+		s->hy[3 - i] = synth_round_to(s->cy + u[i] * (s->y[0] - s->cy) + w[i] * (s->y[1] - s->cy), 1e7);
 	}
 	s->hole = 1;
 }
 
 static void make_shape(struct gen *g, double cx, double cy, double area_m2, struct shape *s)
 {
-	double ratio = 1.0 + 1.5 * unif(g), th = unif(g) * PI, kx = kx_of(cy), sum = 0, f, rmax = 0;
+	double ratio = 1.0 + 1.5 * unif(g), th = unif(g) * SYNTH_PI, kx = synth_kx(cy), sum = 0, f, rmax = 0;
 	double ex[MAXV], ey[MAXV];
 	int i;
 	memset(s, 0, sizeof(*s));
@@ -435,7 +249,7 @@ static void make_shape(struct gen *g, double cx, double cy, double area_m2, stru
 	s->n = 8 + pick(g, 13);
 	for (i = 0; i < s->n; i++) {
 		/* jitter below half a step keeps the angles strictly increasing */
-		double t = 2 * PI * (i + 0.8 * (unif(g) - 0.5)) / s->n, r = 0.55 + 0.6 * unif(g);
+		double t = 2 * SYNTH_PI * (i + 0.8 * (unif(g) - 0.5)) / s->n, r = 0.55 + 0.6 * unif(g);
 		double px = ratio * r * cos(t), py = r * sin(t);
 		ex[i] = px * cos(th) - py * sin(th);
 		ey[i] = px * sin(th) + py * cos(th);
@@ -446,29 +260,29 @@ static void make_shape(struct gen *g, double cx, double cy, double area_m2, stru
 	}
 	f = sqrt(area_m2 / (sum / 2)); /* metres per unit, for the area asked */
 	for (i = 0; i < s->n; i++) {
-		s->x[i] = round_to(cx + f * ex[i] / kx, 1e7);
-		s->y[i] = round_to(cy + f * ey[i] / KY, 1e7);
+		s->x[i] = synth_round_to(cx + f * ex[i] / kx, 1e7);
+		s->y[i] = synth_round_to(cy + f * ey[i] / SYNTH_KY, 1e7);
 		rmax = fmax(rmax, f * sqrt(ex[i] * ex[i] + ey[i] * ey[i]));
 	}
 	s->r_m = rmax;
 }
 
-static int place(struct gen *g, struct area **d_out, struct shape *s)
+static int place(struct gen *g, struct synth_area **d_out, struct shape *s)
 {
 	int tries;
 	for (tries = 0; tries < 400; tries++) {
-		struct area *d = tries % 40 == 0 || !*d_out ? pick_district(g) : *d_out;
-		double x = round_to(d->minx + unif(g) * (d->maxx - d->minx), 1e6);
-		double y = round_to(d->miny + unif(g) * (d->maxy - d->miny), 1e6);
+		struct synth_area *d = tries % 40 == 0 || !*d_out ? pick_district(g) : *d_out;
+		double x = synth_round_to(d->minx + unif(g) * (d->maxx - d->minx), 1e6);
+		double y = synth_round_to(d->miny + unif(g) * (d->maxy - d->miny), 1e6);
 		double area = pick_area(g);
 		*d_out = d;
-		if (!inside(d, x, y))
+		if (!synth_inside(d, x, y))
 			continue;
 		make_shape(g, x, y, area, s);
 		/* apart from the others while there is room; a full map accepts overlaps */
 		if (tries < 20 && grid_clash(g, x, y, s->r_m))
 			continue;
-		if (!shape_inside(d, s))
+		if (!synth_ring_inside(d, s->x, s->y, s->n))
 			continue;
 		if (unif(g) < 0.1)
 			make_hole(s);
@@ -477,32 +291,9 @@ static int place(struct gen *g, struct area **d_out, struct shape *s)
 	return dm_error_set(g->err, DM_EINVAL, "", "gen: could not place a hazard in %s", (*d_out)->pl->name_en);
 }
 
-static json_t *pos(double x, double y)
-{
-	return json_pack("[f,f]", x, y);
-}
-
-static json_t *ring_of(const double *x, const double *y, int n)
-{
-	json_t *r = json_array();
-	int i;
-	for (i = 0; i <= n; i++)
-		json_array_append_new(r, pos(x[i % n], y[i % n]));
-	return r;
-}
-
-static json_t *polygon_of(json_t *shell, json_t *hole)
-{
-	json_t *co = json_array();
-	json_array_append_new(co, shell);
-	if (hole)
-		json_array_append_new(co, hole);
-	return json_pack("{s:s,s:o}", "type", "Polygon", "coordinates", co);
-}
-
 static json_t *shape_geom(const struct shape *s)
 {
-	return polygon_of(ring_of(s->x, s->y, s->n), s->hole ? ring_of(s->hx, s->hy, 4) : NULL);
+	return synth_polygon(synth_ring_json(s->x, s->y, s->n), s->hole ? synth_ring_json(s->hx, s->hy, 4) : NULL);
 }
 
 /* A strip of the hazard: the fan of sectors i0 .. i0+len-1 (all of them: the shell). */
@@ -511,14 +302,14 @@ static json_t *fan_geom(const struct shape *s, int i0, int len)
 	double x[MAXV + 2], y[MAXV + 2];
 	int i, n = 0;
 	if (len >= s->n)
-		return polygon_of(ring_of(s->x, s->y, s->n), NULL);
+		return synth_polygon(synth_ring_json(s->x, s->y, s->n), NULL);
 	x[n] = s->cx;
 	y[n++] = s->cy;
 	for (i = i0; i <= i0 + len; i++) {
 		x[n] = s->x[i % s->n];
 		y[n++] = s->y[i % s->n];
 	}
-	return polygon_of(ring_of(x, y, n), NULL);
+	return synth_polygon(synth_ring_json(x, y, n), NULL);
 }
 
 /* A point inside sector k, away from its edges. */
@@ -528,7 +319,7 @@ static json_t *point_in_sector(struct gen *g, const struct shape *s, int k)
 	double u = 0.1 + 0.35 * unif(g), w = 0.1 + 0.35 * unif(g);
 	double x = s->cx + u * (s->x[k] - s->cx) + w * (s->x[l] - s->cx);
 	double y = s->cy + u * (s->y[k] - s->cy) + w * (s->y[l] - s->cy);
-	return json_pack("{s:s,s:o}", "type", "Point", "coordinates", pos(round_to(x, 1e7), round_to(y, 1e7)));
+	return json_pack("{s:s,s:o}", "type", "Point", "coordinates", synth_pos(synth_round_to(x, 1e7), synth_round_to(y, 1e7)));
 }
 
 /* ---- writing ---- */
@@ -622,7 +413,7 @@ static int locations(struct gen *g)
 	size_t i;
 	int rc = 0;
 	for (i = 0; i < g->nareas && !rc; i++) {
-		struct area *a = &g->areas[i];
+		struct synth_area *a = &g->areas[i];
 		json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:O}",
 			"external_id", a->pl->pcode, "date_of_information", "2021-01-15", "kind", "adm2",
 			"name_en", a->pl->name_en, "name_az", a->pl->name_az, "name_ru", a->pl->name_ru,
@@ -636,10 +427,10 @@ static int locations(struct gen *g)
 /* Rates on one day, around their 2021-2026 levels (the manat is pegged to the dollar). */
 static int rates_on(struct gen *g, const char *date)
 {
-	double eurusd = round_to(1.05 + 0.15 * unif(g), 1e4);
+	double eurusd = synth_round_to(1.05 + 0.15 * unif(g), 1e4);
 	char r1[32], r2[32];
 	int rc;
-	snprintf(r1, sizeof(r1), "%.4f", round_to(eurusd * 1.7, 1e4));
+	snprintf(r1, sizeof(r1), "%.4f", synth_round_to(eurusd * 1.7, 1e4));
 	snprintf(r2, sizeof(r2), "%.4f", eurusd);
 	rc = put(g, "exchange_rate", json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "date_of_information", date, "date", date,
 		 "from_currency", "EUR", "to_currency", "AZN", "rate", r1, "source", "cbar"), NULL, 0, NULL, NULL);
@@ -668,7 +459,7 @@ static int grants(struct gen *g, size_t n)
 		struct link l[3] = { { "donor", g->org_id[donor], org_table[donor].ext },
 			{ "recipient", g->org_id[recipient], org_table[recipient].ext },
 			{ "organisation", g->org_id[O_ANAMA], org_table[O_ANAMA].ext } };
-		date_add("2021-01-04", (long)(i * 2130 / (n > 1 ? n - 1 : 1)), date);
+		synth_date_add("2021-01-04", (long)(i * 2130 / (n > 1 ? n - 1 : 1)), date);
 		snprintf(amount, sizeof(amount), "%lld.00", (long long)(50 + pick(g, 2000)) * 1000);
 		snprintf(title, sizeof(title), "Humanitarian mine action in Karabakh, phase %zu (generated)", i + 1);
 		rc = rates_on(g, date);
@@ -689,7 +480,7 @@ static int grants(struct gen *g, size_t n)
 
 /* ---- a hazard and what happened on it ---- */
 struct haz {
-	struct area *d;
+	struct synth_area *d;
 	struct shape s;
 	const char *type;
 	char date[11];
@@ -728,7 +519,7 @@ static json_t *hazard_fields(struct gen *g, struct haz *h, size_t idx)
 	const char *cat = unif(g) < 0.45 ? "sha" : "cha";
 	char name[160];
 	h->type = types[pick(g, 9)];
-	date_add("2021-02-01", pick(g, 1450), h->date);
+	synth_date_add("2021-02-01", pick(g, 1450), h->date);
 	snprintf(name, sizeof(name), "%.*s, %s (%zu)", (int)strcspn(h->d->pl->name_az, " "), h->d->pl->name_az,
 		 place_words[pick(g, 16)], idx + 1);
 	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:[s],s:s,s:s}",
@@ -759,8 +550,8 @@ static int write_feature(struct gen *g, const struct haz *h, json_t *props)
 static double sector_m2(const struct shape *s, int i)
 {
 	int j = (i + 1) % s->n;
-	double kx = kx_of(s->cy);
-	double ax = (s->x[i] - s->cx) * kx, ay = (s->y[i] - s->cy) * KY, bx = (s->x[j] - s->cx) * kx, by = (s->y[j] - s->cy) * KY;
+	double kx = synth_kx(s->cy);
+	double ax = (s->x[i] - s->cx) * kx, ay = (s->y[i] - s->cy) * SYNTH_KY, bx = (s->x[j] - s->cx) * kx, by = (s->y[j] - s->cy) * SYNTH_KY;
 	return fabs(ax * by - ay * bx) / 2;
 }
 
@@ -844,7 +635,7 @@ static int releases(struct gen *g, struct haz *h)
 	static const char *const results[] = { "cancelled", "reduced", "cleared" };
 	char start[11];
 	int i, rc = 0;
-	date_add(h->date, 20 + pick(g, 300), start);
+	synth_date_add(h->date, 20 + pick(g, 300), start);
 	for (i = 0; i < h->nrel && !rc; i++) {
 		int m = pick(g, 3);
 		char end[11], handover[11], team[40];
@@ -873,7 +664,7 @@ static int releases(struct gen *g, struct haz *h)
 		h->rel_method[i] = methods[m];
 		memcpy(h->rel_end[i], end, 11);
 		g->stats->releases += !rc;
-		date_add(end, 1 + pick(g, 90), start);
+		synth_date_add(end, 1 + pick(g, 90), start);
 	}
 	return rc;
 }
@@ -1065,7 +856,7 @@ int dm_gen_fill(struct dm_db *db, const struct dm_gen_opts *o, struct dm_gen_sta
 	g->first_feature = 1;
 	seed(g, o->seed);
 	crypto_generichash_init(&g->digest, NULL, 0, sizeof(d));
-	rc = load_areas(g);
+	rc = synth_load_areas(g->areas, &g->nareas, "gen", g->err);
 	if (!rc)
 		rc = pick_districts(g);
 	if (!rc && o->geojson)
@@ -1078,7 +869,7 @@ int dm_gen_fill(struct dm_db *db, const struct dm_gen_opts *o, struct dm_gen_sta
 		rc = dm_error_set(err, DM_EIO, "", "gen: could not write the GeoJSON file");
 	crypto_generichash_final(&g->digest, d, sizeof(d));
 	sodium_bin2hex(st->digest, sizeof(st->digest), d, sizeof(d));
-	areas_release(g);
+	synth_release_areas(g->areas, g->nareas);
 	free(g->head);
 	free(g->next);
 	free(g->hx);
