@@ -83,3 +83,17 @@ int dm_auth_check_read_type(const struct dm_actor *who, const char *type, struct
 		return dm_error_set(err, DM_EPERM, NULL, "%s records are not public", type);
 	return 0;
 }
+
+const char *dm_auth_version_sql(const struct dm_actor *who, int approved_only, int *bind_org)
+{
+	*bind_org = 0;
+	if (approved_only)
+		return "c.approved_version";
+	if (dm_actor_can(who, DM_P_READ_UNAPPROVED))
+		return "c.version";
+	if (dm_actor_can(who, DM_P_READ_OWN_UNAPPROVED) && who->org_id) {
+		*bind_org = 1;
+		return "CASE WHEN c.organisation = ? THEN c.version ELSE c.approved_version END";
+	}
+	return "c.approved_version";
+}

@@ -197,7 +197,7 @@ static void add_version_join(struct sqlq *q, const struct dm_type *t, const stru
 			     const struct dm_list_opts *o, const char *as_of)
 {
 	int all = dm_actor_can(who, DM_P_READ_UNAPPROVED) && !o->approved_only;
-	int own = dm_actor_can(who, DM_P_READ_OWN_UNAPPROVED) && who->org_id && !o->approved_only;
+	int own = dm_actor_can(who, DM_P_READ_OWN_UNAPPROVED) && who->org_id && !o->approved_only, bind_org;
 	if (as_of) {
 		/* m: the newest version of each record at as_of, with what was approved then */
 		dm_buf_addf(&q->sql, " JOIN (SELECT x.id AS mid, x.version AS mv, x.approved_version AS mav,"
@@ -216,13 +216,9 @@ static void add_version_join(struct sqlq *q, const struct dm_type *t, const stru
 		return;
 	}
 	dm_buf_addf(&q->sql, " JOIN \"%s\" c ON c.id = h.id AND h.version = ", t->name);
-	if (all)
-		dm_buf_add(&q->sql, "c.version");
-	else if (own) {
-		dm_buf_add(&q->sql, "CASE WHEN c.organisation = ? THEN c.version ELSE c.approved_version END");
+	dm_buf_add(&q->sql, dm_auth_version_sql(who, o->approved_only, &bind_org));
+	if (bind_org)
 		param(q, json_string(who->org_id));
-	} else
-		dm_buf_add(&q->sql, "c.approved_version");
 }
 
 /* The FROM, JOIN and WHERE of a listing (after the select list): the version who may see,

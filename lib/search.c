@@ -61,19 +61,6 @@ static int cmp_hit(const void *pa, const void *pb)
 	return strcmp(a->code ? a->code : "", b->code ? b->code : "");
 }
 
-/* Which version of each record who sees (as dm_record_list chooses it). */
-static void version_expr(struct dm_buf *b, const struct dm_actor *who, int *bind_org)
-{
-	*bind_org = 0;
-	if (dm_actor_can(who, DM_P_READ_UNAPPROVED))
-		dm_buf_add(b, "c.version");
-	else if (dm_actor_can(who, DM_P_READ_OWN_UNAPPROVED) && who->org_id) {
-		dm_buf_add(b, "CASE WHEN c.organisation = ? THEN c.version ELSE c.approved_version END");
-		*bind_org = 1;
-	} else
-		dm_buf_add(b, "c.approved_version");
-}
-
 static json_t *col_or_null(struct dm_stmt *s, int i)
 {
 	const char *v = dm_stmt_column_text(s, i);
@@ -133,7 +120,7 @@ static int search_type_codes(struct dm_db *db, const struct dm_actor *who, const
 		    lf ? "r.\"" : "NULL", lf ? lf : "", lf ? "\"" : "", loc ? "r.name_en, r.name_az, r.name_ru" : "NULL, NULL, NULL",
 		    geo ? "r.minx, r.miny" : "NULL, NULL", geo ? "r.maxx, r.maxy" : "NULL, NULL",
 		    "r.deleted", t->name, t->name);
-	version_expr(&b, who, &bind_org);
+	dm_buf_add(&b, dm_auth_version_sql(who, 0, &bind_org));
 	dm_buf_addf(&b, " WHERE c.code%s >= ? AND c.code%s < ? AND r.deleted = 0 ORDER BY c.code%s LIMIT %d", coll, coll, coll, limit);
 	rc = b.overflow ? dm_error_set(err, DM_ENOMEM, NULL, "out of memory") : dm_stmt_prepare(st, b.s, &s, err);
 	dm_buf_release(&b);
@@ -270,7 +257,7 @@ static int search_places(struct dm_db *db, const struct dm_actor *who, const cha
 	dm_buf_init(&b, 0);
 	dm_buf_add(&b, "SELECT c.id, r.code, r.kind, r.name_en, r.name_az, r.name_ru, r.alt_names, r.minx, r.miny,"
 		       " r.maxx, r.maxy FROM location c JOIN location_history r ON r.id = c.id AND r.version = ");
-	version_expr(&b, who, &bind_org);
+	dm_buf_add(&b, dm_auth_version_sql(who, 0, &bind_org));
 	dm_buf_add(&b, " WHERE r.deleted = 0");
 	rc = b.overflow ? dm_error_set(err, DM_ENOMEM, NULL, "out of memory") : dm_stmt_prepare(dm_db_store(db), b.s, &s, err);
 	dm_buf_release(&b);

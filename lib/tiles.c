@@ -67,19 +67,6 @@ static uint64_t feature_id(const char *uuid)
 	return v;
 }
 
-/* Which version of each record who sees (as dm_record_list chooses it). */
-static void version_expr(struct dm_buf *b, const struct dm_actor *who, int *bind_org)
-{
-	*bind_org = 0;
-	if (dm_actor_can(who, DM_P_READ_UNAPPROVED))
-		dm_buf_add(b, "c.version");
-	else if (dm_actor_can(who, DM_P_READ_OWN_UNAPPROVED) && who->org_id) {
-		dm_buf_add(b, "CASE WHEN c.organisation = ? THEN c.version ELSE c.approved_version END");
-		*bind_org = 1;
-	} else
-		dm_buf_add(b, "c.approved_version");
-}
-
 /* Selected columns: fixed ones first, then the layer's fields. */
 enum { COL_ID, COL_CODE, COL_STATUS, COL_ORG, COL_DOI, COL_GEOM, COL_MINX, COL_MINY, COL_MAXX, COL_MAXY,
        COL_ADM2, COL_HAZCODE, COL_FIELDS };
@@ -102,7 +89,7 @@ static int build_sql(struct dm_db *db, const struct dm_type *t, const struct til
 		fields[(*nfields)++] = f->name;
 	}
 	dm_buf_addf(b, " FROM \"%s\" c JOIN \"%s_history\" h ON h.id = c.id AND h.version = ", t->name, t->name);
-	version_expr(b, who, bind_org);
+	dm_buf_add(b, dm_auth_version_sql(who, 0, bind_org));
 	dm_buf_add(b, " LEFT JOIN location loc ON loc.id = h.location");
 	if (!strcmp(t->name, "land_release"))
 		dm_buf_add(b, " LEFT JOIN hazard hz ON hz.id = h.hazard");

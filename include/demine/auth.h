@@ -35,6 +35,12 @@ int dm_auth_check_write(const struct dm_actor *who, const char *type, const char
 /* 0 if who may read type at all. */
 int dm_auth_check_read_type(const struct dm_actor *who, const char *type, struct dm_error *err);
 
+/* The SQL expression that picks which version of each record who sees, over a current row
+ * aliased c: the newest for roles that read unapproved work, the newest of their own
+ * organisation's records (else the approved one) for operators, the approved one for the
+ * rest or when approved_only. *bind_org is set when it holds one ? for who->org_id. */
+const char *dm_auth_version_sql(const struct dm_actor *who, int approved_only, int *bind_org);
+
 extern const struct dm_actor dm_system_actor;
 
 #endif
