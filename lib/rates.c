@@ -1026,12 +1026,8 @@ int dm_rates_import_file(struct dm_db *db, const struct dm_actor *who, const cha
 	rc = dm_store_begin(store, err);
 	if (rc)
 		return rc;
-	/* both the import's look-up and the conversion's find need this index; it belongs in the
-	 * schema migrations, and is made here too so that a large ECB history imports in n log n */
-	rc = dm_store_exec(store, "CREATE INDEX IF NOT EXISTS exchange_rate_pair_date ON exchange_rate"
-			   "(from_currency, to_currency, source, date)", err);
-	if (!rc)
-		rc = dm_stmt_prepare(store,
+	/* exchange_rate_pair_date (lib/db.c) serves this look-up and the conversions' */
+	rc = dm_stmt_prepare(store,
 				     "SELECT id, version, rate FROM exchange_rate WHERE date=? AND from_currency=? "
 				     "AND to_currency=? AND source=? AND deleted=0",
 				     &im.q, err);

@@ -290,10 +290,51 @@ struct agg {
 	const char *const *loc_cols, *const *org_cols;
 	const char *outer;       /* "SELECT ... FROM": adds up the parts */
 	const char *group;       /* " GROUP BY ..." */
+	/* A column whose values split the query into one aggregate per value, instead of a GROUP
+	 * BY: SQLite sorts every matching row to group them, while one range scan of a covering
+	 * index per value (lib/db.c read_indexes) sorts nothing. Or NULL. */
+	const char *each;
 };
 
-static int run_agg(struct ctx *c, const struct agg *a, int (*row)(struct ctx *c, struct dm_stmt *s, json_t *out),
-		   json_t *out)
+/* The values of col in the table of type, and in the approved versions that pending work
+ * keeps in history: a superset of the values of the approved rows. One index seek per value. */
+static int each_value(struct ctx *c, const char *type, const char *col, json_t *values)
+{
+	struct dm_stmt *s = NULL;
+	char sql[512];
+	int rc;
+	snprintf(sql, sizeof(sql), "SELECT MIN(\"%s\") FROM \"%s\" WHERE \"%s\" > ?", col, type, col);
+	rc = dm_stmt_prepare(c->st, sql, &s, c->err);
+	dm_stmt_bind_text(s, 1, "");
+	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1 && dm_stmt_column_text(s, 0)) {
+		char *v = strdup(dm_stmt_column_text(s, 0));
+		if (!v)
+			return dm_error_set(c->err, DM_ENOMEM, NULL, "out of memory");
+		json_object_set_new(values, v, json_true());
+		dm_stmt_reset(s);
+		dm_stmt_bind_text(s, 1, v);
+		free(v);
+		rc = 0;
+	}
+	dm_stmt_finalize(s);
+	if (rc < 0)
+		return rc;
+	snprintf(sql, sizeof(sql), "SELECT DISTINCT r.\"%s\" FROM \"%s\" c JOIN \"%s_history\" r ON r.id = c.id"
+		 " AND r.version = c.approved_version WHERE c.status IN ('draft', 'submitted', 'rejected')"
+		 " AND c.approved_version > 0 AND c.version <> c.approved_version AND r.\"%s\" IS NOT NULL",
+		 col, type, type, col);
+	rc = dm_stmt_prepare(c->st, sql, &s, c->err);
+	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1) {
+		json_object_set_new(values, dm_stmt_column_text(s, 0), json_true());
+		rc = 0;
+	}
+	dm_stmt_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* One query of run_agg: value is the value of a->each the rows have, or NULL for all. */
+static int run_agg_part(struct ctx *c, const struct agg *a, const char *value,
+			int (*row)(struct ctx *c, struct dm_stmt *s, json_t *out), json_t *out)
 {
 	struct q q, w;
 	struct dm_stmt *s = NULL;
@@ -301,6 +342,10 @@ static int run_agg(struct ctx *c, const struct agg *a, int (*row)(struct ctx *c,
 	q_init(&q);
 	q_init(&w);
 	dm_buf_add(&w.sql, a->cond);
+	if (value) {
+		dm_buf_addf(&w.sql, " AND r.\"%s\" = ?", a->each);
+		q_param(&w, value);
+	}
 	add_filters(c, &w, a->date_col, a->loc_cols, a->org_cols);
 	dm_buf_addf(&q.sql, "%s ", a->outer);
 	approved_part(&q, a->type, a->inner_cols, &w, a->inner_group, "x");
@@ -312,6 +357,25 @@ static int run_agg(struct ctx *c, const struct agg *a, int (*row)(struct ctx *c,
 	q_release(&q);
 	q_release(&w);
 	return rc < 0 ? rc : 0;
+}
+
+static int run_agg(struct ctx *c, const struct agg *a, int (*row)(struct ctx *c, struct dm_stmt *s, json_t *out),
+		   json_t *out)
+{
+	json_t *values, *v;
+	const char *value;
+	int rc;
+	if (!a->each)
+		return run_agg_part(c, a, NULL, row, out);
+	values = json_object();
+	rc = each_value(c, a->type, a->each, values);
+	json_object_foreach(values, value, v) {
+		if (rc)
+			break;
+		rc = run_agg_part(c, a, value, row, out);
+	}
+	json_decref(values);
+	return rc;
 }
 
 static void add_undated(json_t *out, const char *count_key, json_int_t n, const char *sum_key, json_t *sum)
@@ -345,10 +409,12 @@ static int fig_released(struct ctx *c, json_t *out)
 	static const char *const keys[] = { "month", "method", "result", NULL };
 	static const struct agg a = {
 		"land_release",
-		"substr(r.end_date, 1, 7) AS month, r.method AS method, r.result AS result, SUM(r.area_m2) AS m2,"
-		" COUNT(*) AS n",
-		"substr(r.end_date, 1, 7), r.method, r.result", "", "r.end_date", loc_only, org_only,
-		"SELECT month, method, result, SUM(m2), CAST(SUM(n) AS BIGINT) FROM", " GROUP BY month, method, result",
+		/* grouped by day first, in the order of land_release_by_end_date (no sort), then by month */
+		"r.end_date AS day, r.method AS method, r.result AS result, SUM(r.area_m2) AS m2, COUNT(*) AS n",
+		"r.end_date, r.method, r.result", "", "r.end_date", loc_only, org_only,
+		"SELECT substr(day, 1, 7) AS month, method, result, SUM(m2), CAST(SUM(n) AS BIGINT) FROM",
+		" GROUP BY substr(day, 1, 7), method, result",
+		NULL,
 	};
 	int rc;
 	json_object_set_new(out, "undated", json_pack("{s:i, s:f}", "releases", 0, "area_m2", 0.0));
@@ -385,6 +451,7 @@ static int fig_remaining(struct ctx *c, json_t *out)
 		"hazard", "r.location AS loc, SUM(r.remaining_m2) AS m2, COUNT(*) AS n", "r.location",
 		" AND r.land_status <> 'closed'", NULL, loc_only, org_only,
 		"SELECT loc, SUM(m2), CAST(SUM(n) AS BIGINT) FROM", " GROUP BY loc",
+		NULL,
 	};
 	json_t *items = json_object_get(out, "items"), *v;
 	const char *k;
@@ -401,14 +468,15 @@ static int fig_remaining(struct ctx *c, json_t *out)
 	return rc;
 }
 
+/* One row per category: its dated finds, then its undated ones. */
 static int items_row(struct ctx *c, struct dm_stmt *s, json_t *out)
 {
 	json_int_t qty = dm_stmt_column_int(s, 1), n = dm_stmt_column_int(s, 2);
-	if (dm_stmt_column_int(s, 3))
-		add_undated(out, "finds", n, "quantity", json_integer(qty));
-	else /* one row per category: the query groups by it */
+	(void)c;
+	if (n > 0)
 		json_array_append_new(json_object_get(out, "items"), json_pack("{s:s, s:I, s:I}", "category",
 						      dm_stmt_column_text(s, 0), "quantity", qty, "finds", n));
+	add_undated(out, "finds", dm_stmt_column_int(s, 4), "quantity", json_integer(dm_stmt_column_int(s, 3)));
 	return 0;
 }
 
@@ -418,12 +486,14 @@ static int fig_items(struct ctx *c, json_t *out)
 	/* destroyed in situ, or any later disposition value named destroyed_... */
 	static const struct agg a = {
 		"eo_find",
-		"r.category AS category, CASE WHEN r.find_date IS NULL THEN 1 ELSE 0 END AS undated,"
-		" SUM(r.quantity) AS qty, COUNT(*) AS n",
-		"r.category, CASE WHEN r.find_date IS NULL THEN 1 ELSE 0 END",
-		" AND r.disposition LIKE 'destroyed%' AND r.category IS NOT NULL", "r.find_date", loc_only, org_only,
-		"SELECT category, CAST(SUM(qty) AS BIGINT), CAST(SUM(n) AS BIGINT), undated FROM",
-		" GROUP BY category, undated",
+		"MIN(r.category) AS category, SUM(CASE WHEN r.find_date IS NULL THEN 0 ELSE r.quantity END) AS qty,"
+		" SUM(CASE WHEN r.find_date IS NULL THEN 0 ELSE 1 END) AS n,"
+		" SUM(CASE WHEN r.find_date IS NULL THEN r.quantity ELSE 0 END) AS uqty,"
+		" SUM(CASE WHEN r.find_date IS NULL THEN 1 ELSE 0 END) AS un",
+		NULL, " AND r.disposition LIKE 'destroyed%'", "r.find_date", loc_only, org_only,
+		"SELECT MIN(category), CAST(COALESCE(SUM(qty), 0) AS BIGINT), CAST(COALESCE(SUM(n), 0) AS BIGINT),"
+		" CAST(COALESCE(SUM(uqty), 0) AS BIGINT), CAST(COALESCE(SUM(un), 0) AS BIGINT) FROM",
+		"", "category",
 	};
 	int rc;
 	json_object_set_new(out, "undated", json_pack("{s:i, s:i}", "finds", 0, "quantity", 0));
@@ -504,6 +574,7 @@ static int fig_eore(struct ctx *c, json_t *out)
 		" CAST(COALESCE(SUM(boys), 0) AS BIGINT),"
 		" CAST(COALESCE(SUM(women), 0) AS BIGINT), CAST(COALESCE(SUM(men), 0) AS BIGINT) FROM",
 		" GROUP BY month",
+		NULL,
 	};
 	int rc = run_agg(c, &a, eore_row, out);
 	sort_items(json_object_get(out, "items"), keys);
