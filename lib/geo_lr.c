@@ -334,6 +334,34 @@ static const GEOSGeometry *largest_part(struct dm_geo *g, const GEOSGeometry *gg
 	return best;
 }
 
+/* Area of the outside parts and a point on the largest; 0 or an error. */
+static int finish_outside(struct lr *s, struct dm_lr_result *r, struct dm_error *err)
+{
+	struct dm_geo *g = s->g;
+	int none = 0;
+	GEOSGeometry *out = reproject(s, parts_union(g, &s->outside, NULL, &none), 0);
+	if (!out && !none)
+		return dm_error_set(err, DM_EINVAL, "geometry", "land release overlay failed: %s", g->geos_msg);
+	if (out) {
+		r->outside_m2 = geo_area(g, out);
+		const GEOSGeometry *big = largest_part(g, out);
+		GEOSGeometry *p = big && r->outside_m2 > 0 ? GEOSPointOnSurface_r(g->gh, big) : NULL;
+		if (p && GEOSGeomGetX_r(g->gh, p, &r->outside_x) && GEOSGeomGetY_r(g->gh, p, &r->outside_y))
+			r->has_outside_point = 1;
+		if (p)
+			GEOSGeom_destroy_r(g->gh, p);
+		GEOSGeom_destroy_r(g->gh, out);
+	}
+	return 0;
+}
+
+/* The credited parts are disjoint, so what remains is the hazard's area less their sum. */
+static int finish_area_only(struct lr *s, struct dm_lr_result *r, struct dm_error *err)
+{
+	r->remaining_m2 = fmax(0, r->hazard_area_m2 - r->cancelled_m2 - r->reduced_m2 - r->cleared_m2);
+	return finish_outside(s, r, err);
+}
+
 static int finish(struct lr *s, struct dm_lr_result *r, struct dm_error *err)
 {
 	struct dm_geo *g = s->g;
@@ -349,19 +377,8 @@ static int finish(struct lr *s, struct dm_lr_result *r, struct dm_error *err)
 		r->remaining_m2 = geo_area(g, poly);
 		rc = geo_write(g, poly, &r->remaining, err);
 	}
-	GEOSGeometry *out = !rc ? reproject(s, parts_union(g, &s->outside, NULL, &none), 0) : NULL;
-	if (!rc && !out && !none)
-		rc = dm_error_set(err, DM_EINVAL, "geometry", "land release overlay failed: %s", g->geos_msg);
-	if (out) {
-		r->outside_m2 = geo_area(g, out);
-		const GEOSGeometry *big = largest_part(g, out);
-		GEOSGeometry *p = big && r->outside_m2 > 0 ? GEOSPointOnSurface_r(g->gh, big) : NULL;
-		if (p && GEOSGeomGetX_r(g->gh, p, &r->outside_x) && GEOSGeomGetY_r(g->gh, p, &r->outside_y))
-			r->has_outside_point = 1;
-		if (p)
-			GEOSGeom_destroy_r(g->gh, p);
-		GEOSGeom_destroy_r(g->gh, out);
-	}
+	if (!rc)
+		rc = finish_outside(s, r, err);
 	if (rem)
 		GEOSGeom_destroy_r(g->gh, rem);
 	if (poly)
@@ -371,7 +388,8 @@ static int finish(struct lr *s, struct dm_lr_result *r, struct dm_error *err)
 
 /* Nothing released: the hazard remains whole, and as its edges are geodesics its area needs no
  * densifying (the overlay does, to add planar parts up to the geodesic whole). Takes h. */
-static int no_releases(struct dm_geo *g, GEOSGeometry *h, struct dm_lr_result *out, struct dm_error *err)
+static int no_releases(struct dm_geo *g, GEOSGeometry *h, unsigned flags, struct dm_lr_result *out,
+		       struct dm_error *err)
 {
 	struct dm_lr_result r;
 	GEOSGeometry *poly = geo_polygonal(g, h, 1);
@@ -379,7 +397,8 @@ static int no_releases(struct dm_geo *g, GEOSGeometry *h, struct dm_lr_result *o
 	memset(&r, 0, sizeof(r));
 	if (!rc) {
 		r.hazard_area_m2 = r.remaining_m2 = geo_area(g, poly);
-		rc = geo_write(g, poly, &r.remaining, err);
+		if (flags & DM_LR_REMAINING_GEOMETRY)
+			rc = geo_write(g, poly, &r.remaining, err);
 	}
 	if (poly)
 		GEOSGeom_destroy_r(g->gh, poly);
@@ -390,7 +409,7 @@ static int no_releases(struct dm_geo *g, GEOSGeometry *h, struct dm_lr_result *o
 }
 
 int dm_geo_land_release(struct dm_geo *g, const struct dm_geom *hazard, const struct dm_lr_release *rel,
-			size_t n, struct dm_lr_result *out, struct dm_error *err)
+			size_t n, unsigned flags, struct dm_lr_result *out, struct dm_error *err)
 {
 	struct lr s;
 	struct dm_lr_result r;
@@ -401,7 +420,7 @@ int dm_geo_land_release(struct dm_geo *g, const struct dm_geom *hazard, const st
 	if (!h)
 		return dm_error_set(err, DM_EINVAL, "geometry", "the hazard has no readable geometry");
 	if (n == 0)
-		return no_releases(g, h, out, err);
+		return no_releases(g, h, flags, out, err);
 	memset(&s, 0, sizeof(s));
 	s.g = g;
 	s.gn.lon0 = (hazard->minx + hazard->maxx) / 2;
@@ -434,7 +453,7 @@ int dm_geo_land_release(struct dm_geo *g, const struct dm_geom *hazard, const st
 			GEOSGeom_destroy_r(g->gh, a);
 	}
 	if (!rc)
-		rc = finish(&s, &r, err);
+		rc = flags & DM_LR_REMAINING_GEOMETRY ? finish(&s, &r, err) : finish_area_only(&s, &r, err);
 	lr_release(&s);
 	if (!rc)
 		*out = r;

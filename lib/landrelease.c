@@ -2,9 +2,11 @@
  * union of its approved releases (overlaps once, clipped to the hazard); the system writes
  * the figures, and closes or reopens the hazard, as versions of its own. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "demine/auth.h"
 #include "demine/geo.h"
 #include "demine/landrelease.h"
@@ -103,7 +105,7 @@ struct figures {
 	double area, cancelled, reduced, cleared, remaining, outside;
 };
 
-static int compute(struct dm_db *db, const struct dm_record *h, struct releases *rl, struct figures *f,
+static int compute(struct dm_geo *geo, const struct dm_record *h, struct releases *rl, struct figures *f,
 		   struct dm_error *err)
 {
 	struct dm_lr_result res;
@@ -118,7 +120,7 @@ static int compute(struct dm_db *db, const struct dm_record *h, struct releases 
 				n++;
 			}
 		memset(&res, 0, sizeof(res));
-		rc = dm_geo_land_release(db->geo, &h->geom, rl->rel, n, &res, err);
+		rc = dm_geo_land_release(geo, &h->geom, rl->rel, n, 0, &res, err);
 		if (rc)
 			return rc;
 		f->area = res.hazard_area_m2;
@@ -198,50 +200,78 @@ static int write_system_version(struct dm_db *db, struct dm_record *h, const cha
 	return rc;
 }
 
+/* Writes the figures into h's fields and closes or reopens it: 0 when nothing changed, 1 when
+ * a figure did, 2 when the hazard was closed or reopened (*why says which). */
+static int apply_figures(struct dm_db *db, struct dm_record *h, const struct figures *f, size_t nrel,
+			 const char **why)
+{
+	double tol = strtod(dm_db_setting(db, "landrelease.tolerance_m2", "1"), NULL);
+	int diff = 0;
+	*why = "land release figures recomputed";
+	diff |= set_figure(h->fields, "cancelled_m2", f->cancelled);
+	diff |= set_figure(h->fields, "reduced_m2", f->reduced);
+	diff |= set_figure(h->fields, "cleared_m2", f->cleared);
+	diff |= set_figure(h->fields, "remaining_m2", f->remaining);
+	diff |= set_figure(h->fields, "released_outside_m2", f->outside);
+	/* Only approved data closes or reopens a hazard. */
+	if (!strcmp(h->status, "approved") && !h->deleted && apply_closure(h, f->remaining, tol, nrel, why))
+		diff = 2;
+	return diff;
+}
+
 int dm_landrelease_fill(struct dm_db *db, struct dm_record *h, const char **why, struct dm_error *err)
 {
 	struct releases rl;
 	struct figures f;
-	double tol = strtod(dm_db_setting(db, "landrelease.tolerance_m2", "1"), NULL);
-	int rc, diff = 0;
+	int rc;
 	*why = "land release figures recomputed";
 	rc = load_releases(db, h->id, &rl, err);
 	if (!rc)
-		rc = compute(db, h, &rl, &f, err);
-	if (!rc) {
-		diff |= set_figure(h->fields, "cancelled_m2", f.cancelled);
-		diff |= set_figure(h->fields, "reduced_m2", f.reduced);
-		diff |= set_figure(h->fields, "cleared_m2", f.cleared);
-		diff |= set_figure(h->fields, "remaining_m2", f.remaining);
-		diff |= set_figure(h->fields, "released_outside_m2", f.outside);
-		/* Only approved data closes or reopens a hazard. */
-		if (!strcmp(h->status, "approved") && !h->deleted && apply_closure(h, f.remaining, tol, rl.n, why))
-			diff = 2;
-	}
+		rc = compute(db->geo, h, &rl, &f, err);
+	if (!rc)
+		rc = apply_figures(db, h, &f, rl.n, why);
 	releases_free(&rl);
-	return rc ? rc : diff;
+	return rc;
+}
+
+/* The approved, not deleted hazard id_or_code, or NULL in *out (0) when it is not one. */
+static int load_approved_hazard(struct dm_db *db, const char *hazard_id, struct dm_record **out,
+				struct dm_error *err)
+{
+	int rc = dm_rec_load(db, dm_schema_type(db->schema, "hazard"), hazard_id, 0, out, err);
+	/* Figures are written on approved hazards; a pending proposal gets them when approved. */
+	if (!rc && ((*out)->deleted || strcmp((*out)->status, "approved"))) {
+		dm_record_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* Applies the figures to h and writes a system version when they changed. */
+static int store_figures(struct dm_db *db, struct dm_record *h, const struct figures *f, size_t nrel, int *changed,
+			 struct dm_error *err)
+{
+	const char *why;
+	*changed = apply_figures(db, h, f, nrel, &why);
+	return *changed ? write_system_version(db, h, why, err) : 0;
 }
 
 int dm_landrelease_recompute(struct dm_db *db, const char *hazard_id, int *changed, struct dm_error *err)
 {
-	const struct dm_type *t = dm_schema_type(db->schema, "hazard");
 	struct dm_record *h = NULL;
-	const char *why;
+	struct releases rl;
+	struct figures f;
 	int rc;
 	*changed = 0;
-	rc = dm_rec_load(db, t, hazard_id, 0, &h, err);
-	if (rc)
+	rc = load_approved_hazard(db, hazard_id, &h, err);
+	if (rc || !h)
 		return rc;
-	/* Figures are written on approved hazards; a pending proposal gets them when approved. */
-	if (h->deleted || strcmp(h->status, "approved")) {
-		dm_record_free(h);
-		return 0;
-	}
-	rc = dm_landrelease_fill(db, h, &why, err);
-	if (rc > 0) {
-		*changed = rc;
-		rc = write_system_version(db, h, why, err);
-	}
+	rc = load_releases(db, h->id, &rl, err);
+	if (!rc)
+		rc = compute(db->geo, h, &rl, &f, err);
+	if (!rc)
+		rc = store_figures(db, h, &f, rl.n, changed, err);
+	releases_free(&rl);
 	dm_record_free(h);
 	return rc;
 }
@@ -256,13 +286,137 @@ int dm_landrelease_after_write(struct dm_db *db, const struct dm_record *r, stru
 	return hz ? dm_landrelease_recompute(db, hz, &changed, err) : 0;
 }
 
+/* ---- every hazard: read and written in order by this thread, overlaid in parallel ---- */
+
+/* One hazard of a batch. */
+struct job {
+	struct dm_record *h; /* NULL: not an approved hazard, nothing to do */
+	struct releases rl;
+	struct figures f;
+	int rc;
+	struct dm_error err;
+};
+
+struct batch {
+	struct job *jobs;
+	size_t n;
+	size_t next; /* the next job to take (atomic) */
+};
+
+struct worker {
+	pthread_t thread;
+	struct dm_geo *geo; /* GEOS and PROJ contexts are one per thread */
+	struct batch *b;
+};
+
+/* Takes jobs until none is left. */
+static void run_jobs(struct dm_geo *geo, struct batch *b)
+{
+	size_t i;
+	while ((i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED)) < b->n) {
+		struct job *j = &b->jobs[i];
+		if (j->h)
+			j->rc = compute(geo, j->h, &j->rl, &j->f, &j->err);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	run_jobs(w->geo, w->b);
+	return NULL;
+}
+
+static void job_release(struct job *j)
+{
+	if (j->h)
+		releases_free(&j->rl);
+	dm_record_free(j->h);
+	dm_error_release(&j->err);
+	memset(j, 0, sizeof(*j));
+}
+
+/* Overlays the batch on this thread and the workers (whose threads end with it). */
+static void compute_batch(struct dm_db *db, struct worker *w, size_t nw, struct batch *b)
+{
+	size_t i, started = 0;
+	b->next = 0;
+	for (i = 0; i < nw; i++) {
+		w[i].b = b;
+		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0)
+			break;
+		started++;
+	}
+	run_jobs(db->geo, b);
+	for (i = 0; i < started; i++)
+		pthread_join(w[i].thread, NULL);
+}
+
+/* Hazards per batch: enough to keep every thread busy, few enough to hold in memory. */
+#define BATCH 512
+
+static int recompute_batch(struct dm_db *db, struct worker *w, size_t nw, json_t *ids, size_t from,
+			   struct dm_landrelease_stats *st, struct dm_error *err)
+{
+	struct batch b;
+	size_t i, n = json_array_size(ids) - from;
+	int rc = 0, changed;
+	b.n = n < BATCH ? n : BATCH;
+	b.jobs = calloc(b.n, sizeof(*b.jobs));
+	if (!b.jobs)
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+	for (i = 0; i < b.n; i++)
+		dm_error_init(&b.jobs[i].err);
+	for (i = 0; !rc && i < b.n; i++) {
+		rc = load_approved_hazard(db, json_string_value(json_array_get(ids, from + i)), &b.jobs[i].h, err);
+		if (!rc && b.jobs[i].h)
+			rc = load_releases(db, b.jobs[i].h->id, &b.jobs[i].rl, err);
+	}
+	if (!rc)
+		compute_batch(db, w, nw, &b);
+	for (i = 0; !rc && i < b.n; i++) {
+		struct job *j = &b.jobs[i];
+		st->hazards++;
+		if (!j->h)
+			continue;
+		if (j->rc) {
+			dm_error_set(err, j->rc, j->err.field[0] ? j->err.field : NULL, "%s", j->err.message);
+			dm_error_prefix(err, "hazard %s", j->h->code ? j->h->code : j->h->id);
+			rc = err->code;
+			break;
+		}
+		rc = store_figures(db, j->h, &j->f, j->rl.n, &changed, err);
+		st->changed += changed != 0;
+		if (changed == 2 && !strcmp(json_string_value(json_object_get(j->h->fields, "land_status")), "closed"))
+			st->closed++;
+		else if (changed == 2)
+			st->reopened++;
+	}
+	for (i = 0; i < b.n; i++)
+		job_release(&b.jobs[i]);
+	free(b.jobs);
+	return rc;
+}
+
+/* Threads besides this one for the overlays: one per further processor, at most 15. */
+static size_t extra_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 16 ? 15 : n > 1 ? (size_t)n - 1 : 0;
+}
+
 int dm_landrelease_recompute_all(struct dm_db *db, struct dm_landrelease_stats *st, struct dm_error *err)
 {
 	struct dm_stmt *s = NULL;
-	json_t *ids = json_array(), *v;
-	size_t i;
-	int rc, changed;
+	json_t *ids = json_array();
+	struct worker w[15];
+	size_t i, nw = extra_threads(), from;
+	int rc;
 	memset(st, 0, sizeof(*st));
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < nw; i++)
+		if (!(w[i].geo = dm_geo_new()))
+			nw = i; /* fewer threads, the same result */
 	rc = dm_store_begin(db->st, err);
 	if (!rc)
 		rc = dm_stmt_prepare(db->st, dm_store_dialect(db->st) == DM_DIALECT_POSTGRES
@@ -275,14 +429,10 @@ int dm_landrelease_recompute_all(struct dm_db *db, struct dm_landrelease_stats *
 		rc = rc < 0 ? rc : 0;
 	}
 	dm_stmt_finalize(s);
-	json_array_foreach(ids, i, v) {
-		if (rc)
-			break;
-		rc = dm_landrelease_recompute(db, json_string_value(v), &changed, err);
-		st->hazards++;
-		st->changed += changed != 0;
-		st->closed += 0;
-	}
+	for (from = 0; !rc && from < json_array_size(ids); from += BATCH)
+		rc = recompute_batch(db, w, nw, ids, from, st, err);
+	for (i = 0; i < nw; i++)
+		dm_geo_free(w[i].geo);
 	json_decref(ids);
 	if (rc) {
 		dm_store_rollback(db->st);

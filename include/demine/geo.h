@@ -102,7 +102,8 @@ struct dm_lr_result {
 	double hazard_area_m2;
 	double cancelled_m2, reduced_m2, cleared_m2; /* each m² counted once, first release wins */
 	double remaining_m2;                         /* area(hazard - union(releases)) */
-	struct dm_geom remaining;                    /* owned: release with dm_geom_release() */
+	struct dm_geom remaining;                    /* with DM_LR_REMAINING_GEOMETRY; owned: release
+						      * with dm_geom_release() */
 	double outside_m2;                           /* area of union(releases) outside the hazard;
 						      * shared edges give mm-wide slivers (geodesic
 						      * edges of different length bulge differently):
@@ -112,9 +113,13 @@ struct dm_lr_result {
 };
 /* Releases are credited in the order given (callers sort them by date), clipped to the hazard.
  * Edges are densified along geodesics before the overlay so that the parts add up to the
- * hazard's geodesic area (within 0.01 m²). out is filled on success only. */
+ * hazard's geodesic area (within 0.01 m²). out is filled on success only.
+ * With DM_LR_REMAINING_GEOMETRY out->remaining is the polygon left, and remaining_m2 its area;
+ * without, remaining_m2 is the hazard's area less the credited parts (the same figure within
+ * 0.01 m², without the union and difference of every part) and out->remaining is empty. */
+#define DM_LR_REMAINING_GEOMETRY 1u
 int dm_geo_land_release(struct dm_geo *g, const struct dm_geom *hazard, const struct dm_lr_release *rel,
-			size_t n, struct dm_lr_result *out, struct dm_error *err);
+			size_t n, unsigned flags, struct dm_lr_result *out, struct dm_error *err);
 
 /* Helpers for admin areas and data quality. */
 /* 1 when (x, y) (lon, lat) lies in or on poly, 0 when not, negative on bad WKB. */

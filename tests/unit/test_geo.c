@@ -635,7 +635,7 @@ static void test_land_release(void)
 	struct dm_lr_result res;
 	struct dm_error err;
 	dm_error_init(&err);
-	CHECK_INT(dm_geo_land_release(G, &h, rel, 3, &res, &err), 0);
+	CHECK_INT(dm_geo_land_release(G, &h, rel, 3, DM_LR_REMAINING_GEOMETRY, &res, &err), 0);
 	double hz = 0;
 	CHECK_INT(dm_geo_area_m2(G, &h, &hz, &err), 0);
 	/* Cut points on an edge lie on that edge's geodesic, while the hand figures use
@@ -659,24 +659,32 @@ static void test_land_release(void)
 	printf("geo: land release of 1 km²: cancelled %.2f, reduced %.2f, cleared %.2f, remaining %.2f, outside %.2f m²\n",
 	       res.cancelled_m2, res.reduced_m2, res.cleared_m2, res.remaining_m2, res.outside_m2);
 	geom_free(&res.remaining);
+	/* Without the remaining polygon, the same figures (remaining as the hazard less the parts). */
+	struct dm_lr_result fig;
+	CHECK_INT(dm_geo_land_release(G, &h, rel, 3, 0, &fig, &err), 0);
+	CHECK(fig.remaining.wkb == NULL);
+	CHECK_NEAR(fig.cancelled_m2, res.cancelled_m2, 1e-9);
+	CHECK_NEAR(fig.cleared_m2, res.cleared_m2, 1e-9);
+	CHECK_NEAR(fig.outside_m2, res.outside_m2, 1e-9);
+	CHECK_NEAR(fig.remaining_m2, res.remaining_m2, 0.01);
 	/* The other order credits the overlaps to clearance first. */
 	struct dm_lr_release rev[] = {{&k, 2}, {&r, 1}, {&c, 0}};
-	CHECK_INT(dm_geo_land_release(G, &h, rev, 3, &res, &err), 0);
+	CHECK_INT(dm_geo_land_release(G, &h, rev, 3, DM_LR_REMAINING_GEOMETRY, &res, &err), 0);
 	CHECK_NEAR(res.cleared_m2, hand(600, 200, 1000, 1000), 10);
 	CHECK_NEAR(res.cancelled_m2 + res.reduced_m2 + res.cleared_m2 + res.remaining_m2, res.hazard_area_m2, 0.01);
 	geom_free(&res.remaining);
 	/* Fully released: nothing remains. */
 	struct dm_lr_release all[] = {{&h, 2}};
-	CHECK_INT(dm_geo_land_release(G, &h, all, 1, &res, &err), 0);
+	CHECK_INT(dm_geo_land_release(G, &h, all, 1, DM_LR_REMAINING_GEOMETRY, &res, &err), 0);
 	CHECK_NEAR(res.remaining_m2, 0, 0.01);
 	CHECK(!res.has_outside_point);
 	geom_free(&res.remaining);
 	/* No releases: everything remains. */
-	CHECK_INT(dm_geo_land_release(G, &h, NULL, 0, &res, &err), 0);
+	CHECK_INT(dm_geo_land_release(G, &h, NULL, 0, DM_LR_REMAINING_GEOMETRY, &res, &err), 0);
 	CHECK_NEAR(res.remaining_m2, hz, 0.01);
 	geom_free(&res.remaining);
 	struct dm_lr_release badm[] = {{&c, 7}};
-	CHECK_INT(dm_geo_land_release(G, &h, badm, 1, &res, &err), DM_EUSAGE);
+	CHECK_INT(dm_geo_land_release(G, &h, badm, 1, 0, &res, &err), DM_EUSAGE);
 	dm_error_release(&err);
 
 	/* helpers on the same shapes */
