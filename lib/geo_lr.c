@@ -12,6 +12,15 @@
  * still densified along the geodesics, every 200 m, which makes that gap negligible (µm), so
  * the parts add up to the whole within a few mm². The points lie on the original geodesics,
  * so the densified polygon has the same geodesic area. */
+/* 1 when the segment is surely shorter than step metres: a flat-earth length on a sphere is
+ * within 1% of the geodesic one at these lengths, and costs a fraction of geod_inverse. */
+static int shorter_than(double x0, double y0, double x1, double y1, double step)
+{
+	const double deg = M_PI / 180.0;
+	double dy = (y1 - y0) * deg, dx = (x1 - x0) * deg * cos((y0 + y1) / 2 * deg);
+	return 6371000.0 * hypot(dx, dy) < 0.98 * step;
+}
+
 static GEOSCoordSequence *densify_seq(struct dm_geo *g, const GEOSGeometry *line, double step)
 {
 	const GEOSCoordSequence *s = GEOSGeom_getCoordSeq_r(g->gh, line);
@@ -24,7 +33,9 @@ static GEOSCoordSequence *densify_seq(struct dm_geo *g, const GEOSGeometry *line
 		double x, y, d, azi;
 		GEOSCoordSeq_getXY_r(g->gh, s, i, &x, &y);
 		size_t k = 1;
-		if (i) {
+		if (i && shorter_than(px, py, x, y, step)) {
+			k = 1;
+		} else if (i) {
 			geod_inverse(&g->geod, py, px, y, x, &d, &azi, NULL);
 			k = (size_t)ceil(d / step);
 			if (k < 1)
@@ -275,39 +286,64 @@ fail:
 	return NULL;
 }
 
+/* What of in (not taken) no earlier part covers: in itself when no part's envelope touches
+ * probe's, else a new geometry; NULL on failure. The parts are differenced one by one: a
+ * release touches a few, and unioning them first costs an overlay more per part. */
+static GEOSGeometry *not_yet_credited(struct lr *s, GEOSGeometry *in, const struct part *probe)
+{
+	struct dm_geo *g = s->g;
+	GEOSGeometry *fresh = in;
+	for (size_t i = 0; fresh && i < s->covered.n && !GEOSisEmpty_r(g->gh, fresh); i++) {
+		const struct part *q = &s->covered.v[i];
+		GEOSGeometry *d;
+		if (q->maxx < probe->minx || q->minx > probe->maxx || q->maxy < probe->miny || q->miny > probe->maxy)
+			continue;
+		d = GEOSDifference_r(g->gh, fresh, q->geom);
+		if (fresh != in)
+			GEOSGeom_destroy_r(g->gh, fresh);
+		fresh = d;
+	}
+	return fresh;
+}
+
+/* The part of rel (taken) inside the hazard; the part outside goes to s->outside. NULL on
+ * failure. (Computing the difference first, and taking an empty one for "inside", costs as
+ * much as the covers test for releases that share edges with their hazard, the usual case.) */
+static GEOSGeometry *clip_to_hazard(struct lr *s, GEOSGeometry *rel)
+{
+	struct dm_geo *g = s->g;
+	char inside = GEOSPreparedCovers_r(g->gh, s->prep, rel);
+	GEOSGeometry *out, *in;
+	if (inside == 1)
+		return rel;
+	in = inside == 0 ? GEOSIntersection_r(g->gh, rel, s->hazard) : NULL;
+	out = inside == 0 ? GEOSDifference_r(g->gh, rel, s->hazard) : NULL;
+	if ((!out || parts_add(g, &s->outside, out)) && in) {
+		GEOSGeom_destroy_r(g->gh, in);
+		in = NULL;
+	}
+	GEOSGeom_destroy_r(g->gh, rel);
+	return in;
+}
+
 /* Credits the new part of one release (densified; taken); returns its area or a negative
  * value on failure. */
 static double credit(struct lr *s, GEOSGeometry *rel)
 {
 	struct dm_geo *g = s->g;
-	char inside = GEOSPreparedCovers_r(g->gh, s->prep, rel);
-	GEOSGeometry *in = inside == 1 ? rel : inside == 0 ? GEOSIntersection_r(g->gh, rel, s->hazard) : NULL;
-	GEOSGeometry *near = NULL, *fresh = NULL;
+	GEOSGeometry *in = clip_to_hazard(s, rel);
+	GEOSGeometry *fresh = NULL;
 	struct part probe = { NULL, 0, 0, 0, 0 };
-	int none = 1;
 	double a = -1;
-	if (inside == 0) {
-		GEOSGeometry *out = GEOSDifference_r(g->gh, rel, s->hazard);
-		if ((!out || parts_add(g, &s->outside, out)) && in) {
-			GEOSGeom_destroy_r(g->gh, in);
-			in = NULL;
-		}
-		GEOSGeom_destroy_r(g->gh, rel);
-	} else if (inside != 1) {
-		GEOSGeom_destroy_r(g->gh, rel);
-	}
 	if (!in)
 		return -1;
 	if (!GEOSisEmpty_r(g->gh, in) && GEOSGeom_getXMin_r(g->gh, in, &probe.minx) &&
 	    GEOSGeom_getYMin_r(g->gh, in, &probe.miny) && GEOSGeom_getXMax_r(g->gh, in, &probe.maxx) &&
 	    GEOSGeom_getYMax_r(g->gh, in, &probe.maxy))
-		near = parts_union(g, &s->covered, &probe, &none);
-	if (near || none) {
-		fresh = near ? GEOSDifference_r(g->gh, in, near) : in;
-		a = fresh ? plane_area(s, fresh) : -1;
-	}
-	if (near)
-		GEOSGeom_destroy_r(g->gh, near);
+		fresh = not_yet_credited(s, in, &probe);
+	else
+		fresh = in;
+	a = fresh ? plane_area(s, fresh) : -1;
 	if (fresh && fresh != in)
 		GEOSGeom_destroy_r(g->gh, fresh);
 	if (parts_add(g, &s->covered, in))

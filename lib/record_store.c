@@ -23,13 +23,29 @@ char *dm_rec_select_sql(const struct dm_type *t, const char *table, const char *
 	size_t i;
 	const char *a = alias ? alias : "";
 	const char *dot = alias ? "." : "";
+	/* appends, not dm_buf_addf: every record read builds this, and printf was a tenth of a
+	 * land release recompute */
 	dm_buf_init(&b, 0);
 	dm_buf_add(&b, "SELECT ");
-	for (i = 0; i < DM_NCOMMON; i++)
-		dm_buf_addf(&b, "%s%s%s%s", i ? ", " : "", a, dot, dm_rec_common_cols[i]);
-	for (i = 0; i < t->nfields; i++)
-		dm_buf_addf(&b, ", %s%s\"%s\"", a, dot, t->fields[i].name);
-	dm_buf_addf(&b, " FROM \"%s\"%s%s", table, alias ? " " : "", a);
+	for (i = 0; i < DM_NCOMMON; i++) {
+		dm_buf_add(&b, i ? ", " : "");
+		dm_buf_add(&b, a);
+		dm_buf_add(&b, dot);
+		dm_buf_add(&b, dm_rec_common_cols[i]);
+	}
+	for (i = 0; i < t->nfields; i++) {
+		dm_buf_add(&b, ", ");
+		dm_buf_add(&b, a);
+		dm_buf_add(&b, dot);
+		dm_buf_add(&b, "\"");
+		dm_buf_add(&b, t->fields[i].name);
+		dm_buf_add(&b, "\"");
+	}
+	dm_buf_add(&b, " FROM \"");
+	dm_buf_add(&b, table);
+	dm_buf_add(&b, "\"");
+	dm_buf_add(&b, alias ? " " : "");
+	dm_buf_add(&b, a);
 	return dm_buf_take(&b);
 }
 
@@ -455,12 +471,15 @@ static int load_one(struct dm_db *db, const struct dm_type *t, const char *where
 	dm_buf_init(&b, 0);
 	if (where[0] == 'H') { /* history: the select needs the history table */
 		free(base);
-		dm_buf_addf(&b, "%s_history", t->name);
+		dm_buf_add(&b, t->name);
+		dm_buf_add(&b, "_history");
 		base = dm_rec_select_sql(t, b.s, NULL);
 		dm_buf_release(&b);
 		where++;
 	}
-	dm_buf_addf(&b, "%s %s", base, where);
+	dm_buf_add(&b, base);
+	dm_buf_add(&b, " ");
+	dm_buf_add(&b, where);
 	free(base);
 	sql = dm_buf_take(&b);
 	*out = NULL;
