@@ -119,6 +119,10 @@ static int compute(struct dm_geo *geo, const struct dm_record *h, struct release
 				rl->rel[n].method = rl->rel[i].method;
 				n++;
 			}
+		if (n == 0) { /* nothing released: all of it remains (its area was just computed) */
+			f->area = f->remaining = json_number_value(json_object_get(h->fields, "area_m2"));
+			return 0;
+		}
 		memset(&res, 0, sizeof(res));
 		rc = dm_geo_land_release(geo, &h->geom, rl->rel, n, 0, &res, err);
 		if (rc)
