@@ -169,8 +169,16 @@ static void add_text_search(struct sqlq *q, const struct dm_type *t, const char 
 	free(pat);
 }
 
+/* The table the default order (code, id) is read from: the current table where the listing
+ * joins it (a code never changes, and its unique index gives the order without a sort, so a
+ * page of a national table reads a page of rows), else history (a listing as of a date). */
+static const char *code_alias(const struct dm_list_opts *o)
+{
+	return o->as_of ? "h" : "c";
+}
+
 static int add_sort(struct sqlq *q, const struct dm_type *t, const struct dm_store *st, const char *sort,
-		    struct dm_error *err)
+		    const char *code_table, struct dm_error *err)
 {
 	int desc = sort && sort[0] == '-';
 	const char *name = sort ? sort + desc : "code";
@@ -182,12 +190,12 @@ static int add_sort(struct sqlq *q, const struct dm_type *t, const struct dm_sto
 			common = 1;
 	if (!common && (!f || (f->flags & DM_FF_PERSONAL)))
 		return dm_error_set(err, DM_EINVAL, "sort", "cannot sort %s records by '%s'", t->name, name);
-	dm_buf_addf(&q->sql, " ORDER BY h.\"%s\"%s %s, h.id%s", name,
+	dm_buf_addf(&q->sql, " ORDER BY %s.\"%s\"%s %s, %s.id%s", strcmp(name, "code") ? "h" : code_table, name,
 		    (f && (f->type == DM_F_INT || f->type == DM_F_REAL || f->type == DM_F_AREA || f->type == DM_F_MONEY)) ||
 				    !strcmp(name, "version")
 			    ? ""
 			    : dm_store_collate_binary(st),
-		    desc ? "DESC" : "ASC", dm_store_collate_binary(st));
+		    desc ? "DESC" : "ASC", strcmp(name, "code") ? "h" : code_table, dm_store_collate_binary(st));
 	return 0;
 }
 
@@ -265,7 +273,7 @@ static int list_from_where(struct dm_db *db, const struct dm_actor *who, const s
 /* Keyset cursor: the records that sort after after_id in the default order (code, id). The
  * code of a record never changes, so pages stay stable while records are added or edited. */
 static int add_keyset(struct dm_db *db, struct sqlq *q, const struct dm_type *t, const char *after_id,
-		      struct dm_error *err)
+		      const char *code_table, struct dm_error *err)
 {
 	const char *bin = dm_store_collate_binary(db->st);
 	struct dm_stmt *s = NULL;
@@ -277,7 +285,8 @@ static int add_keyset(struct dm_db *db, struct sqlq *q, const struct dm_type *t,
 	dm_stmt_bind_text(s, 1, after_id);
 	rc = dm_stmt_step(s, err);
 	if (rc == 1) {
-		dm_buf_addf(&q->sql, " AND (h.code%s > ? OR (h.code = ? AND h.id%s > ?))", bin, bin);
+		dm_buf_addf(&q->sql, " AND (%s.code%s > ? OR (%s.code = ? AND %s.id%s > ?))", code_table, bin, code_table,
+			    code_table, bin);
 		param(q, json_string(dm_stmt_column_text(s, 0)));
 		param(q, json_string(dm_stmt_column_text(s, 0)));
 		param(q, json_string(after_id));
@@ -313,9 +322,9 @@ int dm_record_list(struct dm_db *db, const struct dm_actor *who, const char *typ
 	free(base);
 	rc = list_from_where(db, who, t, o, &q, err);
 	if (!rc && o->after_id)
-		rc = add_keyset(db, &q, t, o->after_id, err);
+		rc = add_keyset(db, &q, t, o->after_id, code_alias(o), err);
 	if (!rc)
-		rc = add_sort(&q, t, db->st, o->sort, err);
+		rc = add_sort(&q, t, db->st, o->sort, code_alias(o), err);
 	if (!rc && o->limit > 0)
 		dm_buf_addf(&q.sql, " LIMIT %lld", (long long)o->limit);
 	if (!rc && o->after)
