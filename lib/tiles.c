@@ -105,6 +105,41 @@ static void add_box_candidates(struct dm_buf *b, struct dm_store *st, const stru
 			    t->name);
 }
 
+/* Whether more than a third of the current table's rows have boxes meeting bbox, when the
+ * SQLite store can tell cheaply (the box index stops counting at that third). Then reading
+ * the whole table in order costs less than an index lookup for each candidate: on SQLite a
+ * scan with its sort took a third of the time at 60% of the rows and broke even near 30%.
+ * Not asked above zoom 10, where the two queries would cost more than they could save. */
+static int most_rows_in_box(struct dm_store *st, const struct dm_type *t, int z, const double bbox[4])
+{
+	struct dm_stmt *s = NULL;
+	struct dm_error err;
+	char sql[300];
+	int64_t rows = 0, n = 0;
+	if (dm_store_dialect(st) != DM_DIALECT_SQLITE || z > 10)
+		return 0;
+	dm_error_init(&err);
+	snprintf(sql, sizeof(sql), "SELECT max(rowid) FROM \"%s\"", t->name);
+	if (!dm_stmt_prepare(st, sql, &s, &err) && dm_stmt_step(s, &err) == 1)
+		rows = dm_stmt_column_int(s, 0); /* rowids grow by one a record: near enough a count */
+	dm_stmt_finalize(s);
+	s = NULL;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM \"%s_rtree\" WHERE minx <= ? AND maxx >= ?"
+				   " AND miny <= ? AND maxy >= ? LIMIT ?)", t->name);
+	if (rows > 0 && !dm_stmt_prepare(st, sql, &s, &err)) {
+		dm_stmt_bind_real(s, 1, bbox[2]);
+		dm_stmt_bind_real(s, 2, bbox[0]);
+		dm_stmt_bind_real(s, 3, bbox[3]);
+		dm_stmt_bind_real(s, 4, bbox[1]);
+		dm_stmt_bind_int(s, 5, rows / 3 + 1);
+		if (dm_stmt_step(s, &err) == 1)
+			n = dm_stmt_column_int(s, 0);
+	}
+	dm_stmt_finalize(s);
+	dm_error_release(&err);
+	return rows > 0 && n > rows / 3;
+}
+
 static const char row_filter[] = " AND h.deleted = 0 AND h.geom IS NOT NULL"
 				 " AND h.minx <= ? AND h.maxx >= ? AND h.miny <= ? AND h.maxy >= ?";
 
@@ -118,8 +153,8 @@ enum { BIND_ORG = 1, BIND_BOX };
 #define MAXBINDS 8
 
 static int build_sql(struct dm_db *db, const struct dm_type *t, const struct tile_layer *L,
-		     const struct dm_actor *who, const char **fields, size_t *nfields, struct dm_buf *b, int *binds,
-		     size_t *nbinds)
+		     const struct dm_actor *who, int z, const double bbox[4], const char **fields, size_t *nfields,
+		     struct dm_buf *b, int *binds, size_t *nbinds)
 {
 	struct dm_store *st = dm_db_store(db);
 	int all = dm_actor_can(who, DM_P_READ_UNAPPROVED), bind_org = 0;
@@ -130,10 +165,14 @@ static int build_sql(struct dm_db *db, const struct dm_type *t, const struct til
 		dm_buf_add(b, "SELECT * FROM (");
 	snprintf(from, sizeof(from), " FROM \"%s\" h", t->name);
 	add_select(b, t, L, fields, nfields, from);
-	dm_buf_add(b, " WHERE h.id IN (");
-	add_box_candidates(b, st, t);
-	binds[(*nbinds)++] = BIND_BOX;
-	dm_buf_add(b, ")");
+	if (most_rows_in_box(st, t, z, bbox)) {
+		dm_buf_add(b, " WHERE 1 = 1"); /* row_filter has the box */
+	} else {
+		dm_buf_add(b, " WHERE h.id IN (");
+		add_box_candidates(b, st, t);
+		binds[(*nbinds)++] = BIND_BOX;
+		dm_buf_add(b, ")");
+	}
 	if (!all && bind_org) { /* the CASE of dm_auth_version_sql picks the newest */
 		dm_buf_add(b, " AND (h.organisation = ? OR h.version = h.approved_version)");
 		binds[(*nbinds)++] = BIND_ORG;
@@ -207,7 +246,7 @@ int dm_tiles_render(struct dm_db *db, const struct dm_actor *who, const char *la
 	is_public = dm_actor_can(who, DM_P_PUBLIC_ONLY);
 	dm_geo_tile_bbox(z, x, y, DM_TILES_EXTENT, DM_TILES_BUFFER, bbox);
 	dm_buf_init(&b, 0);
-	if (build_sql(db, t, L, who, fields, &nfields, &b, binds, &nbinds)) {
+	if (build_sql(db, t, L, who, z, bbox, fields, &nfields, &b, binds, &nbinds)) {
 		dm_buf_release(&b);
 		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	}
