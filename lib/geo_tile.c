@@ -500,13 +500,68 @@ static int rings_valid(const struct dm_tile_geom *t)
 	return 1;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The y of GEOS's interior-point scan line: midway between the vertex ys nearest the middle
+ * of the box, one each side, so that it passes through no vertex. */
+static double scan_line_y(const double *xy, size_t n)
+{
+	double lo = xy[1], hi = xy[1], mid, y;
+	size_t k;
+	for (k = 1; k < n; k++) {
+		lo = fmin(lo, xy[2 * k + 1]);
+		hi = fmax(hi, xy[2 * k + 1]);
+	}
+	mid = (lo + hi) / 2;
+	for (k = 0; k < n; k++) {
+		y = xy[2 * k + 1];
+		if (y <= mid && y > lo)
+			lo = y;
+		else if (y > mid && y < hi)
+			hi = y;
+	}
+	return (lo + hi) / 2;
+}
+
+/* GEOSPointOnSurface of a polygon (GEOS's InteriorPointArea, step for step: the middle of
+ * the widest stretch of the scan line inside the polygon) without building it in GEOS.
+ * xy holds all its rings, n points; crossings has room for n. */
+static void point_on_surface(const double *xy, const size_t *start, size_t nrings, double *crossings, double *px,
+			     double *py)
+{
+	double y = scan_line_y(xy, start[nrings]), best = 0;
+	size_t r, k, nc = 0;
+	*px = xy[0];
+	*py = xy[1];
+	for (r = 0; r < nrings; r++)
+		for (k = start[r] + 1; k < start[r + 1]; k++) {
+			const double *a = &xy[2 * (k - 1)], *b = &xy[2 * k];
+			if ((a[1] > y && b[1] > y) || (a[1] < y && b[1] < y) || a[1] == b[1])
+				continue;
+			if ((a[1] == y && b[1] < y) || (b[1] == y && a[1] < y))
+				continue; /* each crossing at a vertex counted once */
+			crossings[nc++] = a[0] == b[0] ? a[0] : a[0] + (y - a[1]) / ((b[1] - a[1]) / (b[0] - a[0]));
+		}
+	qsort(crossings, nc, sizeof(*crossings), cmp_double);
+	for (k = 0; k + 1 < nc; k += 2)
+		if (crossings[k + 1] - crossings[k] > best) {
+			best = crossings[k + 1] - crossings[k];
+			*px = (crossings[k] + crossings[k + 1]) / 2;
+			*py = y;
+		}
+}
+
 /* A polygon inside the tile (and buffer) simplified, rounded and oriented as the GEOS path
  * does it; FAST_NOT, with out left empty, when it needs that path. */
 static int fast_polygon(const struct dm_geom *w, const struct proj_arg *pa, double simplify_px,
 			struct dm_tile_geom *out, size_t *cap)
 {
 	size_t start[FAST_MAXRINGS + 1], nrings, r, m;
-	double *xy = malloc(FAST_MAXPTS * 2 * sizeof(*xy)), area;
+	double *xy = malloc(FAST_MAXPTS * 3 * sizeof(*xy)), area, px, py; /* and room for the crossings */
 	unsigned char keep[FAST_MAXPTS];
 	int rc = FAST_NOT;
 	if (!xy)
@@ -516,8 +571,12 @@ static int fast_polygon(const struct dm_geom *w, const struct proj_arg *pa, doub
 	area = ring_area_abs(xy, start[1]);
 	for (r = 1; r < nrings; r++)
 		area -= ring_area_abs(xy + 2 * start[r], start[r + 1] - start[r]);
-	if (area < 2.0)
-		goto out; /* drawn as a point on its surface */
+	if (area < 2.0) { /* drawn as a point on its surface */
+		point_on_surface(xy, start, nrings, xy + 2 * FAST_MAXPTS, &px, &py);
+		out->type = 1;
+		rc = put_point(out, cap, llround(px), llround(py)) || put_part(out, 1) ? -1 : FAST_DONE;
+		goto out;
+	}
 	for (r = 0; r < nrings; r++) {
 		if (put_ring(out, cap, xy + 2 * start[r], start[r + 1] - start[r], simplify_px, keep, &m)) {
 			rc = -1;
@@ -543,6 +602,7 @@ out:
 	if (rc != FAST_DONE) {
 		out->npoints = 0;
 		out->nparts = 0;
+		out->type = 0;
 	}
 	free(xy);
 	return rc;
