@@ -413,6 +413,39 @@ static int orient3(const int64_t *a, const int64_t *b, const int64_t *c)
 	return (v > 0) - (v < 0);
 }
 
+/* Removes vertex i of the n-vertex cycle p. */
+static void remove_vertex(int64_t *p, size_t *n, size_t i)
+{
+	memmove(&p[2 * i], &p[2 * i + 2], (*n - i - 1) * 2 * sizeof(*p));
+	(*n)--;
+}
+
+/* Drops from the closed ring p (m points, no repeats) the spikes rounding made, where the
+ * outline goes out and back along one line (b in a-b-c with c on the line a-b, behind b),
+ * as snap-rounding dissolves them; returns the points left, the ring closed again. */
+static size_t drop_spikes(int64_t *p, size_t m)
+{
+	size_t n = m - 1, i; /* the ring as a cycle, without its closing point */
+	int changed = 1;
+	while (changed && n >= 3) {
+		changed = 0;
+		for (i = 0; i < n && n >= 3; i++) {
+			int64_t *a = &p[2 * ((i + n - 1) % n)], *b = &p[2 * i], *c = &p[2 * ((i + 1) % n)];
+			if (a[0] == b[0] && a[1] == b[1]) {
+				remove_vertex(p, &n, i);
+				changed = 1;
+			} else if (!orient3(a, b, c) &&
+				   (b[0] - a[0]) * (c[0] - b[0]) + (b[1] - a[1]) * (c[1] - b[1]) < 0) {
+				remove_vertex(p, &n, i);
+				changed = 1;
+			}
+		}
+	}
+	p[2 * n] = p[0];
+	p[2 * n + 1] = p[1];
+	return n + 1;
+}
+
 /* c lies in the box of a-b (it is on the line through them) */
 static int within(const int64_t *a, const int64_t *b, const int64_t *c)
 {
@@ -581,6 +614,11 @@ static int fast_polygon(const struct dm_geom *w, const struct proj_arg *pa, doub
 		if (put_ring(out, cap, xy + 2 * start[r], start[r + 1] - start[r], simplify_px, keep, &m)) {
 			rc = -1;
 			goto out;
+		}
+		if (m >= 4) {
+			size_t left = drop_spikes(out->xy + 2 * (out->npoints - m), m);
+			out->npoints -= m - left;
+			m = left;
 		}
 		if (m >= 4 && orient_ring(out->xy + 2 * (out->npoints - m), m, r == 0) != 0) {
 			if (put_part(out, m)) {
