@@ -108,6 +108,12 @@ struct vslot {
 	size_t off, len; /* the encoded value's bytes in the layer's values */
 };
 
+/* A feature's sort key and where its bytes are in the layer's features. */
+struct fkey {
+	char *key;
+	size_t off, len;
+};
+
 struct dm_mvt_enc {
 	struct bytes tile;
 	/* current layer */
@@ -126,6 +132,10 @@ struct dm_mvt_enc {
 	struct bytes value;
 	struct bytes feature;
 	struct bytes features;    /* encoded field-2 entries */
+	struct fkey *fkeys;       /* the sort keys of the layer's features, when they have them */
+	size_t nfkeys, capfkeys;
+	size_t unkeyed;           /* features of the layer without a key: written as added */
+	char *cur_key;            /* the current feature's */
 	/* current feature */
 	int in_feature;
 	int has_id;
@@ -154,6 +164,13 @@ static void clear_layer(struct dm_mvt_enc *e)
 	e->nkeys = e->capkeys = 0;
 	e->nvals = 0;
 	e->key_hint = 0;
+	for (i = 0; i < e->nfkeys; i++)
+		free(e->fkeys[i].key);
+	free(e->fkeys);
+	e->fkeys = NULL;
+	e->nfkeys = e->capfkeys = e->unkeyed = 0;
+	free(e->cur_key);
+	e->cur_key = NULL;
 	b_release(&e->value);
 	b_release(&e->feature);
 	free(e->vtab);
@@ -181,9 +198,32 @@ static int nomem(struct dm_error *err)
 			    (unsigned)DM_MVT_MAX_BYTES);
 }
 
+/* Notes where the feature just written lies, under its sort key if it has one. */
+static int note_feature(struct dm_mvt_enc *e, size_t off)
+{
+	if (!e->cur_key) {
+		e->unkeyed++;
+		return 0;
+	}
+	if (e->nfkeys == e->capfkeys) {
+		size_t nc = e->capfkeys ? e->capfkeys * 2 : 256;
+		struct fkey *n = realloc(e->fkeys, nc * sizeof(*n));
+		if (!n)
+			return -1;
+		e->fkeys = n;
+		e->capfkeys = nc;
+	}
+	e->fkeys[e->nfkeys].key = e->cur_key;
+	e->fkeys[e->nfkeys].off = off;
+	e->fkeys[e->nfkeys++].len = e->features.len - off;
+	e->cur_key = NULL;
+	return 0;
+}
+
 static int end_feature(struct dm_mvt_enc *e, struct dm_error *err)
 {
 	struct bytes *f = &e->feature;
+	size_t off = e->features.len;
 	if (!e->in_feature)
 		return 0;
 	e->in_feature = 0;
@@ -200,10 +240,30 @@ static int end_feature(struct dm_mvt_enc *e, struct dm_error *err)
 	b_lenfield(&e->features, 2, f->p, f->len);
 	e->geom.len = 0;
 	e->tags.len = 0;
-	if (f->failed || e->features.failed || e->geom.failed || e->tags.failed)
+	if (f->failed || e->features.failed || e->geom.failed || e->tags.failed || note_feature(e, off))
 		return nomem(err);
 	e->nfeatures++;
 	return 0;
+}
+
+static int cmp_fkey(const void *a, const void *b)
+{
+	const struct fkey *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->off > y->off) - (x->off < y->off);
+}
+
+/* The layer's features into l: by key when every one has a key, else as added. */
+static void put_features(struct dm_mvt_enc *e, struct bytes *l)
+{
+	size_t i;
+	if (!e->nfkeys || e->unkeyed) {
+		b_put(l, e->features.p, e->features.len);
+		return;
+	}
+	qsort(e->fkeys, e->nfkeys, sizeof(*e->fkeys), cmp_fkey);
+	for (i = 0; i < e->nfkeys; i++)
+		b_put(l, e->features.p + e->fkeys[i].off, e->fkeys[i].len);
 }
 
 static int end_layer(struct dm_mvt_enc *e, struct dm_error *err)
@@ -218,7 +278,7 @@ static int end_layer(struct dm_mvt_enc *e, struct dm_error *err)
 	b_key(&l, 15, WT_VARINT);
 	b_varint(&l, 2);
 	b_lenfield(&l, 1, e->name, strlen(e->name));
-	b_put(&l, e->features.p, e->features.len);
+	put_features(e, &l);
 	for (i = 0; i < e->nkeys; i++)
 		b_lenfield(&l, 3, e->keys[i], strlen(e->keys[i]));
 	b_put(&l, e->values.p, e->values.len);
@@ -427,6 +487,16 @@ static int64_t key_index(struct dm_mvt_enc *e, const char *key)
 	}
 	e->key_hint = k + 1;
 	return (int64_t)k;
+}
+
+int dm_mvt_enc_order(struct dm_mvt_enc *e, const char *key, struct dm_error *err)
+{
+	if (!e->in_feature || !key)
+		return dm_error_set(err, DM_EUSAGE, NULL, "vector tile: a sort key outside a feature");
+	free(e->cur_key);
+	if (!(e->cur_key = strdup(key)))
+		return nomem(err);
+	return 0;
 }
 
 int dm_mvt_enc_prop(struct dm_mvt_enc *e, const char *key, const struct dm_mvt_value *v, struct dm_error *err)

@@ -161,8 +161,6 @@ static int build_sql(struct dm_db *db, const struct dm_type *t, const struct til
 	const char *version = dm_auth_version_sql(who, 0, &bind_org);
 	char from[400];
 	*nbinds = 0;
-	if (!all)
-		dm_buf_add(b, "SELECT * FROM (");
 	snprintf(from, sizeof(from), " FROM \"%s\" h", t->name);
 	add_select(b, t, L, fields, nfields, from);
 	if (most_rows_in_box(st, t, z, bbox)) {
@@ -195,9 +193,6 @@ static int build_sql(struct dm_db *db, const struct dm_type *t, const struct til
 			       " AND approved_version > 0) AND h.version <> c.version", t->name);
 		dm_buf_add(b, row_filter);
 		binds[(*nbinds)++] = BIND_BOX;
-		dm_buf_addf(b, ") h ORDER BY h.code%s", dm_store_collate_binary(st));
-	} else {
-		dm_buf_addf(b, " ORDER BY h.code%s", dm_store_collate_binary(st));
 	}
 	return b->overflow ? -1 : 0;
 }
@@ -297,6 +292,9 @@ int dm_tiles_render(struct dm_db *db, const struct dm_actor *who, const char *la
 		mg.nparts = tg.nparts;
 		rc = dm_mvt_enc_feature(e, 1, feature_id(id), &mg, err);
 		dm_tile_geom_release(&tg);
+		if (!rc) /* by code: the rows come unordered, sorting them in the store cost more */
+			rc = dm_mvt_enc_order(e, dm_stmt_column_text(s, COL_CODE) ? dm_stmt_column_text(s, COL_CODE) : "",
+					      err);
 		if (!rc)
 			rc = dm_mvt_enc_prop_str(e, "id", id, err);
 		if (!rc)
