@@ -499,7 +499,17 @@ int dm_mvt_enc_order(struct dm_mvt_enc *e, const char *key, struct dm_error *err
 	return 0;
 }
 
-int dm_mvt_enc_prop(struct dm_mvt_enc *e, const char *key, const struct dm_mvt_value *v, struct dm_error *err)
+/* A value no other feature has: appended without a look in (or a place in) the table. */
+static int64_t unique_value_index(struct dm_mvt_enc *e, const unsigned char *p, size_t n)
+{
+	b_key(&e->values, 4, WT_LEN);
+	b_varint(&e->values, n);
+	b_put(&e->values, p, n);
+	return e->values.failed ? -1 : (int64_t)e->nvals++;
+}
+
+static int add_prop(struct dm_mvt_enc *e, const char *key, const struct dm_mvt_value *v, int unique,
+		    struct dm_error *err)
 {
 	int64_t k, vi;
 	if (!e->in_feature || !key)
@@ -510,11 +520,23 @@ int dm_mvt_enc_prop(struct dm_mvt_enc *e, const char *key, const struct dm_mvt_v
 	encode_value(&e->value, v);
 	if (e->value.failed)
 		return nomem(err);
-	if ((vi = value_index(e, e->value.p, e->value.len)) < 0)
+	vi = unique ? unique_value_index(e, e->value.p, e->value.len) : value_index(e, e->value.p, e->value.len);
+	if (vi < 0)
 		return nomem(err);
 	b_varint(&e->tags, (uint64_t)k);
 	b_varint(&e->tags, (uint64_t)vi);
 	return e->tags.failed ? nomem(err) : 0;
+}
+
+int dm_mvt_enc_prop(struct dm_mvt_enc *e, const char *key, const struct dm_mvt_value *v, struct dm_error *err)
+{
+	return add_prop(e, key, v, 0, err);
+}
+
+int dm_mvt_enc_prop_str_unique(struct dm_mvt_enc *e, const char *key, const char *s, struct dm_error *err)
+{
+	struct dm_mvt_value v = { .type = DM_MVT_STRING, .s = s, .slen = s ? strlen(s) : 0 };
+	return s ? add_prop(e, key, &v, 1, err) : 0;
 }
 
 int dm_mvt_enc_prop_str(struct dm_mvt_enc *e, const char *key, const char *s, struct dm_error *err)

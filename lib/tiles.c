@@ -295,10 +295,10 @@ int dm_tiles_render(struct dm_db *db, const struct dm_actor *who, const char *la
 		if (!rc) /* by code: the rows come unordered, sorting them in the store cost more */
 			rc = dm_mvt_enc_order(e, dm_stmt_column_text(s, COL_CODE) ? dm_stmt_column_text(s, COL_CODE) : "",
 					      err);
+		if (!rc) /* one feature a record: id and code are unique in the layer */
+			rc = dm_mvt_enc_prop_str_unique(e, "id", id, err);
 		if (!rc)
-			rc = dm_mvt_enc_prop_str(e, "id", id, err);
-		if (!rc)
-			rc = add_column(e, s, COL_CODE, "code", err);
+			rc = dm_mvt_enc_prop_str_unique(e, "code", dm_stmt_column_text(s, COL_CODE), err);
 		if (!rc)
 			rc = add_column(e, s, COL_STATUS, "status", err);
 		for (i = 0; !rc && i < nfields; i++)

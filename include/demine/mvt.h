@@ -58,6 +58,9 @@ int dm_mvt_enc_prop(struct dm_mvt_enc *e, const char *key, const struct dm_mvt_v
 int dm_mvt_enc_prop_str(struct dm_mvt_enc *e, const char *key, const char *s, struct dm_error *err);
 int dm_mvt_enc_prop_int(struct dm_mvt_enc *e, const char *key, int64_t i, struct dm_error *err);
 int dm_mvt_enc_prop_double(struct dm_mvt_enc *e, const char *key, double d, struct dm_error *err);
+/* A string the caller knows no other feature of the layer has (an id): not looked up for
+ * sharing, which costs more than the bytes it could save. */
+int dm_mvt_enc_prop_str_unique(struct dm_mvt_enc *e, const char *key, const char *s, struct dm_error *err);
 /* Number of features written so far (all layers). */
 size_t dm_mvt_enc_count(const struct dm_mvt_enc *e);
 /* The tile's bytes; caller frees *out with free(). A tile without features has *len 0 and

@@ -353,6 +353,7 @@ static void test_roundtrip(void)
 	CHECK_INT(dm_mvt_enc_prop_double(e, "a", 2.5, &err), 0);
 	CHECK_INT(dm_mvt_enc_feature(e, 1, 43, &mp, &err), 0);
 	CHECK_INT(dm_mvt_enc_prop_str(e, "code", "HAZ-1", &err), 0); /* same value: shared */
+	CHECK_INT(dm_mvt_enc_prop_str_unique(e, "id", "b9e0", &err), 0); /* not looked up: a value of its own */
 	CHECK_INT(dm_mvt_enc_count(e), 2);
 	CHECK_INT(dm_mvt_enc_finish(e, 1, &buf, &len, &err), 0);
 	CHECK(len > 0);
@@ -362,8 +363,12 @@ static void test_roundtrip(void)
 		CHECK_INT(t->nlayers, 1);
 		CHECK_STR(L->name, "hazard");
 		CHECK_INT(L->version, 2);
-		CHECK_INT(L->nkeys, 3);
-		CHECK_INT(L->nvalues, 3);
+		CHECK_INT(L->nkeys, 4);
+		CHECK_INT(L->nvalues, 4);
+		CHECK_STR(L->values[3].s, "b9e0");
+		CHECK_INT(L->features[1].ntags, 4);
+		CHECK_INT(L->features[1].tags[2], 3);
+		CHECK_INT(L->features[1].tags[3], 3);
 		CHECK_INT(L->nfeatures, 2);
 		CHECK_INT(L->features[0].id, 42);
 		CHECK_INT(L->values[1].type, DM_MVT_SINT);
