@@ -105,6 +105,13 @@ void dm_mvt_geom_release(struct dm_mvt_geom *g)
 struct vslot {
 	size_t idx; /* value index + 1; 0 = empty slot */
 	uint64_t hash;
+	size_t off, len; /* the encoded value's bytes in the layer's values */
+};
+
+/* A feature's sort key and where its bytes are in the layer's features. */
+struct fkey {
+	char *key;
+	size_t off, len;
 };
 
 struct dm_mvt_enc {
@@ -116,11 +123,19 @@ struct dm_mvt_enc {
 	char **keys;
 	size_t nkeys, capkeys;
 	struct bytes values;      /* encoded Value messages, each as a field-4 entry */
-	struct bytes *vals;       /* each value's own bytes, for dedup comparison */
-	size_t nvals, capvals;
-	struct vslot *vtab;       /* open addressing hash of vals */
+	size_t nvals;
+	struct vslot *vtab;       /* open addressing hash of the values */
 	size_t vtabcap;
+	size_t key_hint;          /* where the next key is looked for first: features repeat theirs */
+	/* scratch buffers kept across features and properties: an allocation for each would
+	 * cost more than the encoding itself */
+	struct bytes value;
+	struct bytes feature;
 	struct bytes features;    /* encoded field-2 entries */
+	struct fkey *fkeys;       /* the sort keys of the layer's features, when they have them */
+	size_t nfkeys, capfkeys;
+	size_t unkeyed;           /* features of the layer without a key: written as added */
+	char *cur_key;            /* the current feature's */
 	/* current feature */
 	int in_feature;
 	int has_id;
@@ -147,11 +162,17 @@ static void clear_layer(struct dm_mvt_enc *e)
 	free(e->keys);
 	e->keys = NULL;
 	e->nkeys = e->capkeys = 0;
-	for (i = 0; i < e->nvals; i++)
-		b_release(&e->vals[i]);
-	free(e->vals);
-	e->vals = NULL;
-	e->nvals = e->capvals = 0;
+	e->nvals = 0;
+	e->key_hint = 0;
+	for (i = 0; i < e->nfkeys; i++)
+		free(e->fkeys[i].key);
+	free(e->fkeys);
+	e->fkeys = NULL;
+	e->nfkeys = e->capfkeys = e->unkeyed = 0;
+	free(e->cur_key);
+	e->cur_key = NULL;
+	b_release(&e->value);
+	b_release(&e->feature);
 	free(e->vtab);
 	e->vtab = NULL;
 	e->vtabcap = 0;
@@ -177,31 +198,72 @@ static int nomem(struct dm_error *err)
 			    (unsigned)DM_MVT_MAX_BYTES);
 }
 
+/* Notes where the feature just written lies, under its sort key if it has one. */
+static int note_feature(struct dm_mvt_enc *e, size_t off)
+{
+	if (!e->cur_key) {
+		e->unkeyed++;
+		return 0;
+	}
+	if (e->nfkeys == e->capfkeys) {
+		size_t nc = e->capfkeys ? e->capfkeys * 2 : 256;
+		struct fkey *n = realloc(e->fkeys, nc * sizeof(*n));
+		if (!n)
+			return -1;
+		e->fkeys = n;
+		e->capfkeys = nc;
+	}
+	e->fkeys[e->nfkeys].key = e->cur_key;
+	e->fkeys[e->nfkeys].off = off;
+	e->fkeys[e->nfkeys++].len = e->features.len - off;
+	e->cur_key = NULL;
+	return 0;
+}
+
 static int end_feature(struct dm_mvt_enc *e, struct dm_error *err)
 {
-	struct bytes f = { 0 };
+	struct bytes *f = &e->feature;
+	size_t off = e->features.len;
 	if (!e->in_feature)
 		return 0;
 	e->in_feature = 0;
+	f->len = 0;
 	if (e->has_id) {
-		b_key(&f, 1, WT_VARINT);
-		b_varint(&f, e->id);
+		b_key(f, 1, WT_VARINT);
+		b_varint(f, e->id);
 	}
 	if (e->tags.len)
-		b_lenfield(&f, 2, e->tags.p, e->tags.len);
-	b_key(&f, 3, WT_VARINT);
-	b_varint(&f, (uint64_t)e->gtype);
-	b_lenfield(&f, 4, e->geom.p, e->geom.len);
-	b_lenfield(&e->features, 2, f.p, f.len);
-	b_release(&e->geom);
-	b_release(&e->tags);
-	if (f.failed || e->features.failed) {
-		b_release(&f);
+		b_lenfield(f, 2, e->tags.p, e->tags.len);
+	b_key(f, 3, WT_VARINT);
+	b_varint(f, (uint64_t)e->gtype);
+	b_lenfield(f, 4, e->geom.p, e->geom.len);
+	b_lenfield(&e->features, 2, f->p, f->len);
+	e->geom.len = 0;
+	e->tags.len = 0;
+	if (f->failed || e->features.failed || e->geom.failed || e->tags.failed || note_feature(e, off))
 		return nomem(err);
-	}
-	b_release(&f);
 	e->nfeatures++;
 	return 0;
+}
+
+static int cmp_fkey(const void *a, const void *b)
+{
+	const struct fkey *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->off > y->off) - (x->off < y->off);
+}
+
+/* The layer's features into l: by key when every one has a key, else as added. */
+static void put_features(struct dm_mvt_enc *e, struct bytes *l)
+{
+	size_t i;
+	if (!e->nfkeys || e->unkeyed) {
+		b_put(l, e->features.p, e->features.len);
+		return;
+	}
+	qsort(e->fkeys, e->nfkeys, sizeof(*e->fkeys), cmp_fkey);
+	for (i = 0; i < e->nfkeys; i++)
+		b_put(l, e->features.p + e->fkeys[i].off, e->fkeys[i].len);
 }
 
 static int end_layer(struct dm_mvt_enc *e, struct dm_error *err)
@@ -216,7 +278,7 @@ static int end_layer(struct dm_mvt_enc *e, struct dm_error *err)
 	b_key(&l, 15, WT_VARINT);
 	b_varint(&l, 2);
 	b_lenfield(&l, 1, e->name, strlen(e->name));
-	b_put(&l, e->features.p, e->features.len);
+	put_features(e, &l);
 	for (i = 0; i < e->nkeys; i++)
 		b_lenfield(&l, 3, e->keys[i], strlen(e->keys[i]));
 	b_put(&l, e->values.p, e->values.len);
@@ -304,6 +366,7 @@ int dm_mvt_enc_feature(struct dm_mvt_enc *e, int has_id, uint64_t id, const stru
 	if ((rc = end_feature(e, err)))
 		return rc;
 	e->in_feature = 1;
+	e->key_hint = 0;
 	e->has_id = has_id;
 	e->id = id;
 	e->gtype = g ? g->type : DM_MVT_UNKNOWN;
@@ -378,70 +441,102 @@ static int vtab_grow(struct dm_mvt_enc *e)
 	return 0;
 }
 
-/* The index of an encoded value in the layer's table, adding it when new; -1 on failure. */
-static int64_t value_index(struct dm_mvt_enc *e, struct bytes *v)
+/* The index of an encoded value (p, n) in the layer's table, adding it when new; -1 on failure. */
+static int64_t value_index(struct dm_mvt_enc *e, const unsigned char *p, size_t n)
 {
-	uint64_t h = fnv(v->p, v->len);
+	uint64_t h = fnv(p, n);
 	size_t j;
 	if ((e->nvals + 1) * 2 > e->vtabcap && vtab_grow(e))
 		return -1;
 	for (j = h & (e->vtabcap - 1); e->vtab[j].idx; j = (j + 1) & (e->vtabcap - 1)) {
-		struct bytes *o = &e->vals[e->vtab[j].idx - 1];
-		if (e->vtab[j].hash == h && o->len == v->len && !memcmp(o->p, v->p, v->len)) {
-			b_release(v);
-			return (int64_t)e->vtab[j].idx - 1;
-		}
+		const struct vslot *o = &e->vtab[j];
+		if (o->hash == h && o->len == n && !memcmp(e->values.p + o->off, p, n))
+			return (int64_t)o->idx - 1;
 	}
-	if (e->nvals == e->capvals) {
-		size_t nc = e->capvals ? e->capvals * 2 : 32;
-		struct bytes *nv = realloc(e->vals, nc * sizeof(*nv));
-		if (!nv)
-			return -1;
-		e->vals = nv;
-		e->capvals = nc;
-	}
-	e->vals[e->nvals] = *v;
-	memset(v, 0, sizeof(*v));
+	b_key(&e->values, 4, WT_LEN);
+	b_varint(&e->values, n);
+	e->vtab[j].off = e->values.len;
+	b_put(&e->values, p, n);
+	if (e->values.failed)
+		return -1;
 	e->vtab[j].idx = ++e->nvals;
 	e->vtab[j].hash = h;
-	b_lenfield(&e->values, 4, e->vals[e->nvals - 1].p, e->vals[e->nvals - 1].len);
-	return e->values.failed ? -1 : (int64_t)e->nvals - 1;
+	e->vtab[j].len = n;
+	return (int64_t)e->nvals - 1;
 }
 
-int dm_mvt_enc_prop(struct dm_mvt_enc *e, const char *key, const struct dm_mvt_value *v, struct dm_error *err)
+/* The index of key in the layer's keys, adding it when new; -1 on failure. */
+static int64_t key_index(struct dm_mvt_enc *e, const char *key)
 {
-	struct bytes vb = { 0 };
-	size_t k;
-	int64_t vi;
-	if (!e->in_feature || !key)
-		return dm_error_set(err, DM_EUSAGE, NULL, "vector tile: a property outside a feature");
-	for (k = 0; k < e->nkeys && strcmp(e->keys[k], key); k++)
-		;
+	size_t k = e->key_hint;
+	if (k >= e->nkeys || strcmp(e->keys[k], key))
+		for (k = 0; k < e->nkeys && strcmp(e->keys[k], key); k++)
+			;
 	if (k == e->nkeys) {
 		if (e->nkeys == e->capkeys) {
 			size_t nc = e->capkeys ? e->capkeys * 2 : 16;
 			char **nk = realloc(e->keys, nc * sizeof(*nk));
 			if (!nk)
-				return nomem(err);
+				return -1;
 			e->keys = nk;
 			e->capkeys = nc;
 		}
 		if (!(e->keys[e->nkeys] = strdup(key)))
-			return nomem(err);
+			return -1;
 		e->nkeys++;
 	}
-	encode_value(&vb, v);
-	if (vb.failed) {
-		b_release(&vb);
+	e->key_hint = k + 1;
+	return (int64_t)k;
+}
+
+int dm_mvt_enc_order(struct dm_mvt_enc *e, const char *key, struct dm_error *err)
+{
+	if (!e->in_feature || !key)
+		return dm_error_set(err, DM_EUSAGE, NULL, "vector tile: a sort key outside a feature");
+	free(e->cur_key);
+	if (!(e->cur_key = strdup(key)))
 		return nomem(err);
-	}
-	vi = value_index(e, &vb);
-	b_release(&vb);
+	return 0;
+}
+
+/* A value no other feature has: appended without a look in (or a place in) the table. */
+static int64_t unique_value_index(struct dm_mvt_enc *e, const unsigned char *p, size_t n)
+{
+	b_key(&e->values, 4, WT_LEN);
+	b_varint(&e->values, n);
+	b_put(&e->values, p, n);
+	return e->values.failed ? -1 : (int64_t)e->nvals++;
+}
+
+static int add_prop(struct dm_mvt_enc *e, const char *key, const struct dm_mvt_value *v, int unique,
+		    struct dm_error *err)
+{
+	int64_t k, vi;
+	if (!e->in_feature || !key)
+		return dm_error_set(err, DM_EUSAGE, NULL, "vector tile: a property outside a feature");
+	if ((k = key_index(e, key)) < 0)
+		return nomem(err);
+	e->value.len = 0;
+	encode_value(&e->value, v);
+	if (e->value.failed)
+		return nomem(err);
+	vi = unique ? unique_value_index(e, e->value.p, e->value.len) : value_index(e, e->value.p, e->value.len);
 	if (vi < 0)
 		return nomem(err);
-	b_varint(&e->tags, k);
+	b_varint(&e->tags, (uint64_t)k);
 	b_varint(&e->tags, (uint64_t)vi);
 	return e->tags.failed ? nomem(err) : 0;
+}
+
+int dm_mvt_enc_prop(struct dm_mvt_enc *e, const char *key, const struct dm_mvt_value *v, struct dm_error *err)
+{
+	return add_prop(e, key, v, 0, err);
+}
+
+int dm_mvt_enc_prop_str_unique(struct dm_mvt_enc *e, const char *key, const char *s, struct dm_error *err)
+{
+	struct dm_mvt_value v = { .type = DM_MVT_STRING, .s = s, .slen = s ? strlen(s) : 0 };
+	return s ? add_prop(e, key, &v, 1, err) : 0;
 }
 
 int dm_mvt_enc_prop_str(struct dm_mvt_enc *e, const char *key, const char *s, struct dm_error *err)

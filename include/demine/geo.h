@@ -156,12 +156,13 @@ struct dm_tile_geom {
 };
 void dm_tile_geom_release(struct dm_tile_geom *t);
 /* Projects wgs84 into tile z/x/y (extent units), clips it to the tile plus buffer
- * (GEOSClipByRect), simplifies polygons and lines by simplify_px (topology preserving; 0 =
- * not at all), snaps to the integer grid keeping polygons valid (rings that collapse are
- * dropped), and orients rings as MVT 2.1 wants them (exterior rings positive area by the
+ * (GEOSClipByRect), simplifies polygons and lines by simplify_px (topology preserving, or
+ * Douglas-Peucker for a polygon whose rounded result is checked valid; 0 = not at all), snaps
+ * to the integer grid keeping polygons valid (rings that collapse are dropped), and orients rings as MVT 2.1 wants them (exterior rings positive area by the
  * surveyor's formula in tile coordinates, holes negative). A polygon smaller than 2 square
- * units, or one that collapses on the grid, becomes a point on its surface so that small
- * hazards stay visible at low zoom. out->type 0 when nothing of it falls in the tile.
+ * units, or one that collapses on the grid, becomes a point on its surface (the middle of its
+ * box when the box itself is under 2 square units) so that small hazards stay visible at low
+ * zoom. out->type 0 when nothing of it falls in the tile.
  * Latitudes are clamped to +-85.0511. Caller releases out with dm_tile_geom_release(). */
 int dm_geo_tile_geometry(struct dm_geo *g, const struct dm_geom *wgs84, int z, int x, int y, int extent,
 			 int buffer, double simplify_px, struct dm_tile_geom *out, struct dm_error *err);

@@ -38,8 +38,9 @@ struct dm_mvt_geom {
 };
 void dm_mvt_geom_release(struct dm_mvt_geom *g);
 
-/* Encoder. Layers and features are written in the order added; keys and values are
- * deduplicated per layer. Caller frees with dm_mvt_enc_free(). NULL when out of memory. */
+/* Encoder. Layers and features are written in the order added (features in the order of
+ * their sort keys when all of a layer's have one); keys and values are deduplicated per
+ * layer. Caller frees with dm_mvt_enc_free(). NULL when out of memory. */
 struct dm_mvt_enc;
 struct dm_mvt_enc *dm_mvt_enc_new(void);
 void dm_mvt_enc_free(struct dm_mvt_enc *e);
@@ -48,11 +49,18 @@ int dm_mvt_enc_layer(struct dm_mvt_enc *e, const char *name, unsigned extent, st
 /* Starts a feature of the current layer; has_id 0 leaves the id out. */
 int dm_mvt_enc_feature(struct dm_mvt_enc *e, int has_id, uint64_t id, const struct dm_mvt_geom *g,
 		       struct dm_error *err);
+/* Gives the current feature a sort key (copied): a layer whose features all have one is
+ * written in the byte order of the keys (strcmp; equal keys in the order added), as an SQL
+ * ORDER BY with binary collation would, without the database sorting whole rows. */
+int dm_mvt_enc_order(struct dm_mvt_enc *e, const char *key, struct dm_error *err);
 /* Adds a property to the current feature. */
 int dm_mvt_enc_prop(struct dm_mvt_enc *e, const char *key, const struct dm_mvt_value *v, struct dm_error *err);
 int dm_mvt_enc_prop_str(struct dm_mvt_enc *e, const char *key, const char *s, struct dm_error *err);
 int dm_mvt_enc_prop_int(struct dm_mvt_enc *e, const char *key, int64_t i, struct dm_error *err);
 int dm_mvt_enc_prop_double(struct dm_mvt_enc *e, const char *key, double d, struct dm_error *err);
+/* A string the caller knows no other feature of the layer has (an id): not looked up for
+ * sharing, which costs more than the bytes it could save. */
+int dm_mvt_enc_prop_str_unique(struct dm_mvt_enc *e, const char *key, const char *s, struct dm_error *err);
 /* Number of features written so far (all layers). */
 size_t dm_mvt_enc_count(const struct dm_mvt_enc *e);
 /* The tile's bytes; caller frees *out with free(). A tile without features has *len 0 and

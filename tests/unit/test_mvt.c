@@ -353,6 +353,7 @@ static void test_roundtrip(void)
 	CHECK_INT(dm_mvt_enc_prop_double(e, "a", 2.5, &err), 0);
 	CHECK_INT(dm_mvt_enc_feature(e, 1, 43, &mp, &err), 0);
 	CHECK_INT(dm_mvt_enc_prop_str(e, "code", "HAZ-1", &err), 0); /* same value: shared */
+	CHECK_INT(dm_mvt_enc_prop_str_unique(e, "id", "b9e0", &err), 0); /* not looked up: a value of its own */
 	CHECK_INT(dm_mvt_enc_count(e), 2);
 	CHECK_INT(dm_mvt_enc_finish(e, 1, &buf, &len, &err), 0);
 	CHECK(len > 0);
@@ -362,8 +363,12 @@ static void test_roundtrip(void)
 		CHECK_INT(t->nlayers, 1);
 		CHECK_STR(L->name, "hazard");
 		CHECK_INT(L->version, 2);
-		CHECK_INT(L->nkeys, 3);
-		CHECK_INT(L->nvalues, 3);
+		CHECK_INT(L->nkeys, 4);
+		CHECK_INT(L->nvalues, 4);
+		CHECK_STR(L->values[3].s, "b9e0");
+		CHECK_INT(L->features[1].ntags, 4);
+		CHECK_INT(L->features[1].tags[2], 3);
+		CHECK_INT(L->features[1].tags[3], 3);
 		CHECK_INT(L->nfeatures, 2);
 		CHECK_INT(L->features[0].id, 42);
 		CHECK_INT(L->values[1].type, DM_MVT_SINT);
@@ -401,9 +406,60 @@ static void test_roundtrip(void)
 	dm_error_release(&err);
 }
 
+/* Features with sort keys come out in key order, layer by layer; one without a key keeps
+ * its layer in the order added. */
+static void encode_keyed(const char *const *keys, size_t n, unsigned char **buf, size_t *len)
+{
+	struct dm_mvt_enc *e = dm_mvt_enc_new();
+	struct dm_error err;
+	int64_t xy[] = { 1, 1 };
+	size_t part[] = { 1 };
+	struct dm_mvt_geom g = { DM_MVT_POINT, xy, 1, part, 1 };
+	size_t i;
+	dm_error_init(&err);
+	CHECK_INT(dm_mvt_enc_layer(e, "hazard", 4096, &err), 0);
+	for (i = 0; i < n; i++) {
+		CHECK_INT(dm_mvt_enc_feature(e, 1, i + 1, &g, &err), 0);
+		if (keys[i])
+			CHECK_INT(dm_mvt_enc_order(e, keys[i], &err), 0);
+		CHECK_INT(dm_mvt_enc_prop_str(e, "code", keys[i] ? keys[i] : "none", &err), 0);
+	}
+	CHECK_INT(dm_mvt_enc_finish(e, 1, buf, len, &err), 0);
+	dm_mvt_enc_free(e);
+	dm_error_release(&err);
+}
+
+static void test_order(void)
+{
+	static const char *const keyed[] = { "HAZ-2", "HAZ-10", "HAZ-1", "HAZ-2" };
+	static const char *const partly[] = { "HAZ-2", NULL, "HAZ-1" };
+	static const uint64_t want_keyed[] = { 3, 2, 1, 4 }, want_partly[] = { 1, 2, 3 };
+	struct dm_mvt_tile *t = NULL;
+	struct dm_error err;
+	unsigned char *buf = NULL;
+	size_t len = 0, i;
+	dm_error_init(&err);
+	encode_keyed(keyed, 4, &buf, &len);
+	CHECK_INT(dm_mvt_decode(buf, len, &t, &err), 0);
+	CHECK(t && t->nlayers == 1 && t->layers[0].nfeatures == 4);
+	for (i = 0; t && i < 4; i++)
+		CHECK_INT(t->layers[0].features[i].id, want_keyed[i]); /* byte order; ties as added */
+	dm_mvt_tile_free(t);
+	free(buf);
+	t = NULL;
+	encode_keyed(partly, 3, &buf, &len);
+	CHECK_INT(dm_mvt_decode(buf, len, &t, &err), 0);
+	for (i = 0; t && i < 3; i++)
+		CHECK_INT(t->layers[0].features[i].id, want_partly[i]);
+	dm_mvt_tile_free(t);
+	free(buf);
+	dm_error_release(&err);
+}
+
 int main(void)
 {
 	test_roundtrip();
+	test_order();
 	test_fixtures();
 	return check_report("mvt");
 }
