@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <yajl/yajl_parse.h>
+#include "demine/json_out.h"
 #include "demine/geojson.h"
 
 #define CHUNK (64 * 1024)
@@ -843,8 +844,10 @@ int dm_geojson_writer_feature(struct dm_geojson_writer *w, json_t *feature, stru
 		return dm_error_set(err, DM_EIO, NULL, "writing GeoJSON: an earlier write failed");
 	if (!json_is_object(feature))
 		return dm_error_set(err, DM_EUSAGE, NULL, "a feature to write must be a JSON object");
-	if (fputs(w->nfeatures ? ",\n" : "\n", w->f) < 0 ||
-	    json_dumpf(feature, w->f, JSON_COMPACT | JSON_REAL_PRECISION(15)))
+	char *text = dm_json_dumps(feature);
+	int bad = !text || fputs(w->nfeatures ? ",\n" : "\n", w->f) < 0 || fputs(text, w->f) < 0;
+	free(text);
+	if (bad)
 		return wfail(w, err);
 	w->nfeatures++;
 	return 0;

@@ -219,6 +219,15 @@ void dm_buf_add(struct dm_buf *b, const char *s)
 	b->len += n;
 }
 
+void dm_buf_addn(struct dm_buf *b, const char *s, size_t n)
+{
+	if (grow(b, n))
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
 void dm_buf_addf(struct dm_buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
+#include "demine/json_out.h"
 #include "server.h"
 
 #define BODY_DISCARD_MAX ((size_t)64 << 20) /* above this, 413 at once instead of reading on */
@@ -78,7 +79,7 @@ enum MHD_Result srv_send(struct req *r, unsigned status, struct MHD_Response *re
 enum MHD_Result srv_json_h(struct req *r, unsigned status, json_t *body, const char *ctype,
 			   const struct srv_hdr *hdr)
 {
-	char *s = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) : NULL;
+	char *s = body ? dm_json_dumps(body) : NULL;
 	struct MHD_Response *resp;
 	json_decref(body);
 	if (!s)

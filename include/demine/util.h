@@ -29,6 +29,7 @@ struct dm_buf {
 void dm_buf_init(struct dm_buf *b, size_t max);
 void dm_buf_release(struct dm_buf *b);
 void dm_buf_add(struct dm_buf *b, const char *s);
+void dm_buf_addn(struct dm_buf *b, const char *s, size_t n); /* n bytes of s (which may hold NULs) */
 void dm_buf_addf(struct dm_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Takes the string (caller frees); the buffer is reset. */
 char *dm_buf_take(struct dm_buf *b);
