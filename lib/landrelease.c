@@ -340,18 +340,22 @@ static void job_release(struct job *j)
 	memset(j, 0, sizeof(*j));
 }
 
-/* Overlays the batch on this thread and the workers (whose threads end with it). */
-static void compute_batch(struct dm_db *db, struct worker *w, size_t nw, struct batch *b)
+/* Starts the workers on b; returns how many started. */
+static size_t start_workers(struct worker *w, size_t nw, struct batch *b)
 {
-	size_t i, started = 0;
+	size_t i;
 	b->next = 0;
 	for (i = 0; i < nw; i++) {
 		w[i].b = b;
 		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0)
 			break;
-		started++;
 	}
-	run_jobs(db->geo, b);
+	return i;
+}
+
+static void join_workers(struct worker *w, size_t started)
+{
+	size_t i;
 	for (i = 0; i < started; i++)
 		pthread_join(w[i].thread, NULL);
 }
@@ -359,35 +363,53 @@ static void compute_batch(struct dm_db *db, struct worker *w, size_t nw, struct 
 /* Hazards per batch: enough to keep every thread busy, few enough to hold in memory. */
 #define BATCH 512
 
-static int recompute_batch(struct dm_db *db, struct worker *w, size_t nw, json_t *ids, size_t from,
-			   struct dm_landrelease_stats *st, struct dm_error *err)
+static void batch_free(struct batch *b)
 {
-	struct batch b;
-	size_t i, n = json_array_size(ids) - from;
-	int rc = 0, changed;
-	b.n = n < BATCH ? n : BATCH;
-	b.jobs = calloc(b.n, sizeof(*b.jobs));
-	if (!b.jobs)
+	size_t i;
+	for (i = 0; i < b->n; i++)
+		job_release(&b->jobs[i]);
+	free(b->jobs);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Reads the next batch of hazards (from ids[from]) and their releases: b->n is 0 at the end. */
+static int load_batch(struct dm_db *db, json_t *ids, size_t from, struct batch *b, struct dm_error *err)
+{
+	size_t i, n = from < json_array_size(ids) ? json_array_size(ids) - from : 0;
+	int rc = 0;
+	memset(b, 0, sizeof(*b));
+	if (!n)
+		return 0;
+	b->n = n < BATCH ? n : BATCH;
+	b->jobs = calloc(b->n, sizeof(*b->jobs));
+	if (!b->jobs) {
+		b->n = 0;
 		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
-	for (i = 0; i < b.n; i++)
-		dm_error_init(&b.jobs[i].err);
-	for (i = 0; !rc && i < b.n; i++) {
-		rc = load_approved_hazard(db, json_string_value(json_array_get(ids, from + i)), &b.jobs[i].h, err);
-		if (!rc && b.jobs[i].h)
-			rc = load_releases(db, b.jobs[i].h->id, &b.jobs[i].rl, err);
 	}
-	if (!rc)
-		compute_batch(db, w, nw, &b);
-	for (i = 0; !rc && i < b.n; i++) {
-		struct job *j = &b.jobs[i];
+	for (i = 0; i < b->n; i++)
+		dm_error_init(&b->jobs[i].err);
+	for (i = 0; !rc && i < b->n; i++) {
+		rc = load_approved_hazard(db, json_string_value(json_array_get(ids, from + i)), &b->jobs[i].h, err);
+		if (!rc && b->jobs[i].h)
+			rc = load_releases(db, b->jobs[i].h->id, &b->jobs[i].rl, err);
+	}
+	return rc;
+}
+
+/* Writes the figures of a computed batch, in order. */
+static int store_batch(struct dm_db *db, struct batch *b, struct dm_landrelease_stats *st, struct dm_error *err)
+{
+	size_t i;
+	int rc = 0, changed;
+	for (i = 0; !rc && i < b->n; i++) {
+		struct job *j = &b->jobs[i];
 		st->hazards++;
 		if (!j->h)
 			continue;
 		if (j->rc) {
 			dm_error_set(err, j->rc, j->err.field[0] ? j->err.field : NULL, "%s", j->err.message);
 			dm_error_prefix(err, "hazard %s", j->h->code ? j->h->code : j->h->id);
-			rc = err->code;
-			break;
+			return err->code;
 		}
 		rc = store_figures(db, j->h, &j->f, j->rl.n, &changed, err);
 		st->changed += changed != 0;
@@ -396,9 +418,29 @@ static int recompute_batch(struct dm_db *db, struct worker *w, size_t nw, json_t
 		else if (changed == 2)
 			st->reopened++;
 	}
-	for (i = 0; i < b.n; i++)
-		job_release(&b.jobs[i]);
-	free(b.jobs);
+	return rc;
+}
+
+/* A pipeline: while the workers overlay one batch, this thread reads the next from the
+ * database, then overlays with them; then it writes the batch's figures. */
+static int recompute_batches(struct dm_db *db, struct worker *w, size_t nw, json_t *ids,
+			     struct dm_landrelease_stats *st, struct dm_error *err)
+{
+	struct batch cur, next;
+	size_t from = 0, started;
+	int rc = load_batch(db, ids, 0, &cur, err);
+	while (!rc && cur.n) {
+		started = start_workers(w, nw, &cur);
+		from += cur.n;
+		rc = load_batch(db, ids, from, &next, err);
+		run_jobs(db->geo, &cur);
+		join_workers(w, started);
+		if (!rc)
+			rc = store_batch(db, &cur, st, err);
+		batch_free(&cur);
+		cur = next;
+	}
+	batch_free(&cur);
 	return rc;
 }
 
@@ -414,7 +456,7 @@ int dm_landrelease_recompute_all(struct dm_db *db, struct dm_landrelease_stats *
 	struct dm_stmt *s = NULL;
 	json_t *ids = json_array();
 	struct worker w[15];
-	size_t i, nw = extra_threads(), from;
+	size_t i, nw = extra_threads();
 	int rc;
 	memset(st, 0, sizeof(*st));
 	memset(w, 0, sizeof(w));
@@ -433,8 +475,8 @@ int dm_landrelease_recompute_all(struct dm_db *db, struct dm_landrelease_stats *
 		rc = rc < 0 ? rc : 0;
 	}
 	dm_stmt_finalize(s);
-	for (from = 0; !rc && from < json_array_size(ids); from += BATCH)
-		rc = recompute_batch(db, w, nw, ids, from, st, err);
+	if (!rc)
+		rc = recompute_batches(db, w, nw, ids, st, err);
 	for (i = 0; i < nw; i++)
 		dm_geo_free(w[i].geo);
 	json_decref(ids);

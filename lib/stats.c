@@ -484,7 +484,7 @@ static int fig_items(struct ctx *c, json_t *out)
 {
 	static const char *const keys[] = { "category", NULL };
 	/* destroyed in situ, or any later disposition value named destroyed_... */
-	static const struct agg a = {
+	static const struct agg all = {
 		"eo_find",
 		"MIN(r.category) AS category, SUM(CASE WHEN r.find_date IS NULL THEN 0 ELSE r.quantity END) AS qty,"
 		" SUM(CASE WHEN r.find_date IS NULL THEN 0 ELSE 1 END) AS n,"
@@ -495,9 +495,16 @@ static int fig_items(struct ctx *c, json_t *out)
 		" CAST(COALESCE(SUM(uqty), 0) AS BIGINT), CAST(COALESCE(SUM(un), 0) AS BIGINT) FROM",
 		"", "category",
 	};
+	/* a date range leaves out the undated finds: the same figure with less to do per row */
+	static const struct agg dated = {
+		"eo_find", "MIN(r.category) AS category, SUM(r.quantity) AS qty, COUNT(*) AS n", NULL,
+		" AND r.disposition LIKE 'destroyed%'", "r.find_date", loc_only, org_only,
+		"SELECT MIN(category), CAST(COALESCE(SUM(qty), 0) AS BIGINT), CAST(COALESCE(SUM(n), 0) AS BIGINT), 0, 0 FROM",
+		"", "category",
+	};
 	int rc;
 	json_object_set_new(out, "undated", json_pack("{s:i, s:i}", "finds", 0, "quantity", 0));
-	rc = run_agg(c, &a, items_row, out);
+	rc = run_agg(c, c->f->from || c->f->to ? &dated : &all, items_row, out);
 	sort_items(json_object_get(out, "items"), keys);
 	return rc;
 }

@@ -103,11 +103,13 @@ static int sq_open(const char *path, int create, struct dm_store **out, struct d
 	sqlite3_extended_result_codes(q->db, 1);
 	sqlite3_busy_timeout(q->db, 10000);
 	/* WAL + synchronous=FULL: a commit that returned is on disk, even after a power cut.
-	 * A 32 MiB page cache (default 2 MiB) keeps a bulk import's indexes in memory instead of
-	 * spilling them to the WAL mid-transaction; it grows only as pages are used. */
+	 * A 64 MiB page cache (default 2 MiB) keeps a bulk import's indexes in memory instead of
+	 * spilling them to the WAL mid-transaction, and holds the covering index a year's
+	 * dashboard figures read at 100,000 hazards (some 30 MB of a million finds); it grows only
+	 * as pages are used. */
 	rc = sq_exec(&q->base,
 		     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-		     " PRAGMA cache_size=-32768;", err);
+		     " PRAGMA cache_size=-65536;", err);
 	if (rc) {
 		dm_error_prefix(err, "database '%s'", path);
 		goto fail;
