@@ -32,10 +32,19 @@ export function machine() {
   };
 }
 
+// The commit measured, "-dirty" when tracked files other than the results this run writes
+// (bench/results/, profiles included) differ from it.
+function commitMeasured() {
+  const head = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown';
+  const changed = spawnSync('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no', '--', '.',
+    ':(exclude)bench/results'], { encoding: 'utf8' });
+  return head.stdout.trim() + (changed.stdout.trim() ? '-dirty' : '');
+}
+
 export function versions(pgVersion) {
-  const git = spawnSync('git', ['-C', ROOT, 'describe', '--always', '--dirty'], { encoding: 'utf8' });
   return {
-    demine: git.status === 0 ? git.stdout.trim() : 'unknown',
+    demine: commitMeasured(),
     demine_binary: BIN,
     sqlite: firstLine('sqlite3', ['--version'])?.split(' ')[0] || null,
     gdal: firstLine('ogr2ogr', ['--version']),
