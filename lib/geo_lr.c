@@ -252,18 +252,15 @@ static int parts_add(struct dm_geo *g, struct parts *p, GEOSGeometry *geom)
 	return 0;
 }
 
-/* The union of the parts whose envelopes touch near's (all of them when near is NULL).
- * Sets *none and returns NULL when no part qualifies; NULL without *none is a failure. */
-static GEOSGeometry *parts_union(struct dm_geo *g, const struct parts *p, const struct part *near, int *none)
+/* The union of the parts. Sets *none and returns NULL when there are none; NULL without
+ * *none is a failure. */
+static GEOSGeometry *parts_union(struct dm_geo *g, const struct parts *p, int *none)
 {
 	GEOSGeometry **v = p->n ? malloc(p->n * sizeof(*v)) : NULL, *coll, *u;
 	unsigned k = 0;
 	*none = 0;
 	for (size_t i = 0; i < p->n; i++) {
-		const struct part *q = &p->v[i];
-		if (near && (q->maxx < near->minx || q->minx > near->maxx || q->maxy < near->miny || q->miny > near->maxy))
-			continue;
-		if (!v || !(v[k] = GEOSGeom_clone_r(g->gh, q->geom)))
+		if (!v || !(v[k] = GEOSGeom_clone_r(g->gh, p->v[i].geom)))
 			goto fail;
 		k++;
 	}
@@ -375,7 +372,7 @@ static int finish_outside(struct lr *s, struct dm_lr_result *r, struct dm_error 
 {
 	struct dm_geo *g = s->g;
 	int none = 0;
-	GEOSGeometry *out = reproject(s, parts_union(g, &s->outside, NULL, &none), 0);
+	GEOSGeometry *out = reproject(s, parts_union(g, &s->outside, &none), 0);
 	if (!out && !none)
 		return dm_error_set(err, DM_EINVAL, "geometry", "land release overlay failed: %s", g->geos_msg);
 	if (out) {
@@ -402,7 +399,7 @@ static int finish(struct lr *s, struct dm_lr_result *r, struct dm_error *err)
 {
 	struct dm_geo *g = s->g;
 	int none = 0;
-	GEOSGeometry *cov = parts_union(g, &s->covered, NULL, &none);
+	GEOSGeometry *cov = parts_union(g, &s->covered, &none);
 	GEOSGeometry *rem = reproject(s, cov ? GEOSDifference_r(g->gh, s->hazard, cov)
 					 : none ? GEOSGeom_clone_r(g->gh, s->hazard) : NULL, 0);
 	GEOSGeometry *poly = rem ? geo_polygonal(g, rem, 1) : NULL;

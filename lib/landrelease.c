@@ -223,19 +223,25 @@ static int apply_figures(struct dm_db *db, struct dm_record *h, const struct fig
 	return diff;
 }
 
-int dm_landrelease_fill(struct dm_db *db, struct dm_record *h, const char **why, struct dm_error *err)
+/* h's figures from its approved releases, on this thread; *nrel counts the releases. */
+static int figures_of(struct dm_db *db, const struct dm_record *h, struct figures *f, size_t *nrel,
+		      struct dm_error *err)
 {
 	struct releases rl;
-	struct figures f;
-	int rc;
-	*why = "land release figures recomputed";
-	rc = load_releases(db, h->id, &rl, err);
+	int rc = load_releases(db, h->id, &rl, err);
 	if (!rc)
-		rc = compute(db->geo, h, &rl, &f, err);
-	if (!rc)
-		rc = apply_figures(db, h, &f, rl.n, why);
+		rc = compute(db->geo, h, &rl, f, err);
+	*nrel = rl.n;
 	releases_free(&rl);
 	return rc;
+}
+
+int dm_landrelease_fill(struct dm_db *db, struct dm_record *h, const char **why, struct dm_error *err)
+{
+	struct figures f;
+	size_t nrel;
+	int rc = figures_of(db, h, &f, &nrel, err);
+	return rc ? rc : apply_figures(db, h, &f, nrel, why);
 }
 
 /* The approved, not deleted hazard id_or_code, or NULL in *out (0) when it is not one. */
@@ -263,19 +269,16 @@ static int store_figures(struct dm_db *db, struct dm_record *h, const struct fig
 int dm_landrelease_recompute(struct dm_db *db, const char *hazard_id, int *changed, struct dm_error *err)
 {
 	struct dm_record *h = NULL;
-	struct releases rl;
 	struct figures f;
+	size_t nrel;
 	int rc;
 	*changed = 0;
 	rc = load_approved_hazard(db, hazard_id, &h, err);
 	if (rc || !h)
 		return rc;
-	rc = load_releases(db, h->id, &rl, err);
+	rc = figures_of(db, h, &f, &nrel, err);
 	if (!rc)
-		rc = compute(db->geo, h, &rl, &f, err);
-	if (!rc)
-		rc = store_figures(db, h, &f, rl.n, changed, err);
-	releases_free(&rl);
+		rc = store_figures(db, h, &f, nrel, changed, err);
 	dm_record_free(h);
 	return rc;
 }
