@@ -30,32 +30,31 @@ static GEOSCoordSequence *densify_seq(struct dm_geo *g, const GEOSGeometry *line
 	size_t cap = n + 16, m = 0;
 	double *v = malloc(2 * cap * sizeof(double)), px = 0, py = 0;
 	for (unsigned i = 0; v && i < n; i++) {
-		double x, y, d, azi;
+		double x, y, d = 0, azi = 0;
 		GEOSCoordSeq_getXY_r(g->gh, s, i, &x, &y);
-		size_t k = 1;
-		if (i && shorter_than(px, py, x, y, step)) {
-			k = 1;
-		} else if (i) {
+		size_t k = 1; /* the edge ending here is cut into k pieces */
+		if (i && !shorter_than(px, py, x, y, step)) {
 			geod_inverse(&g->geod, py, px, y, x, &d, &azi, NULL);
 			k = (size_t)ceil(d / step);
 			if (k < 1)
 				k = 1;
-			if (m + k + 1 > cap) {
-				cap = 2 * (m + k + 1);
-				double *nv = realloc(v, 2 * cap * sizeof(double));
-				if (!nv) {
-					free(v);
-					return NULL;
-				}
-				v = nv;
+		}
+		/* room for the k - 1 points inserted and the vertex itself, on every branch */
+		if (m + k > cap) {
+			cap = 2 * (m + k);
+			double *nv = realloc(v, 2 * cap * sizeof(double));
+			if (!nv) {
+				free(v);
+				return NULL;
 			}
-			for (size_t j = 1; j < k; j++) {
-				double la, lo;
-				geod_direct(&g->geod, py, px, azi, d * (double)j / (double)k, &la, &lo, NULL);
-				v[2 * m] = lo;
-				v[2 * m + 1] = la;
-				m++;
-			}
+			v = nv;
+		}
+		for (size_t j = 1; j < k; j++) {
+			double la, lo;
+			geod_direct(&g->geod, py, px, azi, d * (double)j / (double)k, &la, &lo, NULL);
+			v[2 * m] = lo;
+			v[2 * m + 1] = la;
+			m++;
 		}
 		v[2 * m] = x; /* the original vertex, exactly (rings stay closed) */
 		v[2 * m + 1] = y;

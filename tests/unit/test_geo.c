@@ -624,6 +624,28 @@ static double hand(double x0, double y0, double x1, double y1)
 	return fabs(a);
 }
 
+/* Issue 20: a clearance whose polygon is the hazard's own ring. Its first edge (3.9 km) fills
+ * the densified buffer exactly and the two short edges after it wrote past its end. */
+static void test_land_release_own_ring(void)
+{
+	struct dm_geom h = {0};
+	struct dm_error err;
+	dm_error_init(&err);
+	CHECK_INT(dm_geo_from_wkt(G, "POLYGON((47 40, 47.045721 40, 47.045721 40.0009, 47.044521 40.0009, 47 40.0009, 47 40))",
+				  NULL, 0, &h, NULL, &err), 0);
+	struct dm_lr_release all[] = {{&h, 2}};
+	struct dm_lr_result res;
+	CHECK_INT(dm_geo_land_release(G, &h, all, 1, DM_LR_REMAINING_GEOMETRY, &res, &err), 0);
+	double hz = 0;
+	CHECK_INT(dm_geo_area_m2(G, &h, &hz, &err), 0);
+	CHECK_NEAR(res.cleared_m2, hz, 0.01);
+	CHECK_NEAR(res.remaining_m2, 0, 0.01);
+	CHECK_NEAR(res.outside_m2, 0, 0.01);
+	geom_free(&res.remaining);
+	geom_free(&h);
+	dm_error_release(&err);
+}
+
 static void test_land_release(void)
 {
 	struct dm_geom h = {0}, c = {0}, r = {0}, k = {0};
@@ -762,6 +784,7 @@ int main(void)
 	test_area();
 	test_turning_points();
 	test_land_release();
+	test_land_release_own_ring();
 	test_repair();
 	test_fixtures();
 	dm_geo_free(G);
