@@ -57,7 +57,7 @@ static int type_listed(const char *const *types, const char *type)
 int dm_auth_check_write(const struct dm_actor *who, const char *type, const char *org_id,
 			struct dm_error *err)
 {
-	const struct dm_role *r = dm_role_find(who ? who->role : NULL);
+	const struct dm_role *r = who ? dm_role_find(who->role) : NULL;
 	if (!r)
 		return dm_error_set(err, DM_EPERM, NULL, "unknown role '%s'", who && who->role ? who->role : "");
 	if (r->write_types && !type_listed(r->write_types, type))

@@ -73,63 +73,101 @@ int dm_db_extra_from_row(struct dm_db *db, struct dm_stmt *s, struct dm_error *e
 	return rc;
 }
 
-static void join_values(const char *const *v, char *out, size_t n)
+/* "a;b;c" from the values; NULL when there are none or out of memory (*nomem set). */
+static char *join_values(const char *const *v, int *nomem)
 {
-	size_t len = 0;
-	out[0] = 0;
-	for (; v && *v; v++) {
-		int w = snprintf(out + len, n - len, "%s%s", len ? ";" : "", *v);
-		if (w < 0 || (size_t)w >= n - len)
-			break;
-		len += (size_t)w;
+	struct dm_buf b;
+	if (!v || !*v)
+		return NULL;
+	dm_buf_init(&b, 0);
+	for (; *v; v++) {
+		if (b.len)
+			dm_buf_add(&b, ";");
+		dm_buf_add(&b, *v);
 	}
+	if (b.overflow) {
+		dm_buf_release(&b);
+		*nomem = 1;
+		return NULL;
+	}
+	return dm_buf_take(&b);
 }
 
-int dm_db_add_field(struct dm_db *db, const char *type, const struct dm_field *f, struct dm_error *err)
+static int store_field_def(struct dm_db *db, const char *type, const struct dm_field *f, const char *allowed,
+			   struct dm_error *err)
 {
 	struct dm_stmt *s = NULL;
-	char now[32], sql[300], allowed[4096];
+	char now[32];
 	int rc;
-	rc = dm_schema_add_extra(db->schema, type, f, err);
+	dm_now(now);
+	rc = dm_stmt_prepare(db->st, "INSERT INTO field_def (record_type, name, kind, flags, allowed, unit,"
+			     " link_type, label_en, label_az, label_ru, hxl, help, created_at)"
+			     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &s, err);
 	if (rc)
 		return rc;
-	join_values(f->values, allowed, sizeof(allowed));
-	dm_now(now);
-	rc = dm_store_begin(db->st, err);
-	if (!rc)
-		rc = dm_stmt_prepare(db->st, "INSERT INTO field_def (record_type, name, kind, flags, allowed, unit,"
-				     " link_type, label_en, label_az, label_ru, hxl, help, created_at)"
-				     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &s, err);
-	if (!rc) {
-		dm_stmt_bind_text(s, 1, type);
-		dm_stmt_bind_text(s, 2, f->name);
-		dm_stmt_bind_text(s, 3, dm_ftype_name(f->type));
-		dm_stmt_bind_int(s, 4, f->flags & ~(unsigned)DM_FF_EXTRA);
-		dm_stmt_bind_text(s, 5, allowed);
-		dm_stmt_bind_text(s, 6, f->unit);
-		dm_stmt_bind_text(s, 7, f->link_type);
-		dm_stmt_bind_text(s, 8, f->label_en);
-		dm_stmt_bind_text(s, 9, f->label_az);
-		dm_stmt_bind_text(s, 10, f->label_ru);
-		dm_stmt_bind_text(s, 11, f->hxl);
-		dm_stmt_bind_text(s, 12, f->help);
-		dm_stmt_bind_text(s, 13, now);
-		rc = dm_stmt_step(s, err) < 0 ? err->code : 0;
-		dm_stmt_finalize(s);
-	}
-	if (!rc) {
-		snprintf(sql, sizeof(sql), "ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s", type, f->name,
-			 dm_db_column_sqltype(db->st, f->type));
-		rc = dm_store_exec(db->st, sql, err);
-	}
-	if (!rc) {
-		snprintf(sql, sizeof(sql), "ALTER TABLE %s_history ADD COLUMN \"%s\" %s", type, f->name,
-			 dm_db_column_sqltype(db->st, f->type));
-		rc = dm_store_exec(db->st, sql, err);
-	}
-	if (rc) {
-		dm_store_rollback(db->st);
+	dm_stmt_bind_text(s, 1, type);
+	dm_stmt_bind_text(s, 2, f->name);
+	dm_stmt_bind_text(s, 3, dm_ftype_name(f->type));
+	dm_stmt_bind_int(s, 4, f->flags & ~(unsigned)DM_FF_EXTRA);
+	dm_stmt_bind_text(s, 5, allowed ? allowed : "");
+	dm_stmt_bind_text(s, 6, f->unit);
+	dm_stmt_bind_text(s, 7, f->link_type);
+	dm_stmt_bind_text(s, 8, f->label_en);
+	dm_stmt_bind_text(s, 9, f->label_az);
+	dm_stmt_bind_text(s, 10, f->label_ru);
+	dm_stmt_bind_text(s, 11, f->hxl);
+	dm_stmt_bind_text(s, 12, f->help);
+	dm_stmt_bind_text(s, 13, now);
+	rc = dm_stmt_step(s, err) < 0 ? err->code : 0;
+	dm_stmt_finalize(s);
+	return rc;
+}
+
+/* ALTER TABLE table ADD COLUMN name kind, on the typed table or its history. The names were
+ * checked by dm_schema_check_extra (lowercase letters, digits, '_'), so quoting is enough. */
+static int add_column(struct dm_db *db, const char *type, const char *suffix, const struct dm_field *f,
+		      struct dm_error *err)
+{
+	struct dm_buf sql;
+	int rc;
+	dm_buf_init(&sql, 0);
+	dm_buf_addf(&sql, "ALTER TABLE \"%s%s\" ADD COLUMN \"%s\" %s", type, suffix, f->name,
+		    dm_db_column_sqltype(db->st, f->type));
+	if (sql.overflow)
+		rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+	else
+		rc = dm_store_exec(db->st, sql.s, err);
+	dm_buf_release(&sql);
+	return rc;
+}
+
+/* The schema in memory changes only once the transaction has committed: a refused ALTER
+ * leaves neither a row in field_def nor a phantom field. */
+int dm_db_add_field(struct dm_db *db, const char *type, const struct dm_field *f, struct dm_error *err)
+{
+	int rc, nomem = 0;
+	char *allowed;
+	rc = dm_schema_check_extra(db->schema, type, f, err);
+	if (rc)
 		return rc;
-	}
-	return dm_store_commit(db->st, err);
+	allowed = join_values(f->values, &nomem);
+	if (nomem)
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+	rc = dm_store_begin(db->st, err);
+	if (rc)
+		goto out;
+	rc = store_field_def(db, type, f, allowed, err);
+	if (!rc)
+		rc = add_column(db, type, "", f, err);
+	if (!rc)
+		rc = add_column(db, type, "_history", f, err);
+	if (!rc)
+		rc = dm_store_commit(db->st, err);
+	else
+		dm_store_rollback(db->st);
+	if (!rc)
+		rc = dm_schema_add_extra(db->schema, type, f, err);
+out:
+	free(allowed);
+	return rc;
 }

@@ -21,7 +21,7 @@ static void copy_field(char *dst, size_t n, const char *field)
 	snprintf(dst, n, "%s", field ? field : "");
 }
 
-int dm_error_set(struct dm_error *err, int code, const char *field, const char *fmt, ...)
+int (dm_error_set)(struct dm_error *err, int code, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 	if (!err || err->code)

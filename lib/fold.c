@@ -119,12 +119,14 @@ static size_t fold_one(uint32_t c, char *out)
 		base = 's';
 	else if (c == 0x21A || c == 0x21B)
 		base = 't';
+	/* cppcheck-suppress knownConditionTrueFalse ; base comes from the tables above */
 	if (base == '*') {
 		two = pair(c);
 		out[0] = two[0];
 		out[1] = two[1];
 		return 2;
 	}
+	/* cppcheck-suppress knownConditionTrueFalse ; likewise */
 	if (base && base != '.') {
 		out[0] = base;
 		return 1;

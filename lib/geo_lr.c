@@ -29,7 +29,9 @@ static GEOSCoordSequence *densify_seq(struct dm_geo *g, const GEOSGeometry *line
 		return NULL;
 	size_t cap = n + 16, m = 0;
 	double *v = malloc(2 * cap * sizeof(double)), px = 0, py = 0;
-	for (unsigned i = 0; v && i < n; i++) {
+	if (!v)
+		return NULL;
+	for (unsigned i = 0; i < n; i++) {
 		double x, y, d = 0, azi = 0;
 		GEOSCoordSeq_getXY_r(g->gh, s, i, &x, &y);
 		size_t k = 1; /* the edge ending here is cut into k pieces */
@@ -62,8 +64,6 @@ static GEOSCoordSequence *densify_seq(struct dm_geo *g, const GEOSGeometry *line
 		px = x;
 		py = y;
 	}
-	if (!v)
-		return NULL;
 	GEOSCoordSequence *r = GEOSCoordSeq_create_r(g->gh, (unsigned)m, 2);
 	for (size_t i = 0; r && i < m; i++)
 		GEOSCoordSeq_setXY_r(g->gh, r, (unsigned)i, v[2 * i], v[2 * i + 1]);

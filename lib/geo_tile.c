@@ -687,8 +687,10 @@ int dm_geo_tile_geometry(struct dm_geo *g, const struct dm_geom *wgs84, int z, i
 		goto done;
 	}
 	rc = 0;
-	if (!(src = geo_read(g, wgs84)))
-		return dm_error_set(err, DM_EINVAL, "geometry", "cannot read the geometry (bad WKB)");
+	if (!(src = geo_read(g, wgs84))) {
+		rc = dm_error_set(err, DM_EINVAL, "geometry", "cannot read the geometry (bad WKB)");
+		goto done; /* the fast path may have grown t before it gave up */
+	}
 	if (!(proj = GEOSGeom_transformXY_r(g->gh, src, project_cb, &pa)))
 		goto geos_fail;
 	kind = GEOSGeomTypeId_r(g->gh, proj);

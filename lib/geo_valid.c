@@ -71,7 +71,7 @@ static GEOSCoordSequence *sequence(struct build *b, json_t *arr, const char *wha
 	GEOSCoordSequence *s = GEOSCoordSeq_create_r(b->g->gh, (unsigned)n, 2);
 	double fx = 0, fy = 0, lx = 0, ly = 0;
 	for (size_t i = 0; s && i < n; i++) {
-		double x, y;
+		double x = 0, y = 0;
 		if (position(b, json_array_get(arr, i), what, &x, &y, &lx, &ly)) {
 			GEOSCoordSeq_destroy_r(b->g->gh, s);
 			return NULL;
@@ -293,19 +293,19 @@ static double line_dist(struct dm_geo *g, const GEOSGeometry *line, double x, do
 /* Rings (or lines, points) the location lies on: up to 2 distinct ones, nearest first when none. */
 static int find_rings(struct dm_geo *g, const GEOSGeometry *gg, double x, double y, struct ringref *hit)
 {
-	int t = GEOSGeomTypeId_r(g->gh, gg), multi = t >= GEOS_MULTIPOINT;
-	int np = multi ? GEOSGetNumGeometries_r(g->gh, gg) : 1, nh = 0;
+	int t = GEOSGeomTypeId_r(g->gh, gg), is_multi = t >= GEOS_MULTIPOINT;
+	int np = is_multi ? GEOSGetNumGeometries_r(g->gh, gg) : 1, nh = 0;
 	double tol = 1e-9 * (1 + fmax(fabs(x), fabs(y))), best = INFINITY;
 	struct ringref nearest = {0};
 	for (int p = 0; p < np; p++) {
-		const GEOSGeometry *pg = multi ? GEOSGetGeometryN_r(g->gh, gg, p) : gg;
+		const GEOSGeometry *pg = is_multi ? GEOSGetGeometryN_r(g->gh, gg, p) : gg;
 		int pt = GEOSGeomTypeId_r(g->gh, pg);
 		int nr = pt == GEOS_POLYGON && !GEOSisEmpty_r(g->gh, pg) ? 1 + GEOSGetNumInteriorRings_r(g->gh, pg) : 1;
 		for (int r = 0; r < nr; r++) {
 			const GEOSGeometry *rg = pt != GEOS_POLYGON ? pg
 				: r ? GEOSGetInteriorRingN_r(g->gh, pg, r - 1) : GEOSGetExteriorRing_r(g->gh, pg);
 			double d = pt == GEOS_POINT ? 0 : line_dist(g, rg, x, y);
-			struct ringref ref = {multi ? p + 1 : 0, r + 1, pt, rg};
+			struct ringref ref = {is_multi ? p + 1 : 0, r + 1, pt, rg};
 			if (d <= tol && nh < 2)
 				hit[nh++] = ref;
 			if (d < best) {
@@ -409,10 +409,10 @@ static unsigned distinct_points(struct dm_geo *g, const GEOSGeometry *line)
  * degenerate line or ring itself. */
 static int degenerate_ring(struct dm_geo *g, const GEOSGeometry *gg, struct ringref *out)
 {
-	int t = GEOSGeomTypeId_r(g->gh, gg), multi = t >= GEOS_MULTIPOINT;
-	int np = multi ? GEOSGetNumGeometries_r(g->gh, gg) : 1;
+	int t = GEOSGeomTypeId_r(g->gh, gg), is_multi = t >= GEOS_MULTIPOINT;
+	int np = is_multi ? GEOSGetNumGeometries_r(g->gh, gg) : 1;
 	for (int p = 0; p < np; p++) {
-		const GEOSGeometry *pg = multi ? GEOSGetGeometryN_r(g->gh, gg, p) : gg;
+		const GEOSGeometry *pg = is_multi ? GEOSGetGeometryN_r(g->gh, gg, p) : gg;
 		int pt = GEOSGeomTypeId_r(g->gh, pg);
 		if (pt == GEOS_POINT || GEOSisEmpty_r(g->gh, pg))
 			continue;
@@ -422,7 +422,7 @@ static int degenerate_ring(struct dm_geo *g, const GEOSGeometry *gg, struct ring
 				: r ? GEOSGetInteriorRingN_r(g->gh, pg, r - 1) : GEOSGetExteriorRing_r(g->gh, pg);
 			unsigned need = pt == GEOS_LINESTRING ? 2 : 4; /* a ring: 3 distinct + closing */
 			if (distinct_points(g, rg) < need) {
-				*out = (struct ringref){multi ? p + 1 : 0, r + 1, pt, rg};
+				*out = (struct ringref){is_multi ? p + 1 : 0, r + 1, pt, rg};
 				return 1;
 			}
 		}

@@ -203,7 +203,11 @@ json_t *geo_wkt_parse(const char *s, struct dm_error *err)
 {
 	struct wkt w = {s, 0, 0, 0, err};
 	char name[32], dim[8];
-	if (!s || !word(&w, name, sizeof(name))) {
+	if (!s) {
+		dm_error_set(err, DM_EINVAL, "geometry", "no wkt given");
+		return NULL;
+	}
+	if (!word(&w, name, sizeof(name))) {
 		fail(&w, "a wkt geometry type");
 		return NULL;
 	}

@@ -160,15 +160,21 @@ static int col_index(char **names, size_t n, const char *a, const char *b)
 	return -1;
 }
 
+/* 1 when column i exists in this row and is not empty. */
+static int filled(char **cells, int i)
+{
+	return i >= 0 && cells && cells[i] && cells[i][0];
+}
+
 /* A CSV geometry is WKT (any CRS), or x/y (lon/lat) columns for points. */
 static int csv_geometry(struct import *im, const struct csv_cols *c, char **cells, json_t *in, struct dm_error *e)
 {
 	char wkt[128];
 	const char *text = NULL;
 	json_t *gj;
-	if (c->geometry >= 0 && cells[c->geometry][0])
+	if (filled(cells, c->geometry))
 		text = cells[c->geometry];
-	else if (c->x >= 0 && c->y >= 0 && cells[c->x][0] && cells[c->y][0]) {
+	else if (filled(cells, c->x) && filled(cells, c->y)) {
 		char *end1, *end2;
 		double x = strtod(cells[c->x], &end1), y = strtod(cells[c->y], &end2);
 		if (*end1 || *end2) {

@@ -70,15 +70,18 @@ static void b_lenfield(struct bytes *b, unsigned field, const void *p, size_t n)
 	b_put(b, p, n);
 }
 
+/* Zigzag encoding in unsigned arithmetic: the sign bit spread over every bit is 0 - sign
+ * (shifting a negative signed value right is implementation-defined). */
 static uint32_t zz32(int64_t v)
 {
-	int32_t x = (int32_t)v;
-	return ((uint32_t)x << 1) ^ (uint32_t)(x >> 31);
+	uint32_t x = (uint32_t)(int32_t)v;
+	return (x << 1) ^ (0u - (x >> 31));
 }
 
 static uint64_t zz64(int64_t v)
 {
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+	uint64_t x = (uint64_t)v;
+	return (x << 1) ^ (0u - (x >> 63));
 }
 
 static int32_t unzz32(uint32_t v)

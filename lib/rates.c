@@ -590,7 +590,7 @@ static int read_csv(struct reader *rd, FILE *f)
 	if (rc == 0) {
 		rc = dm_error_set(rd->err, DM_EINVAL, NULL, "the rate file is empty");
 	} else if (rc == 1) {
-		if (!strcmp(c->cells[0], "Date"))
+		if (c->ncells > 0 && !strcmp(c->cells[0], "Date"))
 			rc = read_eurofxref(c, c->spaced);
 		else if (column(c, "TIME_PERIOD") >= 0 && column(c, "OBS_VALUE") >= 0)
 			rc = read_sdmx(c);
@@ -974,12 +974,14 @@ static int import_one(const struct dm_rate *r, void *arg)
 		dm_error_release(&e);
 	}
 	dm_stmt_reset(im->q);
+	/* cppcheck-suppress knownConditionTrueFalse ; found is set when a row came back */
 	if (found && same) {
 		im->st->nunchanged++;
 		return 0;
 	}
 	memset(&opts, 0, sizeof(opts));
 	opts.approve = 1;
+	/* cppcheck-suppress knownConditionTrueFalse ; likewise */
 	if (found) {
 		in = json_pack("{s:s}", "rate", rate);
 		if (!in)

@@ -194,19 +194,15 @@ static char *dup_or_null(const char *s, int *fail)
 	return d;
 }
 
-int dm_schema_add_extra(struct dm_schema *s, const char *type, const struct dm_field *f, struct dm_error *err)
+int dm_schema_check_extra(const struct dm_schema *s, const char *type, const struct dm_field *f,
+			  struct dm_error *err)
 {
-	struct dm_type *t = NULL;
-	struct dm_field nf, *grown;
+	const struct dm_type *t = s && type ? dm_schema_type(s, type) : NULL;
 	const char *const *v, *const *w;
 	const char *fname = f && f->name ? f->name : "";
-	size_t i, nvalues = 0;
-	int r, nomem = 0;
-	char **values = NULL;
+	size_t nvalues = 0;
+	int r;
 
-	for (i = 0; s && type && i < s->ntypes; i++)
-		if (!strcmp(s->types[i].name, type))
-			t = &s->types[i];
 	if (!t)
 		return dm_error_set(err, DM_EINVAL, "type", "unknown record type '%s'", type ? type : "");
 	if (!f)
@@ -260,7 +256,28 @@ int dm_schema_add_extra(struct dm_schema *s, const char *type, const struct dm_f
 		return dm_error_set(err, DM_EINVAL, "currency_field", "field '%s' of type %s takes no currency "
 				    "field", fname, dm_ftype_name(f->type));
 	}
+	return 0;
+}
 
+int dm_schema_add_extra(struct dm_schema *s, const char *type, const struct dm_field *f, struct dm_error *err)
+{
+	struct dm_type *t = NULL;
+	struct dm_field nf, *grown;
+	const char *fname;
+	size_t i, nvalues = 0;
+	int rc, nomem = 0;
+	char **values = NULL;
+
+	if ((rc = dm_schema_check_extra(s, type, f, err)))
+		return rc;
+	for (i = 0; i < s->ntypes; i++)
+		if (!strcmp(s->types[i].name, type))
+			t = &s->types[i];
+	if (!t) /* dm_schema_check_extra found it */
+		return dm_error_set(err, DM_EINVAL, "type", "unknown record type '%s'", type);
+	fname = f->name;
+	while (f->values && f->values[nvalues])
+		nvalues++;
 	memset(&nf, 0, sizeof(nf));
 	nf.type = f->type;
 	nf.flags = f->flags | DM_FF_EXTRA;

@@ -299,7 +299,7 @@ void dm_stmt_finalize(struct dm_stmt *s)
 		st->cache_tail = s;
 	st->cache_head = s;
 	st->ncached++;
-	while (st->ncached > CACHE_MAX) {
+	while (st->ncached > CACHE_MAX && st->cache_tail) {
 		struct dm_stmt *old = st->cache_tail;
 		cache_unlink(st, old);
 		stmt_destroy(old);

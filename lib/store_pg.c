@@ -325,7 +325,7 @@ static int pg_prepare(struct dm_store *st, const char *sql, struct dm_stmt **out
 	struct pg_stmt *p;
 	PGresult *res;
 	char *text;
-	int rc = 0, n = 0;
+	int rc, n = 0;
 	text = translate(sql, &n);
 	p = calloc(1, sizeof(*p));
 	if (!text || !p) {

@@ -28,7 +28,7 @@ static void print_rows(json_t *items, const char *const *cols, int csv)
 	char *cells[MAX_COLS];
 	size_t i, j, n;
 	json_t *it;
-	for (n = 0; cols[n] && n < MAX_COLS; n++)
+	for (n = 0; n < MAX_COLS && cols[n]; n++)
 		row[n] = cols[n];
 	if (csv)
 		dm_csv_write_row(stdout, row, n);

@@ -91,10 +91,10 @@ int cli_token(int argc, char **argv)
 	dm_error_init(&err);
 	rc = dm_user_get(db, name, &u, &err) || dm_session_create(db, &u, "token", 30 * 24 * 3600, token, csrf, exp, &err)
 		     ? cli_fail(&err) : CLI_OK;
-	if (!rc)
+	if (!rc) {
 		printf("%s\n", token);
-	if (!rc)
 		fprintf(stderr, "bearer token for %s, expires %s\n", name, exp);
+	}
 	dm_error_release(&err);
 	dm_db_close(db);
 	return rc;

@@ -234,7 +234,7 @@ static void parse_limit(struct items_q *q, const char *v)
 	long long n;
 	errno = 0;
 	n = strtoll(v, &end, 10);
-	if (!*v || *end || (errno && errno != ERANGE) || n < 1 || (errno == ERANGE && n < 0)) {
+	if (!*v || *end || (errno && errno != ERANGE) || n < 1) {
 		refuse(q, "limit", "limit must be a whole number from 1 to %d, not '%.40s'", OGC_LIMIT_MAX, v);
 		return;
 	}

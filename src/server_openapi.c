@@ -302,13 +302,17 @@ json_t *srv_openapi_doc(const struct dm_schema *s)
 	json_t *doc, *paths = json_object(), *schemas = json_object(), *path;
 	char p[256], lower[16], pname[128];
 	size_t i, j, k;
+	if (!s)
+		return NULL;
 	for (i = 0; i < srv_nroutes; i++) {
 		const struct srv_route *rt = &srv_routes[i];
 		int rec = !strncmp(rt->pattern, "/api/v1/*", 9);
 		for (j = 0; j < (rec ? s->ntypes : 1); j++) {
-			const struct dm_type *t = rec ? &s->types[j] : NULL;
-			if (t)
+			const struct dm_type *t = NULL;
+			if (rec) {
+				t = &s->types[j];
 				pascal(t->name, pname, sizeof(pname));
+			}
 			path_of(rt->pattern, t ? t->name : NULL, p, sizeof(p));
 			if (!(path = json_object_get(paths, p))) {
 				path = json_object();

@@ -40,6 +40,15 @@ void dm_error_release(struct dm_error *err);
 /* Sets the error unless one is already set (the first error wins). Returns code. */
 int dm_error_set(struct dm_error *err, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+#ifdef __clang_analyzer__
+/* For scan-build, which reads one file at a time and so cannot see that dm_error_set returns
+ * a nonzero code (the one already set, or code) whenever it is given one. */
+static inline int dm_error_nonzero_(int rc, int code)
+{
+	return code && !rc ? code : rc;
+}
+#define dm_error_set(err, code, ...) dm_error_nonzero_((dm_error_set)(err, code, __VA_ARGS__), (code))
+#endif
 /* Appends a detail (kept even when an error is already set). */
 void dm_error_add(struct dm_error *err, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

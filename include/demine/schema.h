@@ -107,7 +107,11 @@ void dm_schema_free(struct dm_schema *s);
 const struct dm_type *dm_schema_type(const struct dm_schema *s, const char *name);
 const struct dm_field *dm_type_field(const struct dm_type *t, const char *name);
 const char *dm_ftype_name(enum dm_ftype t);
-/* Appends an extra field (copied) to type; checks the name is new and well-formed. */
+/* Checks that f could be added to type as an extra field (name new and well-formed, kind,
+ * values, link and currency field right) without changing s. */
+int dm_schema_check_extra(const struct dm_schema *s, const char *type, const struct dm_field *f,
+			  struct dm_error *err);
+/* Appends an extra field (copied) to type after the checks of dm_schema_check_extra. */
 int dm_schema_add_extra(struct dm_schema *s, const char *type, const struct dm_field *f, struct dm_error *err);
 
 /* Checks one value in its JSON form against the field's type and rules (type, allowed values,
