@@ -121,7 +121,12 @@ fuzz-short: $(FUZZ_BIN)
 fuzz:
 	$(MAKE) fuzz-short FUZZ_SECONDS=60
 
-check: all unit cli-test api-test web-test check-pg fuzz-short bench-smoke
+# The modules of lib/ are layered: fails on a cycle in what they call of each other.
+.PHONY: layers
+layers: $(LIB_OBJ)
+	@node scripts/check-layers.mjs $(LIB_OBJ)
+
+check: all layers unit cli-test api-test web-test check-pg fuzz-short bench-smoke
 	@echo "make check: all suites passed"
 
 # Benchmarks (bench/README.md): make bench installs nginx, wrk and PostGIS (as root), generates the

@@ -73,6 +73,23 @@ int dm_db_extra_from_row(struct dm_db *db, struct dm_stmt *s, struct dm_error *e
 	return rc;
 }
 
+int dm_db_load_extra_fields(struct dm_db *db, struct dm_error *err)
+{
+	struct dm_stmt *s = NULL;
+	char sql[300];
+	int rc;
+	/* the order of extra fields is the order of their columns in listings and exports */
+	snprintf(sql, sizeof(sql), "SELECT record_type, name, kind, flags, allowed, unit, link_type,"
+		 " label_en, label_az, label_ru, hxl, help FROM field_def ORDER BY created_at%s, name%s",
+		 dm_store_collate_binary(db->st), dm_store_collate_binary(db->st));
+	rc = dm_stmt_prepare(db->st, sql, &s, err);
+	while (!rc && (rc = dm_stmt_step(s, err)) == 1) {
+		rc = dm_db_extra_from_row(db, s, err);
+	}
+	dm_stmt_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
 /* "a;b;c" from the values; NULL when there are none or out of memory (*nomem set). */
 static char *join_values(const char *const *v, int *nomem)
 {

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "demine/geo.h"
-#include "record_impl.h"
+#include "db_impl.h"
+#include "locate.h"
 
 static unsigned geom_kind(const struct dm_geom *g)
 {
@@ -16,8 +17,9 @@ static unsigned geom_kind(const struct dm_geom *g)
 	return t % 1000;
 }
 
-int dm_rec_compute_own(struct dm_db *db, struct dm_record *r, struct dm_error *err)
+int dm_compute_own_hook(struct dm_hook_ctx *c, struct dm_record *r, struct dm_error *err)
 {
+	struct dm_db *db = c->db;
 	const struct dm_field *f = dm_type_field(r->type, "area_m2");
 	unsigned k = geom_kind(&r->geom);
 	double area = 0;
@@ -65,14 +67,18 @@ static void free_list(struct dm_geo *g, struct area_list *l)
 	l->n = 0;
 }
 
-void dm_rec_forget_areas(struct dm_db *db)
+static void free_areas(struct dm_db *db, void *p)
 {
-	if (!db->areas)
-		return;
-	free_list(db->geo, &db->areas->adm2);
-	free_list(db->geo, &db->areas->adm1);
-	free(db->areas);
-	db->areas = NULL;
+	struct dm_area_cache *a = p;
+	free_list(db->geo, &a->adm2);
+	free_list(db->geo, &a->adm1);
+	free(a);
+}
+
+int dm_locate_forget_hook(struct dm_hook_ctx *c, struct dm_record *r, struct dm_error *err)
+{
+	dm_db_cache_drop(c->db, DM_CACHE_AREAS);
+	return 0;
 }
 
 static int load_list(struct dm_db *db, const char *kind, struct area_list *l, struct dm_error *err)
@@ -123,22 +129,27 @@ static int areas(struct dm_db *db, struct dm_area_cache **out, struct dm_error *
 {
 	int64_t counter = 0;
 	int rc = dm_store_query_int(db->st, "SELECT n FROM change_counter WHERE name = ?", "location", &counter, err);
+	struct dm_area_cache *a = dm_db_cache(db, DM_CACHE_AREAS);
 	if (rc)
 		return rc; /* no row yet: counter 0 */
-	if (db->areas && db->areas->counter == counter) {
-		*out = db->areas;
+	if (a && a->counter == counter) {
+		*out = a;
 		return 0;
 	}
-	dm_rec_forget_areas(db);
-	if (!(db->areas = calloc(1, sizeof(*db->areas))))
+	dm_db_cache_drop(db, DM_CACHE_AREAS);
+	if (!(a = calloc(1, sizeof(*a))))
 		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
-	db->areas->counter = counter;
-	rc = load_list(db, "adm2", &db->areas->adm2, err);
+	a->counter = counter;
+	rc = load_list(db, "adm2", &a->adm2, err);
 	if (!rc)
-		rc = load_list(db, "adm1", &db->areas->adm1, err);
-	if (rc)
-		dm_rec_forget_areas(db);
-	*out = db->areas;
+		rc = load_list(db, "adm1", &a->adm1, err);
+	if (rc) {
+		free_areas(db, a);
+		a = NULL;
+	} else {
+		dm_db_cache_set(db, DM_CACHE_AREAS, a, free_areas);
+	}
+	*out = a;
 	return rc;
 }
 
@@ -178,18 +189,19 @@ static const char *best_area(struct dm_db *db, const struct dm_record *r, struct
 	return best;
 }
 
-int dm_rec_assign_location(struct dm_db *db, struct dm_record *r, struct dm_error *err)
+int dm_locate_hook(struct dm_hook_ctx *c, struct dm_record *r, struct dm_error *err)
 {
-	struct dm_area_cache *c = NULL;
+	struct dm_db *db = c->db;
+	struct dm_area_cache *a = NULL;
 	const char *loc;
 	int rc;
 	if (r->location || !r->geom.wkb || !strcmp(r->type->name, "location"))
 		return 0;
-	if ((rc = areas(db, &c, err)))
+	if ((rc = areas(db, &a, err)))
 		return rc;
-	loc = best_area(db, r, &c->adm2);
+	loc = best_area(db, r, &a->adm2);
 	if (!loc)
-		loc = best_area(db, r, &c->adm1);
+		loc = best_area(db, r, &a->adm1);
 	if (loc && !(r->location = strdup(loc)))
 		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	return 0;

@@ -1,97 +1,20 @@
-/* record.c: the single write path: create, update, delete-by-flag and workflow transitions,
- * each validating, versioning, auditing and committing in one transaction. */
+/* record.c: the single write path: create, update, delete-by-flag, workflow transitions,
+ * system versions and the erasure of personal data, each validating, versioning, auditing and
+ * committing in one transaction. Domain rules reach it only through the hook table
+ * (rec_hooks.c): nothing here names a record type. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "demine/auth.h"
+#include "rec_hooks.h"
 #include "record_impl.h"
 
-struct dm_record *dm_record_new(const struct dm_type *type)
-{
-	struct dm_record *r = calloc(1, sizeof(*r));
-	if (!r)
-		return NULL;
-	r->type = type;
-	r->fields = json_object();
-	if (!r->fields) {
-		free(r);
-		return NULL;
-	}
-	return r;
-}
-
-void dm_geom_release(struct dm_geom *g)
-{
-	free(g->wkb);
-	memset(g, 0, sizeof(*g));
-}
-
-int dm_geom_copy(struct dm_geom *dst, const struct dm_geom *src)
-{
-	*dst = *src;
-	dst->wkb = NULL;
-	if (!src->wkb)
-		return 0;
-	dst->wkb = malloc(src->wkb_len);
-	if (!dst->wkb)
-		return DM_ENOMEM;
-	memcpy(dst->wkb, src->wkb, src->wkb_len);
-	return 0;
-}
-
-void dm_record_free(struct dm_record *r)
-{
-	if (!r)
-		return;
-	free(r->code);
-	free(r->external_id);
-	free(r->organisation);
-	free(r->location);
-	free(r->date_of_information);
-	free(r->created_by);
-	free(r->created_at);
-	free(r->updated_by);
-	free(r->updated_at);
-	free(r->change_reason);
-	free(r->status_reason);
-	free(r->source_crs);
-	dm_geom_release(&r->geom);
-	json_decref(r->fields);
-	free(r);
-}
-
-struct dm_record *dm_rec_clone(const struct dm_record *r)
-{
-	struct dm_record *c = dm_record_new(r->type);
-	if (!c)
-		return NULL;
-	memcpy(c->id, r->id, sizeof(c->id));
-	memcpy(c->status, r->status, sizeof(c->status));
-	c->version = r->version;
-	c->approved_version = r->approved_version;
-	c->deleted = r->deleted;
-	c->code = dm_strdup0(r->code);
-	c->external_id = dm_strdup0(r->external_id);
-	c->organisation = dm_strdup0(r->organisation);
-	c->location = dm_strdup0(r->location);
-	c->date_of_information = dm_strdup0(r->date_of_information);
-	c->created_by = dm_strdup0(r->created_by);
-	c->created_at = dm_strdup0(r->created_at);
-	c->updated_by = dm_strdup0(r->updated_by);
-	c->updated_at = dm_strdup0(r->updated_at);
-	c->change_reason = dm_strdup0(r->change_reason);
-	c->status_reason = dm_strdup0(r->status_reason);
-	c->source_crs = dm_strdup0(r->source_crs);
-	dm_geom_copy(&c->geom, &r->geom);
-	json_decref(c->fields);
-	c->fields = json_deep_copy(r->fields);
-	return c;
-}
-
-static void set_str(char **dst, const char *v)
+/* Sets *dst to a copy of v; 1 when the copy failed (the caller latches DM_ENOMEM). */
+static int set_str(char **dst, const char *v)
 {
 	free(*dst);
 	*dst = dm_strdup0(v);
+	return v && !*dst;
 }
 
 static void set_status(struct dm_record *r, const char *status)
@@ -100,18 +23,100 @@ static void set_status(struct dm_record *r, const char *status)
 }
 
 /* Stamps a new version: author, time, reason. */
-static void stamp(struct dm_record *r, const struct dm_actor *who, const char *reason)
+static int stamp(struct dm_record *r, const struct dm_actor *who, const char *reason, struct dm_error *err)
 {
 	char now[32];
+	int fail = 0;
 	dm_now(now);
 	r->version++;
-	set_str(&r->updated_by, who->user);
-	set_str(&r->updated_at, now);
-	set_str(&r->change_reason, reason);
+	fail |= set_str(&r->updated_by, who->user);
+	fail |= set_str(&r->updated_at, now);
+	fail |= set_str(&r->change_reason, reason);
 	if (!r->created_at) {
-		set_str(&r->created_by, who->user);
-		set_str(&r->created_at, now);
+		fail |= set_str(&r->created_by, who->user);
+		fail |= set_str(&r->created_at, now);
 	}
+	return fail ? dm_error_set(err, DM_ENOMEM, NULL, "out of memory") : 0;
+}
+
+static void approve_version(struct dm_record *r)
+{
+	set_status(r, "approved");
+	r->approved_version = r->version;
+}
+
+/* ---- hooks and system versions ---- */
+
+static int write_system(struct dm_hook_ctx *parent, struct dm_record *r, const char *why, struct dm_error *err);
+
+/* The context of a user's write of r: the root of any chain of system versions it causes. */
+static void user_ctx(struct dm_hook_ctx *c, struct dm_db *db, const struct dm_actor *who, const char *action,
+		     const struct dm_record *r)
+{
+	memset(c, 0, sizeof(*c));
+	c->db = db;
+	c->who = who;
+	c->action = action;
+	c->chain[0] = r->id;
+	c->write_system = write_system;
+}
+
+void dm_rec_system_ctx(struct dm_hook_ctx *c, struct dm_db *db)
+{
+	memset(c, 0, sizeof(*c));
+	c->db = db;
+	c->who = &dm_system_actor;
+	c->action = "system";
+	c->depth = -1; /* no user's write above: the first system version is at depth 0 */
+	c->write_system = write_system;
+}
+
+/* A loop between hooks would write the same record again further down one chain. */
+static int check_chain(const struct dm_hook_ctx *parent, const struct dm_record *r, struct dm_error *err)
+{
+	int i;
+	if (parent->depth + 1 >= DM_HOOK_MAX_DEPTH)
+		return dm_error_set(err, DM_ELIMIT, NULL, "system versions nested %d deep writing %s %s: a loop "
+				    "between the hooks of rec_hooks.c", DM_HOOK_MAX_DEPTH, r->type->name, r->code);
+	for (i = 0; i <= parent->depth; i++)
+		if (parent->chain[i] && !strcmp(parent->chain[i], r->id))
+			return dm_error_set(err, DM_ELIMIT, NULL, "%s %s would be written twice by one change: a loop "
+					    "between the hooks of rec_hooks.c", r->type->name, r->code);
+	return 0;
+}
+
+/* A system version: author system, approved, its reason; the after-write hooks of its own
+ * type run too, so effects cascade (a hazard closed by a release updates what depends on it).
+ * Its derived figures are its writer's: BEFORE_STORE hooks do not run again. */
+static int write_system(struct dm_hook_ctx *parent, struct dm_record *r, const char *why, struct dm_error *err)
+{
+	struct dm_hook_ctx c = *parent;
+	int64_t cur = r->version;
+	int rc = check_chain(parent, r, err);
+	if (rc)
+		return rc;
+	c.who = &dm_system_actor;
+	c.action = "system";
+	c.depth = parent->depth + 1;
+	c.chain[c.depth] = r->id;
+	rc = stamp(r, &dm_system_actor, why, err);
+	if (!rc) {
+		set_str(&r->status_reason, NULL);
+		approve_version(r);
+		rc = dm_rec_store(c.db, r, 0, cur, err);
+	}
+	if (!rc)
+		rc = dm_rec_audit(c.db, &dm_system_actor, "system_recompute", r, why, err);
+	if (!rc)
+		rc = dm_rec_hooks_run(&c, DM_HOOK_AFTER_WRITE, r, err);
+	return rc;
+}
+
+int dm_rec_write_system(struct dm_db *db, struct dm_record *r, const char *why, struct dm_error *err)
+{
+	struct dm_hook_ctx c;
+	dm_rec_system_ctx(&c, db);
+	return write_system(&c, r, why, err);
 }
 
 /* Ends a write: commit, or roll back everything (nothing half-written is left behind). */
@@ -124,43 +129,42 @@ static int finish(struct dm_db *db, int rc, struct dm_error *err)
 	return dm_store_commit(db->st, err);
 }
 
-static int after_write(struct dm_db *db, const struct dm_actor *who, const char *action, struct dm_record *r,
-		       struct dm_error *err)
+/* Audit, then the effects on other records. */
+static int after_write(struct dm_hook_ctx *c, struct dm_record *r, struct dm_error *err)
 {
-	int rc = dm_rec_audit(db, who, action, r, r->change_reason, err);
-	if (!strcmp(r->type->name, "location"))
-		dm_rec_forget_areas(db);
-	if (!rc && !strcmp(r->status, "approved"))
-		rc = dm_landrelease_after_write(db, r, err);
+	int rc = dm_rec_audit(c->db, c->who, c->action, r, r->change_reason, err);
+	if (!rc)
+		rc = dm_rec_hooks_run(c, DM_HOOK_AFTER_WRITE, r, err);
 	return rc;
 }
 
 /* The content steps every write shares: the input, who may write it, where it is, what it
  * computes from itself, and whether the whole record is valid. */
-static int prepare_content(struct dm_db *db, const struct dm_actor *who, struct dm_record *r, json_t *in,
-			   const struct dm_write_opts *opts, struct dm_error *err)
+static int prepare_content(struct dm_hook_ctx *c, struct dm_record *r, json_t *in, const struct dm_write_opts *opts,
+			   struct dm_error *err)
 {
-	int rc = dm_rec_apply_input(db, who, r, in, opts, err);
+	int rc = dm_rec_apply_input(c->db, c->who, r, in, opts, err);
 	if (!rc)
-		rc = dm_auth_check_write(who, r->type->name, r->organisation, err);
+		rc = dm_auth_check_write(c->who, r->type->name, r->organisation, err);
 	if (!rc)
-		rc = dm_rec_assign_location(db, r, err);
+		rc = dm_rec_hooks_run(c, DM_HOOK_LOCATE, r, err);
 	if (!rc)
-		rc = dm_rec_compute_own(db, r, err);
+		rc = dm_rec_hooks_run(c, DM_HOOK_COMPUTE_OWN, r, err);
 	if (!rc)
-		rc = dm_rec_validate(db, r, err);
+		rc = dm_rec_validate(c->db, r, err);
 	return rc;
 }
 
-/* A hazard carries its land release figures in every version it is written with. */
-static int fill_figures(struct dm_db *db, struct dm_record *r, struct dm_error *err)
+/* The version is stamped and has its status: the rules across records when a user approves
+ * it, then the figures derived into it. */
+static int before_store(struct dm_hook_ctx *c, struct dm_record *r, struct dm_error *err)
 {
-	const char *why;
-	int rc;
-	if (strcmp(r->type->name, "hazard"))
-		return 0;
-	rc = dm_landrelease_fill(db, r, &why, err);
-	return rc < 0 ? rc : 0;
+	int rc = 0;
+	if (!strcmp(r->status, "approved"))
+		rc = dm_rec_hooks_run(c, DM_HOOK_CHECK_APPROVE, r, err);
+	if (!rc)
+		rc = dm_rec_hooks_run(c, DM_HOOK_BEFORE_STORE, r, err);
+	return rc;
 }
 
 static int give(struct dm_record *r, struct dm_record **out)
@@ -178,6 +182,7 @@ int dm_record_create(struct dm_db *db, const struct dm_actor *who, const char *t
 	static const struct dm_write_opts none;
 	const struct dm_type *t = dm_schema_type(db->schema, type);
 	struct dm_record *r;
+	struct dm_hook_ctx c;
 	const char *reason;
 	int rc;
 	if (!opts)
@@ -196,26 +201,26 @@ int dm_record_create(struct dm_db *db, const struct dm_actor *who, const char *t
 		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	dm_uuid(r->id);
 	set_status(r, "draft");
-	if (who->org_id && !dm_actor_can(who, DM_P_WRITE_ANY))
-		set_str(&r->organisation, who->org_id);
-	rc = dm_store_begin(db->st, err);
+	user_ctx(&c, db, who, opts->approve ? "create_approved" : "create", r);
+	rc = who->org_id && !dm_actor_can(who, DM_P_WRITE_ANY) && set_str(&r->organisation, who->org_id)
+		     ? dm_error_set(err, DM_ENOMEM, NULL, "out of memory") : 0;
 	if (!rc)
-		rc = prepare_content(db, who, r, in, opts, err);
+		rc = dm_store_begin(db->st, err);
+	if (!rc)
+		rc = prepare_content(&c, r, in, opts, err);
 	if (!rc)
 		rc = dm_rec_next_code(db, r, err);
+	if (!rc)
+		rc = stamp(r, who, reason ? reason : "created", err);
 	if (!rc) {
-		stamp(r, who, reason ? reason : "created");
-		if (opts->approve) {
-			set_status(r, "approved");
-			r->approved_version = r->version;
-		}
-		rc = fill_figures(db, r, err);
-	}
-	if (!rc) {
-		rc = dm_rec_store(db, r, 1, -1, err);
+		if (opts->approve)
+			approve_version(r);
+		rc = before_store(&c, r, err);
 	}
 	if (!rc)
-		rc = after_write(db, who, opts->approve ? "create_approved" : "create", r, err);
+		rc = dm_rec_store(db, r, 1, -1, err);
+	if (!rc)
+		rc = after_write(&c, r, err);
 	rc = finish(db, rc, err);
 	if (rc) {
 		dm_record_free(r);
@@ -254,12 +259,10 @@ static int load_for_write(struct dm_db *db, const struct dm_actor *who, const ch
  * authoritative; editing a submitted or rejected record takes it back to draft. */
 static void status_for_edit(struct dm_record *r, const struct dm_actor *who, const struct dm_write_opts *opts)
 {
-	if (opts->approve && dm_actor_can(who, DM_P_APPROVE)) {
-		set_status(r, "approved");
-		r->approved_version = r->version;
-	} else {
+	if (opts->approve && dm_actor_can(who, DM_P_APPROVE))
+		approve_version(r);
+	else
 		set_status(r, "draft");
-	}
 	set_str(&r->status_reason, NULL);
 }
 
@@ -269,6 +272,7 @@ int dm_record_update(struct dm_db *db, const struct dm_actor *who, const char *r
 {
 	static const struct dm_write_opts none;
 	struct dm_record *r = NULL;
+	struct dm_hook_ctx c;
 	int64_t cur;
 	int rc;
 	if (!opts)
@@ -284,18 +288,21 @@ int dm_record_update(struct dm_db *db, const struct dm_actor *who, const char *r
 		rc = load_for_write(db, who, ref, expected, &r, err);
 	if (!rc && r->deleted)
 		rc = dm_error_set(err, DM_ESTATE, NULL, "%s %s is deleted", r->type->name, r->code);
-	if (!rc)
-		rc = prepare_content(db, who, r, in, opts, err);
+	if (!rc) {
+		user_ctx(&c, db, who, "update", r);
+		rc = prepare_content(&c, r, in, opts, err);
+	}
 	if (!rc) {
 		cur = r->version;
-		stamp(r, who, reason);
+		rc = stamp(r, who, reason, err);
 		status_for_edit(r, who, opts);
-		rc = fill_figures(db, r, err);
+		if (!rc)
+			rc = before_store(&c, r, err);
 		if (!rc)
 			rc = dm_rec_store(db, r, 0, cur, err);
 	}
 	if (!rc)
-		rc = after_write(db, who, "update", r, err);
+		rc = after_write(&c, r, err);
 	rc = finish(db, rc, err);
 	if (rc) {
 		dm_record_free(r);
@@ -308,6 +315,7 @@ int dm_record_delete(struct dm_db *db, const struct dm_actor *who, const char *r
 		     const char *reason, struct dm_error *err)
 {
 	struct dm_record *r = NULL;
+	struct dm_hook_ctx c;
 	int64_t cur;
 	int rc;
 	if (expected <= 0)
@@ -320,20 +328,21 @@ int dm_record_delete(struct dm_db *db, const struct dm_actor *who, const char *r
 	if (!rc && r->deleted)
 		rc = dm_error_set(err, DM_ESTATE, NULL, "%s %s is already deleted", r->type->name, r->code);
 	if (!rc) {
+		user_ctx(&c, db, who, "delete", r);
 		cur = r->version;
-		stamp(r, who, reason);
+		rc = stamp(r, who, reason, err);
 		r->deleted = 1;
-		/* Deleting approved data is itself a change that needs approval. */
-		if (dm_actor_can(who, DM_P_APPROVE)) {
-			set_status(r, "approved");
-			r->approved_version = r->version;
-		} else {
+		/* Deleting approved data is itself a change that needs approval. A deletion keeps
+		 * the figures of the version deleted: no CHECK_APPROVE or BEFORE_STORE hooks. */
+		if (dm_actor_can(who, DM_P_APPROVE))
+			approve_version(r);
+		else
 			set_status(r, r->approved_version ? "submitted" : "draft");
-		}
-		rc = dm_rec_store(db, r, 0, cur, err);
+		if (!rc)
+			rc = dm_rec_store(db, r, 0, cur, err);
 	}
 	if (!rc)
-		rc = after_write(db, who, "delete", r, err);
+		rc = after_write(&c, r, err);
 	rc = finish(db, rc, err);
 	dm_record_free(r);
 	return rc;
@@ -366,6 +375,7 @@ int dm_record_transition(struct dm_db *db, const struct dm_actor *who, const cha
 			 int64_t expected, const char *reason, struct dm_record **out, struct dm_error *err)
 {
 	struct dm_record *r = NULL;
+	struct dm_hook_ctx c;
 	int64_t cur;
 	int rc = dm_store_begin(db->st, err);
 	if (!rc)
@@ -373,22 +383,124 @@ int dm_record_transition(struct dm_db *db, const struct dm_actor *who, const cha
 	if (!rc)
 		rc = check_transition(who, r, t, reason, err);
 	if (!rc) {
+		user_ctx(&c, db, who, transition_name(t), r);
 		cur = r->version;
-		stamp(r, who, reason && *reason ? reason : transition_name(t));
+		rc = stamp(r, who, reason && *reason ? reason : transition_name(t), err);
 		set_status(r, t == DM_SUBMIT ? "submitted" : t == DM_APPROVE ? "approved" : "rejected");
-		set_str(&r->status_reason, t == DM_REJECT ? reason : NULL);
+		if (!rc && set_str(&r->status_reason, t == DM_REJECT ? reason : NULL))
+			rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 		if (t == DM_APPROVE)
 			r->approved_version = r->version;
-		rc = fill_figures(db, r, err);
+		if (!rc)
+			rc = before_store(&c, r, err);
 		if (!rc)
 			rc = dm_rec_store(db, r, 0, cur, err);
 	}
 	if (!rc)
-		rc = after_write(db, who, transition_name(t), r, err);
+		rc = after_write(&c, r, err);
 	rc = finish(db, rc, err);
 	if (rc) {
 		dm_record_free(r);
 		return rc;
 	}
 	return give(r, out);
+}
+
+/* ---- erasure of personal data: blanked in place in every version, since the old versions
+ * must not keep it either; the layers' change counters move so no cache shows it again ---- */
+
+static int blank_personal(struct dm_db *db, const struct dm_type *t, const char *id, size_t *nfields,
+			  struct dm_error *err)
+{
+	struct dm_buf b;
+	struct dm_stmt *s = NULL;
+	size_t i;
+	int rc = 0, pass;
+	*nfields = 0;
+	for (pass = 0; !rc && pass < 2; pass++) {
+		dm_buf_init(&b, 0);
+		dm_buf_addf(&b, "UPDATE \"%s%s\" SET ", t->name, pass ? "_history" : "");
+		*nfields = 0;
+		for (i = 0; i < t->nfields; i++)
+			if (t->fields[i].flags & DM_FF_PERSONAL)
+				dm_buf_addf(&b, "%s\"%s\" = NULL", (*nfields)++ ? ", " : "", t->fields[i].name);
+		dm_buf_add(&b, " WHERE id = ?");
+		if (*nfields) {
+			rc = dm_stmt_prepare(db->st, b.s, &s, err);
+			if (!rc) {
+				dm_stmt_bind_text(s, 1, id);
+				rc = dm_stmt_step(s, err) < 0 ? err->code : 0;
+			}
+			dm_stmt_finalize(s);
+			s = NULL;
+		}
+		dm_buf_release(&b);
+	}
+	return rc;
+}
+
+/* Records that carry personal data about the person too (their services' notes). */
+static int erase_dependents(struct dm_db *db, const char *id, struct dm_error *err)
+{
+	struct dm_stmt *s = NULL;
+	const struct dm_type *t;
+	json_t *ids = json_array(), *v;
+	size_t i, n = 0;
+	int rc = dm_stmt_prepare(db->st, "SELECT l.from_id, x.record_type FROM record_link l JOIN record_index x"
+				 " ON x.id = l.from_id WHERE l.to_id = ?", &s, err);
+	if (!rc) {
+		dm_stmt_bind_text(s, 1, id);
+		while ((rc = dm_stmt_step(s, err)) == 1)
+			json_array_append_new(ids, json_pack("[ss]", dm_stmt_column_text(s, 0), dm_stmt_column_text(s, 1)));
+		rc = rc < 0 ? rc : 0;
+	}
+	dm_stmt_finalize(s);
+	json_array_foreach(ids, i, v) {
+		t = dm_schema_type(db->schema, json_string_value(json_array_get(v, 1)));
+		if (!rc && t)
+			rc = blank_personal(db, t, json_string_value(json_array_get(v, 0)), &n, err);
+		if (!rc && t && n)
+			rc = dm_rec_bump_counter(db, t->name, err);
+	}
+	json_decref(ids);
+	return rc;
+}
+
+int dm_record_erase_personal(struct dm_db *db, const struct dm_actor *who, const char *ref, const char *reason,
+			     struct dm_error *err)
+{
+	char id[37];
+	const struct dm_type *t;
+	struct dm_record *r = NULL;
+	size_t n = 0;
+	int rc;
+	if (!dm_actor_can(who, DM_P_ERASE))
+		return dm_error_set(err, DM_EPERM, NULL, "role %s may not erase personal data", who->role);
+	if (!reason || !*reason)
+		return dm_error_set(err, DM_EINVAL, "reason", "an erasure needs a reason (the lawful request)");
+	rc = dm_rec_find(db, ref, 0, id, &t, err);
+	if (rc == DM_ENOTFOUND)
+		return dm_error_set(err, DM_ENOTFOUND, NULL, "no record '%s'", ref);
+	if (rc)
+		return rc;
+	rc = dm_store_begin(db->st, err);
+	if (!rc)
+		rc = blank_personal(db, t, id, &n, err);
+	if (!rc && n == 0)
+		rc = dm_error_set(err, DM_EINVAL, NULL, "%s records hold no personal data", t->name);
+	if (!rc)
+		rc = erase_dependents(db, id, err);
+	/* cached tiles, OGC pages and ETags of the layers must not show the erased values */
+	if (!rc)
+		rc = dm_rec_bump_counter(db, t->name, err);
+	if (!rc)
+		rc = dm_rec_load(db, t, id, 0, &r, err);
+	if (!rc)
+		rc = dm_rec_audit(db, who, "erase_personal", r, reason, err);
+	dm_record_free(r);
+	if (rc) {
+		dm_store_rollback(db->st);
+		return rc;
+	}
+	return dm_store_commit(db->st, err);
 }

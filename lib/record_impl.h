@@ -1,4 +1,5 @@
-/* record_impl.h: the record modules' shared inside: rows <-> records, codes, links, audit. */
+/* record_impl.h: the record modules' shared inside: rows <-> records, codes, links, audit
+ * (record_store.c), input and validation (record_json.c), system versions (record.c). */
 #ifndef DM_RECORD_IMPL_H
 #define DM_RECORD_IMPL_H
 #include "demine/record.h"
@@ -47,18 +48,13 @@ int dm_rec_apply_input(struct dm_db *db, const struct dm_actor *who, struct dm_r
 		       const struct dm_write_opts *opts, struct dm_error *err);
 /* Checks the whole record (required fields, type rules). */
 int dm_rec_validate(struct dm_db *db, struct dm_record *r, struct dm_error *err);
-struct dm_record *dm_rec_clone(const struct dm_record *r);
-char *dm_strdup0(const char *s);
 
-/* locate.c: the admin area holding the record's point or most of its polygon. */
-int dm_rec_assign_location(struct dm_db *db, struct dm_record *r, struct dm_error *err);
-/* Computed fields that depend only on the record itself (geodesic area). */
-int dm_rec_compute_own(struct dm_db *db, struct dm_record *r, struct dm_error *err);
-
-/* landrelease.c: a hazard's figures (and closure when approved), computed into h before it is
- * stored; returns 1 or 2 when something changed, 0 when not, negative on error. */
-int dm_landrelease_fill(struct dm_db *db, struct dm_record *h, const char **why, struct dm_error *err);
-/* landrelease.c: after an approved write of a release, recompute the hazard it touches. */
-int dm_landrelease_after_write(struct dm_db *db, const struct dm_record *r, struct dm_error *err);
+/* record.c: system versions (author system, approved, with their reason), for derived
+ * figures written outside a user's write (demine landrelease recompute). A root context for
+ * hooks that write them; dm_rec_write_system() is the same for one record, within the
+ * caller's transaction. */
+struct dm_hook_ctx;
+void dm_rec_system_ctx(struct dm_hook_ctx *c, struct dm_db *db);
+int dm_rec_write_system(struct dm_db *db, struct dm_record *r, const char *why, struct dm_error *err);
 
 #endif

@@ -12,11 +12,6 @@ const char *const dm_rec_common_cols[DM_NCOMMON] = {
 	"change_reason", "status_reason", "source_crs", "geom", "minx", "miny", "maxx", "maxy",
 };
 
-char *dm_strdup0(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 char *dm_rec_select_sql(const struct dm_type *t, const char *table, const char *alias)
 {
 	struct dm_buf b;

@@ -68,20 +68,10 @@ void dm_store_cache_flush(struct dm_store *st)
 
 int dm_store_remove(const char *uri, struct dm_error *err)
 {
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	char path[4096];
-	int rc = 0;
 	if (is_pg_uri(uri))
 		return dm_error_set(err, DM_EUSAGE, NULL,
 				    "a postgresql database is not replaced by demine; drop its tables or use a new database");
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		int n = snprintf(path, sizeof(path), "%s%s", uri, suffixes[i]);
-		if (n < 0 || (size_t)n >= sizeof(path))
-			return dm_error_set(err, DM_EUSAGE, NULL, "database path is too long");
-		if (unlink(path) != 0 && errno != ENOENT && !rc)
-			rc = dm_error_set(err, DM_EIO, NULL, "cannot remove '%s': %s", path, strerror(errno));
-	}
-	return rc;
+	return dm_store_sqlite_remove(uri, err);
 }
 
 void dm_store_close(struct dm_store *st)

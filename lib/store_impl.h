@@ -58,6 +58,8 @@ struct dm_stmt {
 
 extern const struct dm_store_ops dm_store_sqlite_ops;
 extern const struct dm_store_ops dm_store_pg_ops;
+/* Removes an SQLite database file and the files beside it (-wal, -shm, -journal). */
+int dm_store_sqlite_remove(const char *path, struct dm_error *err);
 
 /* Drops every idle cached statement (backends call it after DDL). */
 void dm_store_cache_flush(struct dm_store *st);

@@ -119,7 +119,23 @@ static int sq_open(const char *path, int create, struct dm_store **out, struct d
 fail:
 	sq_close(q ? &q->base : NULL);
 	if (create)
-		dm_store_remove(path, NULL);
+		dm_store_sqlite_remove(path, NULL);
+	return rc;
+}
+
+/* The database file and the files SQLite keeps beside it. */
+int dm_store_sqlite_remove(const char *uri, struct dm_error *err)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	char path[4096];
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		int n = snprintf(path, sizeof(path), "%s%s", uri, suffixes[i]);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			return dm_error_set(err, DM_EUSAGE, NULL, "database path is too long");
+		if (unlink(path) != 0 && errno != ENOENT && !rc)
+			rc = dm_error_set(err, DM_EIO, NULL, "cannot remove '%s': %s", path, strerror(errno));
+	}
 	return rc;
 }
 

@@ -251,3 +251,8 @@ char *dm_buf_take(struct dm_buf *b)
 	dm_buf_init(b, b->max);
 	return s;
 }
+
+char *dm_strdup0(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}

@@ -114,6 +114,9 @@ int dm_schema_check_extra(const struct dm_schema *s, const char *type, const str
 /* Appends an extra field (copied) to type after the checks of dm_schema_check_extra. */
 int dm_schema_add_extra(struct dm_schema *s, const char *type, const struct dm_field *f, struct dm_error *err);
 
+/* The allowed values joined by ", ", cut to fit n bytes (for messages and documentation). */
+void dm_field_values_join(const char *const *v, char *out, size_t n);
+
 /* Checks one value in its JSON form against the field's type and rules (type, allowed values,
  * real dates, NONNEG, currency/country format, decimal strings, text size and characters).
  * JSON null is accepted (no value; requiredness is dm_type_validate's job). On failure adds

@@ -20,6 +20,9 @@ int dm_is_date(const char *s);
 long dm_date_days(const char *s);
 void dm_days_to_date(long days, char out[11]);
 
+/* strdup that passes NULL through: NULL for NULL, and NULL when out of memory. */
+char *dm_strdup0(const char *s);
+
 /* Growable string with a hard cap. */
 struct dm_buf {
 	char *s;
