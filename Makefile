@@ -9,13 +9,17 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgeos_c -lm -lpthread
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -Wshadow -Wstrict-prototypes
-BASEFLAGS := -std=c11 -D_GNU_SOURCE -DDEMINE_DATADIR=\"$(CURDIR)/data\" $(WARN) -Iinclude -Ilib -include lib/banned.h $(GDAL_DEF) $(PKG_CFLAGS)
+# src/ (the CLI and the server) sees only the public headers in include/demine/: lib/'s private
+# headers are on the include path of the library, its unit tests and fuzzers alone.
+BASEFLAGS := -std=c11 -D_GNU_SOURCE -DDEMINE_DATADIR=\"$(CURDIR)/data\" $(WARN) -Iinclude -include lib/banned.h $(GDAL_DEF) $(PKG_CFLAGS)
 CFLAGS  ?= -O2 -g
-SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# The test build: sanitizers, and the fault injection points of lib/fault.h (inert unless a
+# test arms them).
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DDM_FAULT_INJECTION
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
 CLI_SRC := $(sort $(wildcard src/*.c))
-UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_SRC := $(filter-out tests/unit/test_faults.c,$(sort $(wildcard tests/unit/test_*.c)))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 LIB_OBJ := $(LIB_SRC:%.c=build/obj/%.o)
@@ -24,6 +28,7 @@ ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 ASAN_CLI_OBJ := $(CLI_SRC:%.c=build/asan/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+$(LIB_OBJ) $(ASAN_LIB_OBJ): LIBINC := -Ilib
 
 # keep the fuzzers' objects between runs
 .SECONDARY:
@@ -33,11 +38,11 @@ all: build/demine web-vendor
 
 build/obj/%.o: %.c Makefile $(wildcard include/demine/*.h lib/*.h src/*.h)
 	@mkdir -p $(dir $@)
-	@echo "CC $<"; $(CC) $(BASEFLAGS) $(CFLAGS) -c $< -o $@
+	@echo "CC $<"; $(CC) $(BASEFLAGS) $(LIBINC) $(CFLAGS) -c $< -o $@
 
 build/asan/obj/%.o: %.c Makefile $(wildcard include/demine/*.h lib/*.h src/*.h)
 	@mkdir -p $(dir $@)
-	@echo "CC (asan) $<"; $(CC) $(BASEFLAGS) $(SANFLAGS) -c $< -o $@
+	@echo "CC (asan) $<"; $(CC) $(BASEFLAGS) $(LIBINC) $(SANFLAGS) -c $< -o $@
 
 build/libdemine.a: $(LIB_OBJ)
 	@rm -f $@; ar rcs $@ $^
@@ -53,16 +58,23 @@ build/asan/demine: $(ASAN_CLI_OBJ) build/asan/libdemine.a
 
 build/asan/test_%: tests/unit/test_%.c tests/unit/check.h build/asan/libdemine.a
 	@mkdir -p $(dir $@)
-	@echo "LINK $@"; $(CC) $(BASEFLAGS) -Itests/unit $(SANFLAGS) -o $@ $< build/asan/libdemine.a $(PKG_LIBS)
+	@echo "LINK $@"; $(CC) $(BASEFLAGS) -Ilib -Itests/unit $(SANFLAGS) -o $@ $< build/asan/libdemine.a $(PKG_LIBS)
+
+# The fault walk wraps the malloc family of the library (not of SQLite, GEOS or libc) so that
+# the Nth allocation can fail (tests/unit/test_faults.c).
+FAULT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+build/asan/test_faults: tests/unit/test_faults.c tests/unit/check.h build/asan/libdemine.a
+	@mkdir -p $(dir $@)
+	@echo "LINK $@"; $(CC) $(BASEFLAGS) -Ilib -Itests/unit $(SANFLAGS) -o $@ $< build/asan/libdemine.a $(PKG_LIBS) $(FAULT_WRAP)
 
 # libFuzzer targets need clang; they link the library built with the fuzzer's instrumentation.
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 build/fuzz/obj/%.o: %.c $(wildcard include/demine/*.h lib/*.h)
 	@mkdir -p $(dir $@)
-	@echo "CC (fuzz) $<"; clang $(BASEFLAGS) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+	@echo "CC (fuzz) $<"; clang $(BASEFLAGS) -Ilib -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	@echo "LINK $@"; clang $(BASEFLAGS) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
+	@echo "LINK $@"; clang $(BASEFLAGS) -Ilib -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
 
 export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
@@ -77,7 +89,7 @@ cli-test: build/asan/demine
 # The C store tests, the CLI tests and the API tests again on PostgreSQL, in a throwaway cluster
 # that is stopped and removed whatever the tests do (scripts/pg-test-cluster; a state file of its
 # own per run, so two runs in one checkout do not stop each other's cluster).
-check-pg: build/asan/demine build/asan/test_store build/asan/test_stats
+check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/asan/test_faults
 	@set -e; export DEMINE_PG_STATE=$(CURDIR)/build/pg-test-cluster.$$$$.state; \
 	base=$$(scripts/pg-test-cluster start); trap 'scripts/pg-test-cluster stop' EXIT INT TERM; \
 	echo "== PostgreSQL test cluster $$base"; \
@@ -85,6 +97,9 @@ check-pg: build/asan/demine build/asan/test_store build/asan/test_stats
 	echo "== build/asan/test_store (postgres)"; DEMINE_TEST_PG=$$base/unit build/asan/test_store; \
 	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE stats TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"; \
 	echo "== build/asan/test_stats (sqlite and postgres)"; DEMINE_TEST_PG=$$base/stats build/asan/test_stats; \
+	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE faults TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"; \
+	build/asan/demine init --db $$base/faults >/dev/null; \
+	echo "== build/asan/test_faults (libpq calls)"; FAULT_KIND=store DEMINE_TEST_PG=$$base/faults build/asan/test_faults; \
 	echo "== tests/cli on postgres"; \
 	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/cli/; \
 	echo "== tests/api on postgres"; \
@@ -126,7 +141,18 @@ fuzz:
 layers: $(LIB_OBJ)
 	@node scripts/check-layers.mjs $(LIB_OBJ)
 
-check: all layers unit cli-test api-test web-test check-pg fuzz-short bench-smoke
+# Fault injection (tests/unit/test_faults.c, docs/reliability.md): every SQLite call of a
+# create/update/submit/approve/import sequence made to fail in turn (part of make check, and of
+# check-pg on PostgreSQL), and every allocation of the library in turn (faults-alloc, about
+# two minutes; make faults runs both whole).
+.PHONY: faults faults-store faults-alloc
+faults-store: build/asan/test_faults
+	FAULT_KIND=store build/asan/test_faults
+faults-alloc: build/asan/test_faults
+	FAULT_KIND=alloc build/asan/test_faults
+faults: faults-store faults-alloc
+
+check: all layers unit faults-store cli-test api-test web-test check-pg fuzz-short bench-smoke
 	@echo "make check: all suites passed"
 
 # Benchmarks (bench/README.md): make bench installs nginx, wrk and PostGIS (as root), generates the
@@ -151,7 +177,7 @@ CPPCHECK_FLAGS := -q --std=c11 -D_GNU_SOURCE -Iinclude -Ilib --include=scripts/c
 .PHONY: analyze analyze-objs
 build/analyze/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	@echo "ANALYZE $<"; $(CC) $(BASEFLAGS) -O0 -c $< -o $@
+	@echo "ANALYZE $<"; $(CC) $(BASEFLAGS) $(if $(filter lib/%,$<),-Ilib) -O0 -c $< -o $@
 analyze-objs: $(ANALYZE_OBJ)
 analyze:
 	@rm -rf build/analyze

@@ -52,18 +52,15 @@ static const char *txt(struct dm_stmt *s, int i)
 
 /* ---- integrity ---- */
 
-static int row_integrity(struct checker *c, struct dm_stmt *s)
+static int integrity_problem(const char *problem, void *arg)
 {
-	if (strcmp(txt(s, 0), "ok"))
-		finding(c, "error", "store_integrity", NULL, NULL, NULL, "database integrity check: %s", txt(s, 0));
+	finding(arg, "error", "store_integrity", NULL, NULL, NULL, "database integrity check: %s", problem);
 	return 0;
 }
 
 static int check_store(struct checker *c)
 {
-	if (dm_store_dialect(c->db->st) != DM_DIALECT_SQLITE)
-		return 0;
-	return each_row(c, "PRAGMA integrity_check", NULL, row_integrity);
+	return dm_store_check_integrity(c->db->st, integrity_problem, c, c->err);
 }
 
 static int row_missing_version(struct checker *c, struct dm_stmt *s)
@@ -159,22 +156,20 @@ static int load_polygons(struct checker *c, const char *type, struct geomrow **o
 		struct geomrow *r;
 		size_t len;
 		const void *wkb = dm_stmt_column_blob(s, 2, &len);
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			r = realloc(*out, cap * sizeof(*r));
-			if (!r) {
-				rc = dm_error_set(c->err, DM_ENOMEM, NULL, "out of memory");
-				break;
-			}
-			*out = r;
+		if (DM_GROW(*out, *n + 1, cap)) {
+			rc = dm_error_set(c->err, DM_ENOMEM, NULL, "out of memory");
+			break;
 		}
 		r = &(*out)[(*n)++];
 		memset(r, 0, sizeof(*r));
 		snprintf(r->id, sizeof(r->id), "%s", txt(s, 0));
 		r->code = strdup(txt(s, 1));
-		r->g.wkb = malloc(len);
-		if (r->g.wkb)
-			memcpy(r->g.wkb, wkb, len);
+		r->g.wkb = malloc(len ? len : 1);
+		if (!r->code || !r->g.wkb) {
+			rc = dm_error_set(c->err, DM_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		memcpy(r->g.wkb, wkb, len);
 		r->g.wkb_len = len;
 		r->g.minx = dm_stmt_column_real(s, 3);
 		r->g.miny = dm_stmt_column_real(s, 4);

@@ -46,12 +46,12 @@ static const struct table fixed[] = {
 
 static int table_exists(struct dm_store *st, const char *name)
 {
-	return dm_db_table_exists(st, name);
+	return dm_store_table_exists(st, name);
 }
 
 static int add_table(struct dm_copy_report *rep, const char *name, struct dm_error *err)
 {
-	struct dm_copy_table *t = realloc(rep->tables, (rep->ntables + 1) * sizeof(*t));
+	struct dm_copy_table *t = dm_realloc_array(rep->tables, rep->ntables + 1, sizeof(*t));
 	if (!t)
 		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	rep->tables = t;
@@ -262,7 +262,11 @@ static int scan_table(struct dm_store *src, struct dm_store *dst, const struct t
 				if (t->keys[i].text) {
 					const char *v = dm_stmt_column_text(s, kidx[i]);
 					free(last[i]);
-					last[i] = strdup(v ? v : "");
+					/* a lost key would restart the paging from the first row */
+					if (!(last[i] = strdup(v ? v : ""))) {
+						rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+						break;
+					}
 				} else {
 					lastint[i] = dm_stmt_column_int(s, kidx[i]);
 				}
@@ -294,29 +298,9 @@ out:
 	return rc;
 }
 
-/* SQLite keeps an R*Tree beside every geometry table; it is derived data, rebuilt here. */
-static int rebuild_rtree(struct dm_store *st, const char *type, struct dm_error *err)
-{
-	char sql[1024];
-	snprintf(sql, sizeof(sql),
-		 "DELETE FROM %s_rtree; DELETE FROM %s_rtree_id;"
-		 "INSERT INTO %s_rtree_id (id) SELECT id FROM \"%s\" ORDER BY id;"
-		 "INSERT INTO %s_rtree (rid, minx, maxx, miny, maxy) SELECT ri.rid, c.minx, c.maxx, c.miny, c.maxy"
-		 " FROM \"%s\" c JOIN %s_rtree_id ri ON ri.id = c.id WHERE c.geom IS NOT NULL",
-		 type, type, type, type, type, type, type);
-	return dm_store_exec(st, sql, err);
-}
-
 static int follow_sequence(struct dm_store *st, const struct table *t, struct dm_error *err)
 {
-	char sql[300];
-	if (!t->serial || dm_store_dialect(st) != DM_DIALECT_POSTGRES)
-		return 0; /* SQLite's AUTOINCREMENT follows explicit ids by itself */
-	snprintf(sql, sizeof(sql),
-		 "SELECT setval(pg_get_serial_sequence('%s', '%s'), COALESCE(MAX(\"%s\"), 1), MAX(\"%s\") IS NOT NULL)"
-		 " FROM \"%s\"",
-		 t->name, t->serial, t->serial, t->serial, t->name);
-	return dm_store_exec(st, sql, err);
+	return t->serial ? dm_store_follow_serial(st, t->name, t->serial, err) : 0;
 }
 
 /* The source's extra fields, declared on the destination first so its tables have their columns. */
@@ -382,10 +366,7 @@ int dm_copy(const char *from_uri, const char *to_uri, struct dm_copy_report *rep
 	ss = dm_db_store(src);
 	ds = dm_db_store(dst);
 	/* One snapshot of the source: every table as of the same moment. */
-	rc = dm_store_exec(ss, dm_store_dialect(ss) == DM_DIALECT_POSTGRES
-				       ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-				       : "BEGIN",
-			   err);
+	rc = dm_store_begin_snapshot(ss, err);
 	if (rc)
 		goto out;
 	snapshot = 1;
@@ -428,11 +409,11 @@ int dm_copy(const char *from_uri, const char *to_uri, struct dm_copy_report *rep
 			rc = follow_sequence(ds, &tables[i], err);
 		rep->rows += ct->rows;
 	}
-	if (!rc && dm_store_dialect(ds) == DM_DIALECT_SQLITE) {
+	if (!rc) { /* the box indexes are derived data, built again from the rows copied */
 		const struct dm_schema *sc = dm_db_schema(dst);
 		for (i = 0; !rc && i < sc->ntypes; i++)
 			if (sc->types[i].geom != DM_GEOM_NONE)
-				rc = rebuild_rtree(ds, sc->types[i].name, err);
+				rc = dm_store_box_index_rebuild(ds, sc->types[i].name, err);
 	}
 	if (rc)
 		goto out;
@@ -465,7 +446,7 @@ out:
 	free(ncols);
 	free(tables);
 	dm_db_close(src);
-	if (rc && dst && dm_store_dialect(dm_db_store(dst)) == DM_DIALECT_SQLITE) {
+	if (rc && dst && dm_store_is_file(dm_db_store(dst))) {
 		/* a failed copy leaves no half-filled file behind (only one this call created) */
 		struct dm_error e;
 		dm_db_close(dst);

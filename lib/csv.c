@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "demine/csv.h"
+#include "demine/util.h"
 
 #define BUFSZ (64 * 1024)
 
@@ -81,28 +82,16 @@ static int peek(struct dm_csv_reader *r)
 
 static int put(struct dm_csv_reader *r, int c)
 {
-	if (r->dlen + 1 >= r->dcap) {
-		size_t cap = r->dcap ? r->dcap * 2 : 256;
-		char *d = realloc(r->data, cap);
-		if (!d)
-			return -1;
-		r->data = d;
-		r->dcap = cap;
-	}
+	if (DM_GROW(r->data, r->dlen + 2, r->dcap))
+		return -1;
 	r->data[r->dlen++] = (char)c;
 	return 0;
 }
 
 static int begin_field(struct dm_csv_reader *r)
 {
-	if (r->nf == r->ocap) {
-		size_t cap = r->ocap ? r->ocap * 2 : 16;
-		size_t *o = realloc(r->offs, cap * sizeof(*o));
-		if (!o)
-			return -1;
-		r->offs = o;
-		r->ocap = cap;
-	}
+	if (DM_GROW(r->offs, r->nf + 1, r->ocap))
+		return -1;
 	r->offs[r->nf++] = r->dlen;
 	if (!r->data) { /* so that an empty first field has a buffer to point into */
 		r->data = malloc(256);
@@ -283,13 +272,8 @@ int dm_csv_next(struct dm_csv_reader *r, char ***fields, size_t *n, size_t *line
 			r->line++;
 		break;
 	}
-	if (r->nf > r->pcap) {
-		char **p = realloc(r->ptrs, r->nf * sizeof(*p));
-		if (!p)
-			return fail(r, err, DM_ENOMEM, "out of memory reading CSV");
-		r->ptrs = p;
-		r->pcap = r->nf;
-	}
+	if (DM_GROW(r->ptrs, r->nf, r->pcap))
+		return fail(r, err, DM_ENOMEM, "out of memory reading CSV");
 	for (size_t i = 0; i < r->nf; i++)
 		r->ptrs[i] = r->data + r->offs[i];
 	if (!r->header)

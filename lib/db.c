@@ -59,23 +59,6 @@ static int table_columns(struct dm_store *st, const char *table, json_t **out, s
 	return 0;
 }
 
-/* Asks the catalogue, not the table: on PostgreSQL a failed SELECT would abort the
- * transaction that creates the tables. */
-int dm_db_table_exists(struct dm_store *st, const char *table)
-{
-	int64_t n = 0;
-	struct dm_error e;
-	dm_error_init(&e);
-	if (dm_store_query_int(st, dm_store_dialect(st) == DM_DIALECT_POSTGRES
-					   ? "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
-					     " AND tablename = CAST(? AS TEXT)"
-					   : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
-			       table, &n, &e))
-		n = 0;
-	dm_error_release(&e);
-	return n > 0;
-}
-
 static int add_missing_columns(struct dm_store *st, const struct dm_type *t, const char *table,
 			       struct dm_error *err)
 {
@@ -116,12 +99,6 @@ static int create_type_table(struct dm_store *st, const struct dm_type *t, int h
 			    (t->fields[i].flags & DM_FF_INDEX) || t->fields[i].type == DM_F_DATE)
 				dm_buf_addf(&b, "CREATE INDEX %s_%s ON \"%s\" (\"%s\");", t->name, t->fields[i].name,
 					    t->name, t->fields[i].name);
-		if (t->geom != DM_GEOM_NONE && dm_store_dialect(st) == DM_DIALECT_SQLITE)
-			dm_buf_addf(&b, "CREATE VIRTUAL TABLE %s_rtree USING rtree(rid, minx, maxx, miny, maxy);"
-					"CREATE TABLE %s_rtree_id (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);",
-				    t->name, t->name);
-		else if (t->geom != DM_GEOM_NONE)
-			dm_buf_addf(&b, "CREATE INDEX %s_bbox ON \"%s\" (minx, maxx, miny, maxy);", t->name, t->name);
 	} else {
 		dm_buf_addf(&b, "CREATE INDEX %s_history_at ON %s_history (id, updated_at);", t->name, t->name);
 	}
@@ -171,7 +148,7 @@ static int create_read_indexes(struct dm_store *st, struct dm_error *err)
 	int rc = 0;
 	for (i = 0; !rc && i < sizeof(read_indexes) / sizeof(read_indexes[0]); i++) {
 		const struct read_index *x = &read_indexes[i];
-		if (!dm_db_table_exists(st, x->table))
+		if (!dm_store_table_exists(st, x->table))
 			continue;
 		snprintf(sql, sizeof(sql), "CREATE INDEX IF NOT EXISTS %s ON \"%s\" (%s)", x->name, x->table, x->columns);
 		rc = dm_store_exec(st, sql, err);
@@ -189,18 +166,20 @@ int dm_db_sync_type_tables(struct dm_store *st, const struct dm_schema *sc, stru
 	for (i = 0; !rc && i < sc->ntypes; i++) {
 		const struct dm_type *t = &sc->types[i];
 		snprintf(hist, sizeof(hist), "%s_history", t->name);
-		if (!dm_db_table_exists(st, t->name))
+		if (!dm_store_table_exists(st, t->name))
 			rc = create_type_table(st, t, 0, err);
 		else
 			rc = add_missing_columns(st, t, t->name, err);
 		if (rc)
 			break;
-		if (!dm_db_table_exists(st, hist))
+		if (!dm_store_table_exists(st, hist))
 			rc = create_type_table(st, t, 1, err);
 		else
 			rc = add_missing_columns(st, t, hist, err);
 		if (!rc)
 			rc = history_indexes(st, t, err);
+		if (!rc && t->geom != DM_GEOM_NONE)
+			rc = dm_store_box_index_ensure(st, t->name, err);
 	}
 	if (!rc)
 		rc = create_read_indexes(st, err);

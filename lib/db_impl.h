@@ -43,8 +43,6 @@ void dm_db_cache_set(struct dm_db *db, enum dm_db_cache_slot slot, void *p,
 		     void (*destroy)(struct dm_db *db, void *p));
 void dm_db_cache_drop(struct dm_db *db, enum dm_db_cache_slot slot);
 const char *dm_db_column_sqltype(const struct dm_store *st, enum dm_ftype t);
-/* Whether a table exists, asked of the catalogue (never fails a PostgreSQL transaction). */
-int dm_db_table_exists(struct dm_store *st, const char *table);
 /* Creates missing record tables and adds columns for fields declared since (db.c). */
 int dm_db_sync_type_tables(struct dm_store *st, const struct dm_schema *sc, struct dm_error *err);
 /* Reads field_def into db->schema, in the order the fields were declared (db_fields.c). */

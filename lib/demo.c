@@ -19,29 +19,15 @@
 #endif
 
 #define MAX_HAZ 64
-#define MAXV 16
 #define SEED 0x2021091104000000ULL /* 8 Sep 2021, EUR 400,000 */
 
 enum wf { WF_APPROVED, WF_DRAFT, WF_SUBMITTED, WF_REJECTED };
-
-/* A generated polygon: vertices around (cx, cy) at strictly increasing angles on a jittered
- * ellipse, so the ring is star-shaped from the centre and simple by construction. Every
- * triangle (centre, v[i], v[i+1]) lies inside it: releases are built from such fans. The
- * optional hole sits between the centre and v[0]. */
-struct shape {
-	double cx, cy;
-	int n;
-	double x[MAXV], y[MAXV];
-	int hn;
-	double hx[8], hy[8];
-	double rmax_m, area_m2;
-};
 
 struct hazard {
 	char id[37];
 	char code[48];
 	struct synth_area *district;
-	struct shape s;
+	struct synth_shape s;
 	int is_point;
 	const char *type;
 	const char *operator_id;
@@ -130,7 +116,7 @@ static struct synth_area *area_at(struct ctx *c, double x, double y)
 
 /* ---- generated geometry ---- */
 
-static void gen_shape(struct ctx *c, double cx, double cy, double area_m2, int hole, struct shape *s)
+static void gen_shape(struct ctx *c, double cx, double cy, double area_m2, int hole, struct synth_shape *s)
 {
 	double ratio = 1.0 + 1.5 * unif(c), b = sqrt(area_m2 / (SYNTH_PI * ratio * 0.85)), a = b * ratio;
 	double th = unif(c) * SYNTH_PI, kx = synth_kx(cy), sum = 0;
@@ -147,7 +133,7 @@ static void gen_shape(struct ctx *c, double cx, double cy, double area_m2, int h
 		s->x[i] = synth_round_to(cx + x / kx, 1e7);
 		s->y[i] = synth_round_to(cy + y / SYNTH_KY, 1e7);
 	}
-	s->rmax_m = a * 1.1;
+	s->r_m = a * 1.1;
 	for (i = 0; i < s->n; i++) {
 		int j = (i + 1) % s->n;
 		sum += ((s->x[i] - cx) * kx) * ((s->y[j] - cy) * SYNTH_KY) - ((s->x[j] - cx) * kx) * ((s->y[i] - cy) * SYNTH_KY);
@@ -166,34 +152,10 @@ static void gen_shape(struct ctx *c, double cx, double cy, double area_m2, int h
 	}
 }
 
-static json_t *point_geom(double x, double y)
-{
-	return json_pack("{s:s,s:o}", "type", "Point", "coordinates", synth_pos(x, y));
-}
-
-static json_t *shape_geom(const struct shape *s)
-{
-	return synth_polygon(synth_ring_json(s->x, s->y, s->n), s->hn ? synth_ring_json(s->hx, s->hy, s->hn) : NULL);
-}
-
-/* The fan of triangles (centre, v[i], v[i+1]) for i0 <= i < i1 (indexes modulo n). */
-static json_t *fan_geom(const struct shape *s, int i0, int i1)
-{
-	double x[MAXV + 2], y[MAXV + 2];
-	int i, n = 0;
-	x[n] = s->cx;
-	y[n++] = s->cy;
-	for (i = i0; i <= i1; i++) {
-		x[n] = s->x[i % s->n];
-		y[n++] = s->y[i % s->n];
-	}
-	return synth_polygon(synth_ring_json(x, y, n), NULL);
-}
-
 /* A copy scaled by f towards the centre, then moved by (dx, dy) degrees. */
-static json_t *scaled_geom(const struct shape *s, double f, double dx, double dy)
+static json_t *scaled_geom(const struct synth_shape *s, double f, double dx, double dy)
 {
-	double x[MAXV], y[MAXV];
+	double x[SYNTH_MAXV], y[SYNTH_MAXV];
 	int i;
 	for (i = 0; i < s->n; i++) {
 		x[i] = synth_round_to(s->cx + dx + f * (s->x[i] - s->cx), 1e7);
@@ -203,13 +165,13 @@ static json_t *scaled_geom(const struct shape *s, double f, double dx, double dy
 }
 
 /* A point inside the fan triangles i0..i1-1, shrunk by f towards the centre. */
-static json_t *point_in_fan(struct ctx *c, const struct shape *s, int i0, int i1, double f)
+static json_t *point_in_fan(struct ctx *c, const struct synth_shape *s, int i0, int i1, double f)
 {
 	int k = i0 + pick(c, i1 - i0), l = k + 1;
 	double u = 0.15 + 0.25 * unif(c), w = 0.15 + 0.25 * unif(c);
 	double x = s->cx + f * (u * (s->x[k % s->n] - s->cx) + w * (s->x[l % s->n] - s->cx));
 	double y = s->cy + f * (u * (s->y[k % s->n] - s->cy) + w * (s->y[l % s->n] - s->cy));
-	return point_geom(synth_round_to(x, 1e7), synth_round_to(y, 1e7));
+	return synth_point(synth_round_to(x, 1e7), synth_round_to(y, 1e7));
 }
 
 /* ---- writing records ---- */
@@ -364,7 +326,7 @@ static int locations(struct ctx *c)
 		rc = put(c, "location", json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}",
 			"date_of_information", "2021-07-01", "kind", "settlement", "name_en", s->name_en,
 			"name_az", s->name_az, "name_ru", s->name_ru, "alt_names", s->alt, "parent", a->id,
-			"location", a->id, "geometry", point_geom(s->lon, s->lat)), WF_APPROVED, c->settle_id[j], NULL, 0);
+			"location", a->id, "geometry", synth_point(s->lon, s->lat)), WF_APPROVED, c->settle_id[j], NULL, 0);
 	}
 	return rc;
 }
@@ -510,7 +472,7 @@ static int place_hazard(struct ctx *c, struct hazard *h, struct synth_area *d, s
 			memset(&h->s, 0, sizeof(h->s));
 			h->s.cx = x;
 			h->s.cy = y;
-			h->s.rmax_m = 150;
+			h->s.r_m = 150;
 			h->s.area_m2 = synth_round_to(area / 2, 1e-2);
 		} else {
 			gen_shape(c, x, y, area, is_hole_hazard(idx), &h->s);
@@ -518,9 +480,9 @@ static int place_hazard(struct ctx *c, struct hazard *h, struct synth_area *d, s
 				continue;
 		}
 		for (k = 0; k < c->nhaz && !clash; k++) {
-			const struct shape *o = &c->haz[k].s;
+			const struct synth_shape *o = &c->haz[k].s;
 			double dx = (o->cx - x) * kx, dy = (o->cy - y) * SYNTH_KY;
-			clash = sqrt(dx * dx + dy * dy) < o->rmax_m + h->s.rmax_m + 100;
+			clash = sqrt(dx * dx + dy * dy) < o->r_m + h->s.r_m + 100;
 		}
 		if (!clash)
 			return 0;
@@ -594,10 +556,10 @@ static int hazards(struct ctx *c)
 				"blockages", block, "priority", hml[pick(c, 3)], "source", sources[pick(c, 4)],
 				"source_reliability", hml[pick(c, 2)]);
 			if (in && h->is_point) {
-				json_object_set_new(in, "geometry", point_geom(h->s.cx, h->s.cy));
+				json_object_set_new(in, "geometry", synth_point(h->s.cx, h->s.cy));
 				json_object_set_new(in, "estimated_area_m2", json_real(h->s.area_m2));
 			} else if (in) {
-				json_object_set_new(in, "geometry", shape_geom(&h->s));
+				json_object_set_new(in, "geometry", synth_shape_geom(&h->s));
 			}
 			rc = put(c, "hazard", in, WF_APPROVED, h->id, h->code, sizeof(h->code));
 			c->nhaz++;
@@ -749,10 +711,10 @@ static int plan_nts_ts(struct ctx *c, size_t idx, const char *start, const char 
 	char rel[37], ts_start[11];
 	rc = task(c, idx, "ts", "completed", start, 75, grant);
 	if (!rc)
-		rc = release(c, idx, "nts", fan_geom(&h->s, 0, n / 3), start, 4, WF_APPROVED, rel);
+		rc = release(c, idx, "nts", synth_fan_geom(&h->s, 0, n / 3), start, 4, WF_APPROVED, rel);
 	synth_date_add(start, 14, ts_start);
 	if (!rc)
-		rc = release(c, idx, "ts", fan_geom(&h->s, n / 3, 2 * n / 3), ts_start, 45, WF_APPROVED, rel);
+		rc = release(c, idx, "ts", synth_fan_geom(&h->s, n / 3, 2 * n / 3), ts_start, 45, WF_APPROVED, rel);
 	if (!rc)
 		rc = finds(c, idx, rel, n / 3, 2 * n / 3, 1.0, ts_start, 45, 1);
 	return rc;
@@ -781,7 +743,7 @@ static int releases(struct ctx *c)
 	h = &c->haz[H_FULL];
 	rc = task(c, H_FULL, "clearance", "completed", "2022-04-11", 150, c->grant_fr);
 	if (!rc)
-		rc = release(c, H_FULL, "clearance", shape_geom(&h->s), "2022-04-11", 140, WF_APPROVED, c->release_full);
+		rc = release(c, H_FULL, "clearance", synth_shape_geom(&h->s), "2022-04-11", 140, WF_APPROVED, c->release_full);
 	if (!rc)
 		rc = finds(c, H_FULL, c->release_full, 0, h->s.n, 1.0, "2022-04-11", 140, 0);
 	if (!rc)
@@ -795,7 +757,7 @@ static int releases(struct ctx *c)
 		n = h->s.n;
 		rc = task(c, H_HOLE, "nts", "completed", "2022-06-06", 10, NULL);
 		if (!rc)
-			rc = release(c, H_HOLE, "nts", fan_geom(&h->s, n / 3, 2 * n / 3), "2022-06-06", 5, WF_APPROVED,
+			rc = release(c, H_HOLE, "nts", synth_fan_geom(&h->s, n / 3, 2 * n / 3), "2022-06-06", 5, WF_APPROVED,
 				     NULL);
 	}
 	/* FZL: cancelled half and cleared half: closed */
@@ -804,9 +766,9 @@ static int releases(struct ctx *c)
 		n = h->s.n;
 		rc = task(c, H_TWO, "clearance", "completed", "2023-04-03", 200, c->grant_fr);
 		if (!rc)
-			rc = release(c, H_TWO, "nts", fan_geom(&h->s, 0, n / 2), "2023-04-03", 6, WF_APPROVED, NULL);
+			rc = release(c, H_TWO, "nts", synth_fan_geom(&h->s, 0, n / 2), "2023-04-03", 6, WF_APPROVED, NULL);
 		if (!rc)
-			rc = release(c, H_TWO, "clearance", fan_geom(&h->s, n / 2, n), "2023-04-17", 180, WF_APPROVED,
+			rc = release(c, H_TWO, "clearance", synth_fan_geom(&h->s, n / 2, n), "2023-04-17", 180, WF_APPROVED,
 				     rel);
 		if (!rc)
 			rc = finds(c, H_TWO, rel, n / 2, n, 1.0, "2023-04-17", 180, 0);
@@ -833,7 +795,7 @@ static int releases(struct ctx *c)
 		n = h->s.n;
 		rc = task(c, H_JBR_HOLE, "nts", "completed", "2024-09-09", 10, NULL);
 		if (!rc)
-			rc = release(c, H_JBR_HOLE, "nts", fan_geom(&h->s, n / 3, 2 * n / 3), "2024-09-09", 4,
+			rc = release(c, H_JBR_HOLE, "nts", synth_fan_geom(&h->s, n / 3, 2 * n / 3), "2024-09-09", 4,
 				     WF_APPROVED, NULL);
 	}
 	/* JBR: a cancellation waiting for the IM officer */
@@ -841,7 +803,7 @@ static int releases(struct ctx *c)
 		h = &c->haz[H_SUBMIT];
 		rc = task(c, H_SUBMIT, "nts", "in_progress", "2026-10-05", 20, NULL);
 		if (!rc)
-			rc = release(c, H_SUBMIT, "nts", fan_geom(&h->s, 0, h->s.n / 2), "2026-10-05", 5, WF_SUBMITTED,
+			rc = release(c, H_SUBMIT, "nts", synth_fan_geom(&h->s, 0, h->s.n / 2), "2026-10-05", 5, WF_SUBMITTED,
 				     NULL);
 	}
 	if (!rc)
@@ -952,7 +914,7 @@ static int eore(struct ctx *c)
 			"women", women, "men", men,
 			"materials", school ? "ANAMA leaflets for children (az), colouring book, posters"
 				: "ANAMA leaflets (az, ru), posters of mines and ERW found in the area",
-			"settlement", s->name_az, "geometry", point_geom(x, y));
+			"settlement", s->name_az, "geometry", synth_point(x, y));
 		if (in && i % 3)
 			json_object_set_new(in, "grant", json_string(c->grant_undp));
 		rc = put(c, "eore_session", in, i == NSETTLE - 1 ? WF_DRAFT : WF_APPROVED, NULL, NULL, 0);
@@ -1051,7 +1013,7 @@ static int workflow(struct ctx *c)
 			"contamination", set_of("ap_mine", NULL, NULL), "evidence_kind", "indirect",
 			"evidence", "A shepherd reports a sheep killed by an explosion", "land_status", "open",
 			"source", "Shepherd's report to the district executive authority", "estimated_area_m2", 25000.0,
-			"geometry", point_geom(spot.s.cx, spot.s.cy)), WF_DRAFT, NULL, NULL, 0);
+			"geometry", synth_point(spot.s.cx, spot.s.cy)), WF_DRAFT, NULL, NULL, 0);
 	/* a hazard submitted for approval */
 	if (!rc)
 		rc = place_hazard(c, &spot, fzl, 101, 1);
@@ -1062,7 +1024,7 @@ static int workflow(struct ctx *c)
 			"contamination", set_of("uxo", NULL, NULL), "evidence_kind", "indirect",
 			"evidence", "Road workers found a mortar bomb nearby", "land_status", "open",
 			"source", "Road construction contractor", "estimated_area_m2", 4000.0,
-			"geometry", point_geom(spot.s.cx, spot.s.cy)),
+			"geometry", synth_point(spot.s.cx, spot.s.cy)),
 			WF_SUBMITTED, NULL, NULL, 0);
 	/* a duplicate entry, deleted with a reason */
 	if (!rc) {
@@ -1071,7 +1033,7 @@ static int workflow(struct ctx *c)
 			"organisation", c->anama, "location", fzl->id, "date_of_information", "2022-04-19",
 			"name", "Field of the tractor accident", "category", "sha", "hazard_type", "minefield",
 			"contamination", set_of("at_mine", NULL, NULL), "evidence_kind", "indirect", "land_status", "open",
-			"geometry", shape_geom(&h->s));
+			"geometry", synth_shape_geom(&h->s));
 		rc = put(c, "hazard", in, WF_APPROVED, dup, NULL, 0);
 		snprintf(reason, sizeof(reason), "duplicate of %s, entered twice from the same accident report",
 			 h->code);

@@ -20,22 +20,9 @@
 #define DEMINE_DATADIR "data"
 #endif
 
-#define MAXV 20        /* vertices of a hazard's shell at most */
 #define CELL 0.01      /* degrees: the occupancy grid that keeps hazards apart */
 #define LAST_DAY "2026-10-31"
 #define REASON "generated national data set (demine gen)"
-
-/* A hazard polygon: vertices around (cx, cy) at strictly increasing angles, so the ring is
- * star-shaped from the centre and simple by construction; every triangle (c, v[i], v[i+1])
- * (sector i) lies inside it, so releases are fans of consecutive sectors. An optional hole
- * sits inside sector 0, which no release touches. */
-struct shape {
-	double cx, cy;
-	int n, hole;
-	double x[MAXV], y[MAXV];
-	double hx[4], hy[4];
-	double r_m; /* radius of a circle around the centre holding the shell */
-};
 
 struct org {
 	const char *name, *short_name, *kind, *country, *ext;
@@ -187,21 +174,16 @@ static int grid_add(struct gen *g, double x, double y, double r_m)
 	int cx = (int)((x - g->gx0) / CELL), cy = (int)((y - g->gy0) / CELL);
 	size_t cell;
 	if (g->nplaced == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 1024;
-		int32_t *nx = realloc(g->next, cap * sizeof(*nx));
-		float *a, *b, *c;
-		if (nx)
-			g->next = nx;
-		a = realloc(g->hx, cap * sizeof(float));
-		if (a)
+		size_t cap = g->cap;
+		int grown = !DM_GROW(g->next, g->nplaced + 1, cap);
+		float *a = NULL, *b = NULL, *c = NULL;
+		if (grown && (a = dm_realloc_array(g->hx, cap, sizeof(float))))
 			g->hx = a;
-		b = realloc(g->hy, cap * sizeof(float));
-		if (b)
+		if (a && (b = dm_realloc_array(g->hy, cap, sizeof(float))))
 			g->hy = b;
-		c = realloc(g->hr, cap * sizeof(float));
-		if (c)
+		if (b && (c = dm_realloc_array(g->hr, cap, sizeof(float))))
 			g->hr = c;
-		if (!nx || !a || !b || !c)
+		if (!c)
 			return dm_error_set(g->err, DM_ENOMEM, "", "gen: out of memory");
 		g->cap = cap;
 	}
@@ -227,7 +209,7 @@ static double pick_area(struct gen *g)
 
 /* The hole: a quadrilateral inside sector 0 (affine image of a convex quad in barycentric
  * coordinates of the triangle c, v0, v1), written clockwise as RFC 7946 asks. */
-static void make_hole(struct shape *s)
+static void make_hole(struct synth_shape *s)
 {
 	static const double u[4] = { 0.25, 0.5, 0.55, 0.3 }, w[4] = { 0.2, 0.15, 0.3, 0.45 };
 	int i;
@@ -235,13 +217,13 @@ static void make_hole(struct shape *s)
 		s->hx[3 - i] = synth_round_to(s->cx + u[i] * (s->x[0] - s->cx) + w[i] * (s->x[1] - s->cx), 1e7);
 		s->hy[3 - i] = synth_round_to(s->cy + u[i] * (s->y[0] - s->cy) + w[i] * (s->y[1] - s->cy), 1e7);
 	}
-	s->hole = 1;
+	s->hn = 4;
 }
 
-static void make_shape(struct gen *g, double cx, double cy, double area_m2, struct shape *s)
+static void make_shape(struct gen *g, double cx, double cy, double area_m2, struct synth_shape *s)
 {
 	double ratio = 1.0 + 1.5 * unif(g), th = unif(g) * SYNTH_PI, kx = synth_kx(cy), sum = 0, f, rmax = 0;
-	double ex[MAXV], ey[MAXV];
+	double ex[SYNTH_MAXV], ey[SYNTH_MAXV];
 	int i;
 	memset(s, 0, sizeof(*s));
 	s->cx = cx;
@@ -267,7 +249,7 @@ static void make_shape(struct gen *g, double cx, double cy, double area_m2, stru
 	s->r_m = rmax;
 }
 
-static int place(struct gen *g, struct synth_area **d_out, struct shape *s)
+static int place(struct gen *g, struct synth_area **d_out, struct synth_shape *s)
 {
 	int tries;
 	for (tries = 0; tries < 400; tries++) {
@@ -291,35 +273,22 @@ static int place(struct gen *g, struct synth_area **d_out, struct shape *s)
 	return dm_error_set(g->err, DM_EINVAL, "", "gen: could not place a hazard in %s", (*d_out)->pl->name_en);
 }
 
-static json_t *shape_geom(const struct shape *s)
-{
-	return synth_polygon(synth_ring_json(s->x, s->y, s->n), s->hole ? synth_ring_json(s->hx, s->hy, 4) : NULL);
-}
-
 /* A strip of the hazard: the fan of sectors i0 .. i0+len-1 (all of them: the shell). */
-static json_t *fan_geom(const struct shape *s, int i0, int len)
+static json_t *fan_geom(const struct synth_shape *s, int i0, int len)
 {
-	double x[MAXV + 2], y[MAXV + 2];
-	int i, n = 0;
 	if (len >= s->n)
 		return synth_polygon(synth_ring_json(s->x, s->y, s->n), NULL);
-	x[n] = s->cx;
-	y[n++] = s->cy;
-	for (i = i0; i <= i0 + len; i++) {
-		x[n] = s->x[i % s->n];
-		y[n++] = s->y[i % s->n];
-	}
-	return synth_polygon(synth_ring_json(x, y, n), NULL);
+	return synth_fan_geom(s, i0, i0 + len);
 }
 
 /* A point inside sector k, away from its edges. */
-static json_t *point_in_sector(struct gen *g, const struct shape *s, int k)
+static json_t *point_in_sector(struct gen *g, const struct synth_shape *s, int k)
 {
 	int l = (k + 1) % s->n;
 	double u = 0.1 + 0.35 * unif(g), w = 0.1 + 0.35 * unif(g);
 	double x = s->cx + u * (s->x[k] - s->cx) + w * (s->x[l] - s->cx);
 	double y = s->cy + u * (s->y[k] - s->cy) + w * (s->y[l] - s->cy);
-	return json_pack("{s:s,s:o}", "type", "Point", "coordinates", synth_pos(synth_round_to(x, 1e7), synth_round_to(y, 1e7)));
+	return synth_point(synth_round_to(x, 1e7), synth_round_to(y, 1e7));
 }
 
 /* ---- writing ---- */
@@ -481,7 +450,7 @@ static int grants(struct gen *g, size_t n)
 /* ---- a hazard and what happened on it ---- */
 struct haz {
 	struct synth_area *d;
-	struct shape s;
+	struct synth_shape s;
 	const char *type;
 	char date[11];
 	char id[37], code[48];
@@ -535,7 +504,7 @@ static int write_feature(struct gen *g, const struct haz *h, json_t *props)
 	int rc;
 	if (!g->o->geojson)
 		return 0;
-	f = json_pack("{s:s,s:O,s:o}", "type", "Feature", "properties", props, "geometry", shape_geom(&h->s));
+	f = json_pack("{s:s,s:O,s:o}", "type", "Feature", "properties", props, "geometry", synth_shape_geom(&h->s));
 	if (!f)
 		return dm_error_set(g->err, DM_ENOMEM, "", "gen: out of memory");
 	json_object_set_new(json_object_get(f, "properties"), "external_id", json_string(h->code));
@@ -547,7 +516,7 @@ static int write_feature(struct gen *g, const struct haz *h, json_t *props)
 }
 
 /* Area in m2 of sector i (the triangle centre, v[i], v[i+1]). */
-static double sector_m2(const struct shape *s, int i)
+static double sector_m2(const struct synth_shape *s, int i)
 {
 	int j = (i + 1) % s->n;
 	double kx = synth_kx(s->cy);
@@ -561,7 +530,7 @@ static double sector_m2(const struct shape *s, int i)
  * MIN_STRIP_M2, and (unless the hazard is to be closed) a remainder left contaminated. */
 static void plan_strips(struct gen *g, struct haz *h)
 {
-	int first = h->s.hole ? 1 : 0, m = h->s.n - first, k = pick(g, 7), close = !h->s.hole && unif(g) < 0.3;
+	int first = (h->s.hn > 0) ? 1 : 0, m = h->s.n - first, k = pick(g, 7), close = !(h->s.hn > 0) && unif(g) < 0.3;
 	int parts, sizes[9], i, j, left, small;
 	if (k > 6)
 		k = 6;
@@ -607,7 +576,7 @@ static int hazard(struct gen *g, struct haz *h, size_t idx)
 	l[0] = (struct link){ "organisation", g->org_id[O_ANAMA], org_table[O_ANAMA].ext };
 	l[1] = (struct link){ "location", h->d->id, h->d->pl->pcode };
 	if (in)
-		json_object_set_new(in, "geometry", shape_geom(&h->s));
+		json_object_set_new(in, "geometry", synth_shape_geom(&h->s));
 	rc = put(g, "hazard", in, l, 2, h->id, h->code);
 	if (!rc) {
 		json_object_set_new(props, "organisation", json_string(org_table[O_ANAMA].ext));
@@ -616,7 +585,7 @@ static int hazard(struct gen *g, struct haz *h, size_t idx)
 	}
 	json_decref(props);
 	g->stats->hazards += !rc;
-	g->stats->holes += !rc && h->s.hole;
+	g->stats->holes += !rc && (h->s.hn > 0);
 	return rc;
 }
 
@@ -691,7 +660,7 @@ static int finds(struct gen *g, struct haz *h)
 	for (i = 0; i < n && !rc; i++) {
 		const struct find_kind *k = !strcmp(h->type, "minefield") ? &mine_finds[pick(g, 4)] : &battle_finds[pick(g, 5)];
 		int r = ntech ? tech[pick(g, ntech)] : -1;
-		int sector = r >= 0 ? h->rel_sector0[r] + pick(g, h->rel_len[r]) : h->s.hole + pick(g, h->s.n - h->s.hole);
+		int sector = r >= 0 ? h->rel_sector0[r] + pick(g, h->rel_len[r]) : (h->s.hn > 0) + pick(g, h->s.n - (h->s.hn > 0));
 		struct link l[4] = { { "hazard", h->id, h->code }, { "organisation", g->org_id[h->op], org_table[h->op].ext },
 				     { "location", h->d->id, h->d->pl->pcode }, { "release", r >= 0 ? h->rel_id[r] : "", r >= 0 ? h->rel_code[r] : "" } };
 		char date[11];
@@ -729,7 +698,7 @@ static int accident(struct gen *g, struct haz *h)
 	rc = put(g, "accident", json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}",
 		"organisation", g->org_id[O_ANAMA], "location", h->d->id, "date_of_information", date,
 		"accident_date", date, "accident_kind", act == 5 ? "demining" : "civilian", "device_category", dev,
-		"activity", activities[act], "hazard", h->id, "geometry", point_in_sector(g, &h->s, h->s.hole)),
+		"activity", activities[act], "hazard", h->id, "geometry", point_in_sector(g, &h->s, (h->s.hn > 0))),
 		l, 3, id, code);
 	g->stats->accidents += !rc;
 	for (i = 0; i < nv && !rc; i++) {
@@ -765,7 +734,7 @@ static int eore(struct gen *g, struct haz *h)
 		"girls", workers ? 0 : 3 + pick(g, school ? 30 : 15), "boys", workers ? 0 : 3 + pick(g, school ? 30 : 15),
 		"women", school ? pick(g, 3) : 2 + pick(g, 25), "men", school ? pick(g, 2) : 2 + pick(g, workers ? 40 : 20),
 		"grant", g->grant_id[gi], "settlement", h->d->pl->name_az,
-		"geometry", point_in_sector(g, &h->s, h->s.hole));
+		"geometry", point_in_sector(g, &h->s, (h->s.hn > 0)));
 	rc = put(g, "eore_session", in, l, 3, NULL, NULL);
 	g->stats->eore_sessions += !rc;
 	return rc;

@@ -6,6 +6,7 @@
 #include <proj.h>
 #include <geodesic.h>
 #include "demine/geo.h"
+#include "demine/util.h"
 
 #define GEO_CRS_CACHE 16
 

@@ -43,8 +43,7 @@ static GEOSCoordSequence *densify_seq(struct dm_geo *g, const GEOSGeometry *line
 		}
 		/* room for the k - 1 points inserted and the vertex itself, on every branch */
 		if (m + k > cap) {
-			cap = 2 * (m + k);
-			double *nv = realloc(v, 2 * cap * sizeof(double));
+			double *nv = dm_grow_array(v, 2 * sizeof(double), m + k, &cap);
 			if (!nv) {
 				free(v);
 				return NULL;
@@ -237,15 +236,9 @@ static int parts_add(struct dm_geo *g, struct parts *p, GEOSGeometry *geom)
 		GEOSGeom_destroy_r(g->gh, geom);
 		return 0;
 	}
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 8;
-		struct part *v = realloc(p->v, cap * sizeof(*v));
-		if (!v) {
-			GEOSGeom_destroy_r(g->gh, geom);
-			return -1;
-		}
-		p->v = v;
-		p->cap = cap;
+	if (DM_GROW(p->v, p->n + 1, p->cap)) {
+		GEOSGeom_destroy_r(g->gh, geom);
+		return -1;
 	}
 	p->v[p->n++] = pt;
 	return 0;

@@ -70,12 +70,10 @@ static int project_cb(double *x, double *y, void *arg)
 static int put_point(struct dm_tile_geom *t, size_t *cap, int64_t x, int64_t y)
 {
 	if (t->npoints == *cap) {
-		size_t nc = *cap ? *cap * 2 : 32;
-		int64_t *n = realloc(t->xy, nc * 2 * sizeof(*n));
+		int64_t *n = dm_grow_array(t->xy, 2 * sizeof(*n), t->npoints + 1, cap);
 		if (!n)
 			return -1;
 		t->xy = n;
-		*cap = nc;
 	}
 	t->xy[2 * t->npoints] = x;
 	t->xy[2 * t->npoints + 1] = y;
@@ -85,7 +83,7 @@ static int put_point(struct dm_tile_geom *t, size_t *cap, int64_t x, int64_t y)
 
 static int put_part(struct dm_tile_geom *t, size_t len)
 {
-	size_t *n = realloc(t->part_len, (t->nparts + 1) * sizeof(*n));
+	size_t *n = dm_realloc_array(t->part_len, t->nparts + 1, sizeof(*n));
 	if (!n)
 		return -1;
 	t->part_len = n;

@@ -220,11 +220,10 @@ static int header(char **fields, size_t nf, int *map, struct dm_error *err)
 static int add_row(struct tp_file *f, char **fields, size_t nf, const int *map, size_t line)
 {
 	if (f->n == f->cap) {
-		size_t nc = f->cap ? 2 * f->cap : 16;
-		struct dm_tp_row *nr = realloc(f->rows, nc * sizeof(*nr));
-		if (nr)
-			f->rows = nr;
-		char **ncells = nr ? realloc(f->cells, nc * NCOL * sizeof(*ncells)) : NULL;
+		size_t nc = f->cap;
+		if (DM_GROW(f->rows, f->n + 1, nc))
+			return DM_ENOMEM;
+		char **ncells = nc <= SIZE_MAX / NCOL ? dm_realloc_array(f->cells, nc * NCOL, sizeof(*ncells)) : NULL;
 		if (!ncells)
 			return DM_ENOMEM;
 		f->cells = ncells;
@@ -273,7 +272,7 @@ int dm_geo_turning_points_csv(struct dm_geo *g, const char *path, struct dm_geom
 			rc = header(fields, nf, map, err);
 			first = 0;
 		} else if (!dm_csv_is_hxl_row(fields, nf)) {
-			size_t *nl = realloc(lines, (f.n + 1) * sizeof(*lines));
+			size_t *nl = dm_realloc_array(lines, f.n + 1, sizeof(*lines));
 			rc = nl ? add_row(&f, fields, nf, map, line) : DM_ENOMEM;
 			if (nl)
 				(lines = nl)[f.n - (rc ? 0 : 1)] = line;

@@ -137,7 +137,11 @@ static GEOSGeometry *polygon(struct build *b, json_t *c, const char *prefix)
 	if (b->err->code)
 		return NULL;
 	size_t n = json_array_size(c), m = 0;
-	GEOSGeometry **rings = calloc(n, sizeof(*rings));
+	GEOSGeometry **rings = calloc(n ? n : 1, sizeof(*rings));
+	if (!rings) {
+		dm_error_set(b->err, DM_ENOMEM, NULL, "out of memory");
+		return NULL;
+	}
 	for (size_t i = 0; rings && i < n; i++) {
 		char what[64];
 		snprintf(what, sizeof(what), "%s ring %zu", prefix, i + 1);
@@ -202,7 +206,11 @@ static GEOSGeometry *multi(struct build *b, enum kind k, int geos_type, json_t *
 	if (b->err->code)
 		return NULL;
 	size_t n = json_array_size(c);
-	GEOSGeometry **parts = calloc(n, sizeof(*parts));
+	GEOSGeometry **parts = calloc(n ? n : 1, sizeof(*parts));
+	if (!parts) {
+		dm_error_set(b->err, DM_ENOMEM, NULL, "out of memory");
+		return NULL;
+	}
 	enum kind pk = k == K_MPOINT ? K_POINT : k == K_MLINE ? K_LINE : K_POLYGON;
 	for (size_t i = 0; parts && i < n; i++) {
 		char what[32];
@@ -519,23 +527,38 @@ int geo_validity(struct dm_geo *g, const GEOSGeometry *gg, char *msg, size_t n)
 
 /* ---- repair ---- */
 
-static void collect_polygons(struct dm_geo *g, const GEOSGeometry *gg, GEOSGeometry ***v, size_t *n, size_t *cap)
+/* Copies of the polygons of gg into *v; -1 when out of memory (a part must never be lost
+ * silently: the caller frees what was collected). */
+static int collect_polygons(struct dm_geo *g, const GEOSGeometry *gg, GEOSGeometry ***v, size_t *n, size_t *cap)
 {
 	int t = GEOSGeomTypeId_r(g->gh, gg);
 	if (t == GEOS_POLYGON && !GEOSisEmpty_r(g->gh, gg)) {
-		if (*n == *cap) {
-			size_t nc = *cap ? 2 * *cap : 8;
-			GEOSGeometry **nv = realloc(*v, nc * sizeof(**v));
-			if (!nv)
-				return;
-			*v = nv;
-			*cap = nc;
-		}
-		(*v)[(*n)++] = GEOSGeom_clone_r(g->gh, gg);
+		GEOSGeometry *c;
+		if (DM_GROW(*v, *n + 1, *cap) || !(c = GEOSGeom_clone_r(g->gh, gg)))
+			return -1;
+		(*v)[(*n)++] = c;
 	} else if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
 		for (int i = 0; i < GEOSGetNumGeometries_r(g->gh, gg); i++)
-			collect_polygons(g, GEOSGetGeometryN_r(g->gh, gg, i), v, n, cap);
+			if (collect_polygons(g, GEOSGetGeometryN_r(g->gh, gg, i), v, n, cap))
+				return -1;
 	}
+	return 0;
+}
+
+/* The collected polygons as one geometry (the one polygon itself when single), or NULL after
+ * any failure, with every part freed. */
+static GEOSGeometry *polygons_to_geometry(struct dm_geo *g, GEOSGeometry **v, size_t n, int failed, int single)
+{
+	GEOSGeometry *r = NULL;
+	if (!failed && n == 1 && single)
+		r = v[0];
+	else if (!failed)
+		r = GEOSGeom_createCollection_r(g->gh, GEOS_MULTIPOLYGON, v, (unsigned)n);
+	if (!r)
+		for (size_t i = 0; i < n; i++)
+			GEOSGeom_destroy_r(g->gh, v[i]);
+	free(v);
+	return r;
 }
 
 static int count_parts(struct dm_geo *g, const GEOSGeometry *gg)
@@ -547,14 +570,8 @@ GEOSGeometry *geo_polygonal(struct dm_geo *g, const GEOSGeometry *gg, int single
 {
 	GEOSGeometry **v = NULL;
 	size_t n = 0, cap = 0;
-	collect_polygons(g, gg, &v, &n, &cap);
-	GEOSGeometry *r = NULL;
-	if (n == 1 && single_ok)
-		r = v[0];
-	else
-		r = GEOSGeom_createCollection_r(g->gh, GEOS_MULTIPOLYGON, v, (unsigned)n);
-	free(v);
-	return r;
+	int failed = collect_polygons(g, gg, &v, &n, &cap);
+	return polygons_to_geometry(g, v, n, failed, single_ok);
 }
 
 /* Returns the repaired polygonal geometry (Polygon if one part and the input was one), or NULL. */
@@ -565,15 +582,10 @@ static GEOSGeometry *repair(struct dm_geo *g, const GEOSGeometry *gg)
 		return NULL;
 	GEOSGeometry **v = NULL;
 	size_t n = 0, cap = 0;
-	collect_polygons(g, mv, &v, &n, &cap);
+	int failed = collect_polygons(g, mv, &v, &n, &cap);
 	GEOSGeom_destroy_r(g->gh, mv);
-	GEOSGeometry *r = NULL;
-	if (n == 1 && GEOSGeomTypeId_r(g->gh, gg) == GEOS_POLYGON)
-		r = v[0];
-	else if (n)
-		r = GEOSGeom_createCollection_r(g->gh, GEOS_MULTIPOLYGON, v, (unsigned)n);
-	free(v);
-	return r;
+	/* nothing polygonal left is no repair */
+	return polygons_to_geometry(g, v, n, failed || !n, GEOSGeomTypeId_r(g->gh, gg) == GEOS_POLYGON);
 }
 
 static int try_repair(struct dm_geo *g, GEOSGeometry **gg, const char *msg, json_t *report, struct dm_error *err)

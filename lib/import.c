@@ -102,11 +102,15 @@ static int on_feature(void *arg, size_t index, size_t line, json_t *feature)
 	char where[64];
 	int rc;
 	in = json_is_object(props) ? json_deep_copy(props) : json_object();
-	json_object_set(in, "geometry", json_object_get(feature, "geometry"));
 	id = json_object_get(feature, "id");
-	if (json_is_string(id))
-		json_object_set(in, "id", id);
 	snprintf(where, sizeof(where), "feature %zu (line %zu)", index, line);
+	/* a feature half copied (out of memory) must fail the import, not lose a member */
+	if (!in || (json_object_get(feature, "geometry") && json_object_set(in, "geometry", json_object_get(feature, "geometry"))) ||
+	    (json_is_string(id) && json_object_set(in, "id", id))) {
+		json_decref(in);
+		im->fatal = 1;
+		return dm_error_set(im->err, DM_ENOMEM, NULL, "%s: out of memory", where);
+	}
 	rc = write_one(im, in, where);
 	json_decref(in);
 	return rc;
@@ -251,13 +255,11 @@ static int tp_add(struct tp_group *g, char **cells, size_t ncols, size_t line)
 	size_t j;
 	char **copy;
 	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 16;
-		char ***rows = realloc(g->rows, cap * sizeof(*rows));
+		size_t cap = g->cap;
 		size_t *lines;
-		if (!rows)
+		if (DM_GROW(g->rows, g->n + 1, cap))
 			return DM_ENOMEM;
-		g->rows = rows;
-		lines = realloc(g->lines, cap * sizeof(*lines));
+		lines = dm_realloc_array(g->lines, cap, sizeof(*lines));
 		if (!lines)
 			return DM_ENOMEM;
 		g->lines = lines;

@@ -2,6 +2,7 @@
  * database (demine landrelease recompute) with the overlays run in parallel. The figures
  * themselves are lr_figures.c's; changed ones are written as system versions. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -185,6 +186,7 @@ int dm_landrelease_recompute_all(struct dm_db *db, struct dm_landrelease_stats *
 	struct dm_stmt *s = NULL;
 	json_t *ids = json_array();
 	struct worker w[15];
+	char sql[100];
 	size_t i, nw = extra_threads();
 	int rc;
 	memset(st, 0, sizeof(*st));
@@ -193,11 +195,10 @@ int dm_landrelease_recompute_all(struct dm_db *db, struct dm_landrelease_stats *
 		if (!(w[i].geo = dm_geo_new()))
 			nw = i; /* fewer threads, the same result */
 	rc = dm_store_begin(db->st, err);
+	snprintf(sql, sizeof(sql), "SELECT id FROM hazard WHERE deleted = 0 ORDER BY code%s",
+		 dm_store_collate_binary(db->st));
 	if (!rc)
-		rc = dm_stmt_prepare(db->st, dm_store_dialect(db->st) == DM_DIALECT_POSTGRES
-					     ? "SELECT id FROM hazard WHERE deleted = 0 ORDER BY code COLLATE \"C\""
-					     : "SELECT id FROM hazard WHERE deleted = 0 ORDER BY code",
-				     &s, err);
+		rc = dm_stmt_prepare(db->st, sql, &s, err);
 	if (!rc) {
 		while ((rc = dm_stmt_step(s, err)) == 1)
 			json_array_append_new(ids, json_string(dm_stmt_column_text(s, 0)));

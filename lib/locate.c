@@ -26,14 +26,13 @@ int dm_compute_own_hook(struct dm_hook_ctx *c, struct dm_record *r, struct dm_er
 	int rc;
 	if (!f || !(f->flags & DM_FF_COMPUTED))
 		return 0;
-	if (k != 3 && k != 6) {
-		json_object_set_new(r->fields, "area_m2", json_null());
-		return 0;
+	if (k == 3 || k == 6) {
+		rc = dm_geo_area_m2(db->geo, &r->geom, &area, err);
+		if (rc)
+			return rc;
 	}
-	rc = dm_geo_area_m2(db->geo, &r->geom, &area, err);
-	if (rc)
-		return rc;
-	json_object_set_new(r->fields, "area_m2", json_real(area));
+	if (json_object_set_new(r->fields, "area_m2", k == 3 || k == 6 ? json_real(area) : json_null()))
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	return 0;
 }
 
@@ -96,13 +95,9 @@ static int load_list(struct dm_db *db, const char *kind, struct area_list *l, st
 		struct area a = { 0 };
 		size_t len = 0;
 		const void *wkb = dm_stmt_column_blob(s, 1, &len);
-		if (l->n == cap) {
-			struct area *v = realloc(l->v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
-			if (!v) {
-				rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
-				break;
-			}
-			l->v = v;
+		if (DM_GROW(l->v, l->n + 1, cap)) {
+			rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+			break;
 		}
 		a.id = strdup(dm_stmt_column_text(s, 0));
 		a.geom.wkb = malloc(len ? len : 1);

@@ -55,19 +55,15 @@ int dm_lr_load_releases(struct dm_db *db, const char *hazard_id, struct dm_lr_re
 		if (m < 0)
 			continue;
 		if (out->n == out->cap) {
-			size_t cap = out->cap ? out->cap * 2 : 8;
-			struct dm_geom *g = realloc(out->geoms, cap * sizeof(*g));
-			struct dm_lr_release *rl;
-			double *ar;
-			if (g)
-				out->geoms = g;
-			rl = realloc(out->rel, cap * sizeof(*rl));
-			if (rl)
+			size_t cap = out->cap;
+			struct dm_lr_release *rl = NULL;
+			double *ar = NULL;
+			int grown = !DM_GROW(out->geoms, out->n + 1, cap);
+			if (grown && (rl = dm_realloc_array(out->rel, cap, sizeof(*rl))))
 				out->rel = rl;
-			ar = realloc(out->areas, cap * sizeof(*ar));
-			if (ar)
+			if (rl && (ar = dm_realloc_array(out->areas, cap, sizeof(*ar))))
 				out->areas = ar;
-			if (!g || !rl || !ar) {
+			if (!ar) {
 				rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 				break;
 			}
@@ -138,14 +134,19 @@ static double round2(double v)
 	return round(v * 100) / 100;
 }
 
+/* 1 when the figure changed, 0 when not, -1 when out of memory. */
 static int set_figure(json_t *fields, const char *name, double v)
 {
 	json_t *old = json_object_get(fields, name);
 	v = round2(v);
 	if (json_is_number(old) && fabs(json_number_value(old) - v) < 0.005)
 		return 0;
-	json_object_set_new(fields, name, json_real(v));
-	return 1;
+	return json_object_set_new(fields, name, json_real(v)) ? -1 : 1;
+}
+
+static int set_text(json_t *fields, const char *name, const char *v)
+{
+	return json_object_set_new(fields, name, v ? json_string(v) : json_null()) ? -1 : 0;
 }
 
 /* Closure: remaining under the tolerance closes the hazard; a withdrawn release reopens it. */
@@ -154,16 +155,14 @@ static int apply_closure(struct dm_record *h, double remaining, double tolerance
 	const char *ls = json_string_value(json_object_get(h->fields, "land_status"));
 	const char *reason = json_string_value(json_object_get(h->fields, "closure_reason"));
 	if (nrel && remaining < tolerance && (!ls || strcmp(ls, "closed"))) {
-		json_object_set_new(h->fields, "land_status", json_string("closed"));
-		json_object_set_new(h->fields, "closure_reason", json_string("fully released"));
 		*why = "closed: fully released";
-		return 1;
+		return set_text(h->fields, "land_status", "closed") || set_text(h->fields, "closure_reason", "fully released")
+			       ? -1 : 1;
 	}
 	if (remaining >= tolerance && ls && !strcmp(ls, "closed") && reason && !strcmp(reason, "fully released")) {
-		json_object_set_new(h->fields, "land_status", json_string(nrel ? "worked_on" : "open"));
-		json_object_set_new(h->fields, "closure_reason", json_null());
 		*why = "reopened: a release was withdrawn";
-		return 1;
+		return set_text(h->fields, "land_status", nrel ? "worked_on" : "open") ||
+			       set_text(h->fields, "closure_reason", NULL) ? -1 : 1;
 	}
 	return 0;
 }
@@ -173,17 +172,24 @@ static int apply_closure(struct dm_record *h, double remaining, double tolerance
 int dm_lr_apply_figures(struct dm_db *db, struct dm_record *h, const struct dm_lr_figures *f, size_t nrel,
 			const char **why)
 {
+	static const char *const names[] = { "cancelled_m2", "reduced_m2", "cleared_m2", "remaining_m2",
+					      "released_outside_m2" };
+	const double values[] = { f->cancelled, f->reduced, f->cleared, f->remaining, f->outside };
 	double tol = strtod(dm_db_setting(db, "landrelease.tolerance_m2", "1"), NULL);
-	int diff = 0;
+	int diff = 0, c;
 	*why = "land release figures recomputed";
-	diff |= set_figure(h->fields, "cancelled_m2", f->cancelled);
-	diff |= set_figure(h->fields, "reduced_m2", f->reduced);
-	diff |= set_figure(h->fields, "cleared_m2", f->cleared);
-	diff |= set_figure(h->fields, "remaining_m2", f->remaining);
-	diff |= set_figure(h->fields, "released_outside_m2", f->outside);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((c = set_figure(h->fields, names[i], values[i])) < 0)
+			return -1;
+		diff |= c;
+	}
 	/* Only approved data closes or reopens a hazard. */
-	if (!strcmp(h->status, "approved") && !h->deleted && apply_closure(h, f->remaining, tol, nrel, why))
-		diff = 2;
+	if (!strcmp(h->status, "approved") && !h->deleted) {
+		if ((c = apply_closure(h, f->remaining, tol, nrel, why)) < 0)
+			return -1;
+		if (c)
+			diff = 2;
+	}
 	return diff;
 }
 
@@ -207,8 +213,8 @@ int dm_lr_hazard_figures_hook(struct dm_hook_ctx *c, struct dm_record *h, struct
 	size_t nrel;
 	const char *why;
 	int rc = figures_of(c->db, h, &f, &nrel, err);
-	if (!rc)
-		dm_lr_apply_figures(c->db, h, &f, nrel, &why);
+	if (!rc && dm_lr_apply_figures(c->db, h, &f, nrel, &why) < 0)
+		rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	return rc;
 }
 
@@ -230,6 +236,10 @@ int dm_lr_store_figures(struct dm_hook_ctx *c, struct dm_record *h, const struct
 {
 	const char *why;
 	*changed = dm_lr_apply_figures(c->db, h, f, nrel, &why);
+	if (*changed < 0) {
+		*changed = 0;
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+	}
 	return *changed ? c->write_system(c, h, why, err) : 0;
 }
 

@@ -25,7 +25,8 @@ struct dm_lr_figures {
 int dm_lr_compute(struct dm_geo *geo, const struct dm_record *h, struct dm_lr_releases *rl, struct dm_lr_figures *f,
 		  struct dm_error *err);
 /* Writes the figures into h's fields and closes or reopens it: 0 when nothing changed, 1 when
- * a figure did, 2 when the hazard was closed or reopened (*why says which). */
+ * a figure did, 2 when the hazard was closed or reopened (*why says which), -1 when out of
+ * memory (h then half changed: the caller fails the write). */
 int dm_lr_apply_figures(struct dm_db *db, struct dm_record *h, const struct dm_lr_figures *f, size_t nrel,
 			const char **why);
 /* The approved, not deleted hazard, or NULL in *out (0) when it is not one. */

@@ -1,4 +1,6 @@
-/* rates.c: exchange rates: CBAR/ECB file readers, the conversion policy, exchange_rate storage. */
+/* rates.c: exchange rate file readers: CBAR's daily XML bulletin and the ECB's CSV files
+ * (eurofxref daily and history, SDMX), each rate handed to a callback. The conversion policy
+ * is rates_convert.c's, the rate records rates_store.c's. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -52,16 +54,6 @@ static int deliver(struct reader *rd, const struct dm_rate *r)
 	return rc;
 }
 
-static char *trim(char *s)
-{
-	char *e;
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
-		*--e = '\0';
-	return s;
-}
 
 /* Parses a rate value; errors read "line 7: rate 'abc' for USD is not a number". */
 static int parse_rate(struct reader *rd, long line, const char *text, const char *code, struct dm_decimal *out)
@@ -117,7 +109,7 @@ static const char *node_text(xmlNode *n, char *buf, size_t len)
 			buf[used] = '\0';
 		}
 	}
-	t = trim(buf);
+	t = dm_str_trim(buf);
 	if (t != buf)
 		memmove(buf, t, strlen(t) + 1);
 	return buf;
@@ -247,7 +239,7 @@ static int read_cbar(struct reader *rd, const char *data, size_t len)
 		xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
 		char msg[256];
 		snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "not well-formed");
-		rc = dm_error_set(rd->err, DM_EINVAL, NULL, "line %d: invalid XML: %s", e ? e->line : 0, trim(msg));
+		rc = dm_error_set(rd->err, DM_EINVAL, NULL, "line %d: invalid XML: %s", e ? e->line : 0, dm_str_trim(msg));
 		goto out;
 	}
 	if (doc->intSubset || doc->extSubset) {
@@ -415,7 +407,7 @@ static int csv_next(struct csv *c)
 		if (c->line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
 		    (unsigned char)s[2] == 0xBF)
 			s += 3;
-		s = trim(s);
+		s = dm_str_trim(s);
 		if (!*s)
 			continue;
 		c->spaced = strstr(s, ", ") != NULL;
@@ -426,7 +418,7 @@ static int csv_next(struct csv *c)
 			return dm_error_set(c->rd->err, DM_ELIMIT, NULL, "line %ld: more than %d cells", c->line,
 					    MAX_COLUMNS);
 		for (int i = 0; i < c->ncells; i++)
-			c->cells[i] = trim(c->cells[i]);
+			c->cells[i] = dm_str_trim(c->cells[i]);
 		return 1;
 	}
 }
@@ -687,362 +679,4 @@ int dm_rates_read_file_info(const char *path, dm_rate_fn fn, void *arg, struct d
 int dm_rates_read_file(const char *path, dm_rate_fn fn, void *arg, struct dm_error *err)
 {
 	return dm_rates_read_file_info(path, fn, arg, NULL, err);
-}
-
-/* ---- conversion policy ---- */
-
-#define MAX_SOURCES 8
-
-struct leg {
-	struct dm_rate r;
-	int inverted;
-};
-
-struct policy {
-	const struct dm_rates_lookup *lk;
-	const char *date;
-	long oldest; /* first usable day, or LONG_MIN for any age */
-	struct dm_error *err;
-	/* newest rate seen for the asked pair that was too old (for the message) */
-	struct dm_rate stale;
-	int have_stale;
-	const char *want_from, *want_to;
-};
-
-/* 1 found and fresh, 0 none, <0 error */
-static int find_fresh(struct policy *p, const char *a, const char *b, const char *src, struct dm_rate *out)
-{
-	int rc;
-	memset(out, 0, sizeof(*out));
-	rc = p->lk->find(p->lk->arg, a, b, src, p->date, out, p->err);
-	if (rc < 0)
-		return p->err->code ? p->err->code : dm_error_set(p->err, rc, NULL, "reading exchange rates failed");
-	if (rc == 0)
-		return 0;
-	if (out->rate.mantissa <= 0 || !dm_is_date(out->date) || strcmp(out->date, p->date) > 0)
-		return dm_error_set(p->err, DM_EIO, NULL, "stored %s rate %s->%s of '%s' is not usable", src, a, b,
-				    out->date);
-	if (dm_date_days(out->date) >= p->oldest)
-		return 1;
-	if (((!strcmp(a, p->want_from) && !strcmp(b, p->want_to)) || (!strcmp(a, p->want_to) && !strcmp(b, p->want_from))) &&
-	    (!p->have_stale || strcmp(out->date, p->stale.date) > 0)) {
-		p->stale = *out;
-		p->have_stale = 1;
-	}
-	return 0;
-}
-
-/* a -> b from one source: the direct pair, else the inverse pair */
-static int find_leg(struct policy *p, const char *a, const char *b, const char *src, struct leg *out)
-{
-	int rc = find_fresh(p, a, b, src, &out->r);
-	if (rc) {
-		out->inverted = 0;
-		return rc;
-	}
-	rc = find_fresh(p, b, a, src, &out->r);
-	out->inverted = 1;
-	return rc;
-}
-
-static void fill_rate(struct dm_conversion_rate *cr, const struct leg *l)
-{
-	memset(cr, 0, sizeof(*cr));
-	memcpy(cr->from, l->r.from, 4);
-	memcpy(cr->to, l->r.to, 4);
-	cr->from[3] = cr->to[3] = '\0';
-	dm_decimal_format(&l->r.rate, cr->rate, sizeof(cr->rate));
-	memcpy(cr->date, l->r.date, 11);
-	cr->date[10] = '\0';
-	snprintf(cr->source, sizeof(cr->source), "%s", l->r.source);
-	cr->inverted = l->inverted;
-}
-
-static int finish(int64_t minor, const char *from, const char *to, const struct leg *legs, size_t n,
-		  const char *via, struct dm_conversion *out, struct dm_error *err)
-{
-	struct dm_money_step steps[2];
-	size_t i;
-	int rc;
-	for (i = 0; i < n; i++) {
-		steps[i].rate = &legs[i].r.rate;
-		steps[i].invert = legs[i].inverted;
-		fill_rate(&out->rates[i], &legs[i]);
-	}
-	out->nrates = n;
-	snprintf(out->via, sizeof(out->via), "%s", via ? via : "");
-	rc = dm_money_convert_steps(minor, from, to, steps, n, &out->minor, err);
-	if (rc)
-		return rc;
-	return dm_money_format(out->minor, to, out->amount, sizeof(out->amount));
-}
-
-int dm_rates_convert(const struct dm_rates_lookup *lk, int64_t minor, const char *from, const char *to,
-		     const char *date, struct dm_conversion *out, struct dm_error *err)
-{
-	static const char *const pivots[] = { "AZN", "EUR", "USD" };
-	char srcbuf[128], *sources[MAX_SOURCES], *s, *save = NULL;
-	size_t nsrc = 0, i, k;
-	struct policy p;
-	struct leg legs[2];
-	int rc;
-	memset(out, 0, sizeof(*out));
-	if (!dm_currency_valid(from))
-		return dm_error_set(err, DM_EINVAL, "from", "unknown currency '%s'", from ? from : "");
-	if (!dm_currency_valid(to))
-		return dm_error_set(err, DM_EINVAL, "to", "unknown currency '%s'", to ? to : "");
-	if (!date || !dm_is_date(date))
-		return dm_error_set(err, DM_EINVAL, "date", "date '%s' is not a date (YYYY-MM-DD)", date ? date : "");
-	memcpy(out->currency, to, 4);
-	if (!strcmp(from, to))
-		return finish(minor, from, to, legs, 0, NULL, out, err);
-	if (!lk || !lk->find)
-		return dm_error_set(err, DM_EUSAGE, NULL, "no exchange rate lookup given");
-	snprintf(srcbuf, sizeof(srcbuf), "%s", lk->sources ? lk->sources : "manual,cbar,ecb");
-	for (s = strtok_r(srcbuf, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
-		s = trim(s);
-		if (!*s)
-			continue;
-		if (nsrc == MAX_SOURCES || strlen(s) >= sizeof(((struct dm_rate *)0)->source))
-			return dm_error_set(err, DM_EINVAL, "rates.sources", "rate sources '%s' are not a list of "
-					    "at most %d names such as manual,cbar,ecb", lk->sources, MAX_SOURCES);
-		sources[nsrc++] = s;
-	}
-	if (!nsrc)
-		return dm_error_set(err, DM_EINVAL, "rates.sources", "no rate sources configured");
-	memset(&p, 0, sizeof(p));
-	p.lk = lk;
-	p.date = date;
-	p.err = err;
-	p.want_from = from;
-	p.want_to = to;
-	p.oldest = lk->max_age_days < 0 ? dm_date_days("0001-01-01") : dm_date_days(date) - lk->max_age_days;
-	/* each source alone: direct, inverse, then a cross with both rates from it */
-	for (i = 0; i < nsrc; i++) {
-		rc = find_leg(&p, from, to, sources[i], &legs[0]);
-		if (rc < 0)
-			return rc;
-		if (rc)
-			return finish(minor, from, to, legs, 1, NULL, out, err);
-		for (k = 0; k < 3; k++) {
-			const char *v = pivots[k];
-			if (!strcmp(v, from) || !strcmp(v, to))
-				continue;
-			rc = find_leg(&p, from, v, sources[i], &legs[0]);
-			if (rc > 0)
-				rc = find_leg(&p, v, to, sources[i], &legs[1]);
-			if (rc < 0)
-				return rc;
-			if (rc)
-				return finish(minor, from, to, legs, 2, v, out, err);
-		}
-	}
-	/* a cross whose two rates come from different sources, each the first that has it */
-	for (k = 0; k < 3; k++) {
-		const char *v = pivots[k];
-		int found[2] = { 0, 0 };
-		if (!strcmp(v, from) || !strcmp(v, to))
-			continue;
-		for (i = 0; i < nsrc && !found[0]; i++) {
-			rc = find_leg(&p, from, v, sources[i], &legs[0]);
-			if (rc < 0)
-				return rc;
-			found[0] = rc;
-		}
-		for (i = 0; i < nsrc && found[0] && !found[1]; i++) {
-			rc = find_leg(&p, v, to, sources[i], &legs[1]);
-			if (rc < 0)
-				return rc;
-			found[1] = rc;
-		}
-		if (found[0] && found[1])
-			return finish(minor, from, to, legs, 2, v, out, err);
-	}
-	if (p.have_stale && lk->max_age_days >= 0)
-		return dm_error_set(err, DM_ENOTFOUND, NULL,
-				    "no %s->%s rate within %d days before %s (newest: %s %s)", from, to,
-				    lk->max_age_days, date, p.stale.source, p.stale.date);
-	return dm_error_set(err, DM_ENOTFOUND, NULL, "no %s->%s rate on or before %s (sources: %s)", from, to, date,
-			    lk->sources ? lk->sources : "manual,cbar,ecb");
-}
-
-int dm_conversion_describe_rate(const struct dm_conversion_rate *r, char *buf, size_t n)
-{
-	int w = snprintf(buf, n, "%s %s per %s of %s (%s%s)", r->rate, r->to, r->from, r->date, r->source,
-			 r->inverted ? ", inverted" : "");
-	return w < 0 || (size_t)w >= n ? DM_ELIMIT : 0;
-}
-
-/* ---- storage ---- */
-
-int dm_rates_store_find(void *dbv, const char *from, const char *to, const char *source, const char *date,
-			struct dm_rate *out, struct dm_error *err)
-{
-	struct dm_db *db = dbv;
-	struct dm_stmt *s = NULL;
-	int rc;
-	rc = dm_stmt_prepare(dm_db_store(db),
-			     "SELECT date, rate, source FROM exchange_rate WHERE from_currency=? AND to_currency=? "
-			     "AND source=? AND date<=? AND status='approved' AND deleted=0 ORDER BY date DESC LIMIT 1",
-			     &s, err);
-	if (rc)
-		return rc;
-	dm_stmt_bind_text(s, 1, from);
-	dm_stmt_bind_text(s, 2, to);
-	dm_stmt_bind_text(s, 3, source);
-	dm_stmt_bind_text(s, 4, date);
-	rc = dm_stmt_step(s, err);
-	if (rc == 1) {
-		const char *d = dm_stmt_column_text(s, 0), *rate = dm_stmt_column_text(s, 1);
-		const char *src = dm_stmt_column_text(s, 2);
-		memset(out, 0, sizeof(*out));
-		if (!d || !dm_is_date(d) || !rate) {
-			rc = dm_error_set(err, DM_EIO, NULL, "stored %s rate %s->%s has no date or rate", source, from, to);
-			goto out;
-		}
-		memcpy(out->date, d, 11);
-		snprintf(out->from, sizeof(out->from), "%s", from);
-		snprintf(out->to, sizeof(out->to), "%s", to);
-		snprintf(out->source, sizeof(out->source), "%s", src ? src : source);
-		if (dm_decimal_parse_rate(rate, &out->rate, err)) {
-			dm_error_prefix(err, "stored %s rate %s->%s of %s", source, from, to, d);
-			rc = err->code;
-			goto out;
-		}
-		rc = 1;
-	}
-out:
-	dm_stmt_finalize(s);
-	return rc;
-}
-
-int dm_rates_convert_db(struct dm_db *db, int64_t minor, const char *from, const char *to, const char *date,
-			struct dm_conversion *out, struct dm_error *err)
-{
-	char sources[128], age[32], *end;
-	struct dm_rates_lookup lk;
-	long days;
-	snprintf(sources, sizeof(sources), "%s", dm_db_setting(db, "rates.sources", "manual,cbar,ecb"));
-	snprintf(age, sizeof(age), "%s", dm_db_setting(db, "rates.max_age_days", "7"));
-	errno = 0;
-	days = strtol(age, &end, 10);
-	if (!age[0] || *end || errno || days < -1 || days > 100000)
-		return dm_error_set(err, DM_EINVAL, "rates.max_age_days",
-				    "setting rates.max_age_days '%s' is not a number of days", age);
-	lk.find = dm_rates_store_find;
-	lk.arg = db;
-	lk.sources = sources;
-	lk.max_age_days = (int)days;
-	return dm_rates_convert(&lk, minor, from, to, date, out, err);
-}
-
-struct importer {
-	struct dm_db *db;
-	const struct dm_actor *who;
-	struct dm_rates_import_stats *st;
-	struct dm_stmt *q;
-	struct dm_error *err;
-	char reason[256];
-};
-
-static int import_one(const struct dm_rate *r, void *arg)
-{
-	struct importer *im = arg;
-	struct dm_write_opts opts;
-	char rate[DM_DECIMAL_BUF], id[64] = "";
-	int64_t version = 0;
-	json_t *in = NULL;
-	int rc, found = 0, same = 0;
-	dm_decimal_format(&r->rate, rate, sizeof(rate));
-	dm_stmt_reset(im->q);
-	dm_stmt_bind_text(im->q, 1, r->date);
-	dm_stmt_bind_text(im->q, 2, r->from);
-	dm_stmt_bind_text(im->q, 3, r->to);
-	dm_stmt_bind_text(im->q, 4, r->source);
-	rc = dm_stmt_step(im->q, im->err);
-	if (rc < 0)
-		return rc;
-	if (rc == 1) {
-		struct dm_decimal old;
-		struct dm_error e;
-		const char *oid = dm_stmt_column_text(im->q, 0), *orate = dm_stmt_column_text(im->q, 2);
-		found = 1;
-		snprintf(id, sizeof(id), "%s", oid ? oid : "");
-		version = dm_stmt_column_int(im->q, 1);
-		dm_error_init(&e);
-		same = orate && dm_decimal_parse(orate, &old, &e) == 0 && dm_decimal_cmp(&old, &r->rate) == 0;
-		dm_error_release(&e);
-	}
-	dm_stmt_reset(im->q);
-	/* cppcheck-suppress knownConditionTrueFalse ; found is set when a row came back */
-	if (found && same) {
-		im->st->nunchanged++;
-		return 0;
-	}
-	memset(&opts, 0, sizeof(opts));
-	opts.approve = 1;
-	/* cppcheck-suppress knownConditionTrueFalse ; likewise */
-	if (found) {
-		in = json_pack("{s:s}", "rate", rate);
-		if (!in)
-			return dm_error_set(im->err, DM_ENOMEM, NULL, "out of memory");
-		rc = dm_record_update(im->db, im->who, id, version, in, "rate changed in source file", &opts, NULL,
-				      im->err);
-		if (!rc)
-			im->st->nupdated++;
-	} else {
-		in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "date", r->date, "from_currency", r->from,
-			       "to_currency", r->to, "rate", rate, "source", r->source, "date_of_information", r->date,
-			       "change_reason", im->reason);
-		if (!in)
-			return dm_error_set(im->err, DM_ENOMEM, NULL, "out of memory");
-		rc = dm_record_create(im->db, im->who, "exchange_rate", in, &opts, NULL, im->err);
-		if (!rc)
-			im->st->ncreated++;
-	}
-	json_decref(in);
-	if (rc)
-		dm_error_prefix(im->err, "%s rate %s->%s of %s", r->source, r->from, r->to, r->date);
-	return rc;
-}
-
-int dm_rates_import_file(struct dm_db *db, const struct dm_actor *who, const char *path,
-			 struct dm_rates_import_stats *st, struct dm_error *err)
-{
-	struct dm_rates_import_stats local;
-	struct importer im;
-	struct dm_store *store = dm_db_store(db);
-	int rc;
-	if (!st)
-		st = &local;
-	memset(st, 0, sizeof(*st));
-	memset(&im, 0, sizeof(im));
-	im.db = db;
-	im.who = who;
-	im.st = st;
-	im.err = err;
-	{
-		const char *base = strrchr(path, '/');
-		snprintf(im.reason, sizeof(im.reason), "imported from the rate file %.200s", base ? base + 1 : path);
-	}
-	rc = dm_store_begin(store, err);
-	if (rc)
-		return rc;
-	/* exchange_rate_pair_date (lib/db.c) serves this look-up and the conversions' */
-	rc = dm_stmt_prepare(store,
-				     "SELECT id, version, rate FROM exchange_rate WHERE date=? AND from_currency=? "
-				     "AND to_currency=? AND source=? AND deleted=0",
-				     &im.q, err);
-	if (!rc)
-		rc = dm_rates_read_file_info(path, import_one, &im, &st->info, err);
-	if (im.q)
-		dm_stmt_finalize(im.q);
-	if (!rc && err->code)
-		rc = err->code;
-	if (rc) {
-		dm_store_rollback(store);
-		st->ncreated = st->nupdated = st->nunchanged = 0;
-		return rc;
-	}
-	return dm_store_commit(store, err);
 }

@@ -44,6 +44,8 @@ static int resolve_link(struct dm_db *db, const char *field, const char *target_
 	}
 	dm_error_init(&e);
 	rc = dm_rec_find(db, json_string_value(v), 1, id, &t, &e);
+	if (rc && rc != DM_ENOTFOUND) /* the store failed: that error, not "no such record" */
+		dm_error_set(err, rc, field, "%s", e.message);
 	dm_error_release(&e);
 	if (rc == DM_ENOTFOUND) {
 		dm_error_add(err, field, "no %s record '%s'", target_type, json_string_value(v));
@@ -95,10 +97,9 @@ static int apply_field(struct dm_db *db, struct dm_record *r, const struct dm_fi
 {
 	json_t *resolved = NULL;
 	int rc;
-	if (json_is_null(v)) {
-		json_object_set_new(r->fields, f->name, json_null());
-		return 0;
-	}
+	if (json_is_null(v))
+		return json_object_set_new(r->fields, f->name, json_null()) ? dm_error_set(err, DM_ENOMEM, NULL, "out of memory")
+									      : 0;
 	if (f->type == DM_F_LINK || f->type == DM_F_LINKS) {
 		rc = resolve_links(db, f, v, &resolved, err);
 		if (rc)
@@ -106,8 +107,8 @@ static int apply_field(struct dm_db *db, struct dm_record *r, const struct dm_fi
 		v = resolved;
 	}
 	rc = dm_field_validate(f, v, err);
-	if (!rc)
-		json_object_set(r->fields, f->name, v);
+	if (!rc && json_object_set(r->fields, f->name, v))
+		rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	json_decref(resolved);
 	return rc;
 }
@@ -156,8 +157,12 @@ static int apply_geometry(struct dm_db *db, struct dm_record *r, json_t *v, cons
 	}
 	dm_error_init(&ge);
 	rc = dm_geo_from_geojson(db->geo, v, opts->crs, opts->repair ? DM_GEO_REPAIR : 0, &g, opts->report, &ge);
-	if (rc) {
+	if (rc == DM_EINVAL) { /* a problem of the input, listed with the record's others */
 		dm_error_add(err, "geometry", "%s", ge.message);
+	} else if (rc) { /* out of memory or the geometry library failing: the write fails */
+		dm_error_set(err, rc, "geometry", "%s", ge.message[0] ? ge.message : "out of memory");
+	}
+	if (rc) {
 		dm_error_release(&ge);
 		return rc;
 	}

@@ -315,6 +315,8 @@ int dm_record_list(struct dm_db *db, const struct dm_actor *who, const char *typ
 		return dm_error_set(err, DM_EUSAGE, "after_id", "a keyset cursor works only with the default order");
 	/* the select list of the history table, without its FROM */
 	base = dm_rec_select_sql(t, "x", "h");
+	if (!base)
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	base[strlen(base) - strlen(" FROM \"x\" h")] = 0;
 	dm_buf_init(&q.sql, 0);
 	q.params = json_array();
@@ -403,7 +405,8 @@ int dm_record_history(struct dm_db *db, const struct dm_actor *who, const char *
 	all = sees_unapproved(who, cur->organisation);
 	dm_record_free(cur);
 	snprintf(table, sizeof(table), "%s_history", t->name);
-	base = dm_rec_select_sql(t, table, NULL);
+	if (!(base = dm_rec_select_sql(t, table, NULL)))
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	dm_buf_init(&b, 0);
 	dm_buf_addf(&b, "%s WHERE id = ?%s ORDER BY version", base, all ? "" : " AND status = 'approved'");
 	free(base);

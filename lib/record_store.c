@@ -44,9 +44,13 @@ char *dm_rec_select_sql(const struct dm_type *t, const char *table, const char *
 	return dm_buf_take(&b);
 }
 
-static char *coltext(struct dm_stmt *s, int i)
+/* A copy of column i (NULL for SQL NULL); *fail set when the copy failed. */
+static char *coltext(struct dm_stmt *s, int i, int *fail)
 {
-	return dm_strdup0(dm_stmt_column_text(s, i));
+	const char *v = dm_stmt_column_text(s, i);
+	char *c = dm_strdup0(v);
+	*fail |= v && !c;
+	return c;
 }
 
 static json_t *split_list(const char *v)
@@ -89,10 +93,12 @@ static json_t *field_from_column(struct dm_stmt *s, int i, const struct dm_field
 }
 
 /* Money is stored in minor units; the JSON form is a decimal string in its currency. */
-static void format_money(const struct dm_type *t, json_t *fields)
+/* 0, or -1 when out of memory. */
+static int format_money(const struct dm_type *t, json_t *fields)
 {
 	size_t i;
 	char buf[64];
+	int fail = 0;
 	for (i = 0; i < t->nfields; i++) {
 		const struct dm_field *f = &t->fields[i];
 		json_t *v = json_object_get(fields, f->name);
@@ -101,10 +107,11 @@ static void format_money(const struct dm_type *t, json_t *fields)
 			continue;
 		cur = json_string_value(json_object_get(fields, f->currency_field));
 		if (cur && dm_money_format(json_integer_value(v), cur, buf, sizeof(buf)) == 0)
-			json_object_set_new(fields, f->name, json_string(buf));
+			fail |= json_object_set_new(fields, f->name, json_string(buf));
 		else
-			json_object_set_new(fields, f->name, json_null());
+			fail |= json_object_set_new(fields, f->name, json_null());
 	}
+	return fail ? -1 : 0;
 }
 
 int dm_rec_from_row(struct dm_db *db, const struct dm_type *t, struct dm_stmt *s, struct dm_record **out,
@@ -113,25 +120,26 @@ int dm_rec_from_row(struct dm_db *db, const struct dm_type *t, struct dm_stmt *s
 	struct dm_record *r = dm_record_new(t);
 	const void *blob;
 	size_t i, n;
+	int fail = 0;
 	if (!r)
 		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	snprintf(r->id, sizeof(r->id), "%s", dm_stmt_column_text(s, 0) ? dm_stmt_column_text(s, 0) : "");
-	r->code = coltext(s, 1);
-	r->external_id = coltext(s, 2);
+	r->code = coltext(s, 1, &fail);
+	r->external_id = coltext(s, 2, &fail);
 	r->version = dm_stmt_column_int(s, 3);
 	snprintf(r->status, sizeof(r->status), "%s", dm_stmt_column_text(s, 4) ? dm_stmt_column_text(s, 4) : "");
 	r->approved_version = dm_stmt_column_int(s, 5);
 	r->deleted = (int)dm_stmt_column_int(s, 6);
-	r->organisation = coltext(s, 7);
-	r->location = coltext(s, 8);
-	r->date_of_information = coltext(s, 9);
-	r->created_by = coltext(s, 10);
-	r->created_at = coltext(s, 11);
-	r->updated_by = coltext(s, 12);
-	r->updated_at = coltext(s, 13);
-	r->change_reason = coltext(s, 14);
-	r->status_reason = coltext(s, 15);
-	r->source_crs = coltext(s, 16);
+	r->organisation = coltext(s, 7, &fail);
+	r->location = coltext(s, 8, &fail);
+	r->date_of_information = coltext(s, 9, &fail);
+	r->created_by = coltext(s, 10, &fail);
+	r->created_at = coltext(s, 11, &fail);
+	r->updated_by = coltext(s, 12, &fail);
+	r->updated_at = coltext(s, 13, &fail);
+	r->change_reason = coltext(s, 14, &fail);
+	r->status_reason = coltext(s, 15, &fail);
+	r->source_crs = coltext(s, 16, &fail);
 	blob = dm_stmt_column_blob(s, 17, &n);
 	if (blob && n) {
 		r->geom.wkb = malloc(n);
@@ -139,16 +147,23 @@ int dm_rec_from_row(struct dm_db *db, const struct dm_type *t, struct dm_stmt *s
 			memcpy(r->geom.wkb, blob, n);
 			r->geom.wkb_len = n;
 		}
+		fail |= !r->geom.wkb;
 		r->geom.minx = dm_stmt_column_real(s, 18);
 		r->geom.miny = dm_stmt_column_real(s, 19);
 		r->geom.maxx = dm_stmt_column_real(s, 20);
 		r->geom.maxy = dm_stmt_column_real(s, 21);
 	}
+	/* a value that cannot be built (out of memory) fails the read: a record is never seen, or
+	 * written back, with a field missing */
 	for (i = 0; i < t->nfields; i++)
-		json_object_set_new(r->fields, t->fields[i].name,
-				    field_from_column(s, DM_NCOMMON + (int)i, &t->fields[i]));
-	format_money(t, r->fields);
+		fail |= json_object_set_new(r->fields, t->fields[i].name,
+					    field_from_column(s, DM_NCOMMON + (int)i, &t->fields[i])) != 0;
+	fail |= format_money(t, r->fields) != 0;
 	(void)db;
+	if (fail) { /* never a record with members silently missing */
+		dm_record_free(r);
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+	}
 	*out = r;
 	return 0;
 }
@@ -362,46 +377,13 @@ static int store_links(struct dm_db *db, const struct dm_record *r, struct dm_er
 	return rc;
 }
 
-/* SQLite's R*Tree keys are integers: a side table maps them to record ids. */
-static int store_rtree(struct dm_db *db, const struct dm_record *r, int create, struct dm_error *err)
+/* The store's box index follows the record's box (none when it has no geometry). */
+static int store_box(struct dm_db *db, const struct dm_record *r, int create, struct dm_error *err)
 {
-	char sql[256];
-	struct dm_stmt *s = NULL;
-	int64_t rid = 0;
-	int rc;
-	if (r->type->geom == DM_GEOM_NONE || dm_store_dialect(db->st) != DM_DIALECT_SQLITE)
+	const double box[4] = { r->geom.minx, r->geom.miny, r->geom.maxx, r->geom.maxy };
+	if (r->type->geom == DM_GEOM_NONE)
 		return 0;
-	if (create) {
-		snprintf(sql, sizeof(sql), "INSERT INTO %s_rtree_id (id) VALUES (?)", r->type->name);
-		if ((rc = exec1(db, sql, r->id, NULL, NULL, err)))
-			return rc;
-	}
-	snprintf(sql, sizeof(sql), "SELECT rid FROM %s_rtree_id WHERE id = ?", r->type->name);
-	if ((rc = dm_store_query_int(db->st, sql, r->id, &rid, err)))
-		return rc;
-	snprintf(sql, sizeof(sql), "DELETE FROM %s_rtree WHERE rid = ?", r->type->name);
-	rc = dm_stmt_prepare(db->st, sql, &s, err);
-	if (!rc) {
-		dm_stmt_bind_int(s, 1, rid);
-		rc = dm_stmt_step(s, err) < 0 ? err->code : 0;
-	}
-	dm_stmt_finalize(s);
-	s = NULL;
-	if (rc || !r->geom.wkb)
-		return rc;
-	snprintf(sql, sizeof(sql), "INSERT INTO %s_rtree (rid, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)",
-		 r->type->name);
-	rc = dm_stmt_prepare(db->st, sql, &s, err);
-	if (!rc) {
-		dm_stmt_bind_int(s, 1, rid);
-		dm_stmt_bind_real(s, 2, r->geom.minx);
-		dm_stmt_bind_real(s, 3, r->geom.maxx);
-		dm_stmt_bind_real(s, 4, r->geom.miny);
-		dm_stmt_bind_real(s, 5, r->geom.maxy);
-		rc = dm_stmt_step(s, err) < 0 ? err->code : 0;
-	}
-	dm_stmt_finalize(s);
-	return rc;
+	return dm_store_box_index_put(db->st, r->type->name, r->id, create, r->geom.wkb ? box : NULL, err);
 }
 
 static int store_index(struct dm_db *db, const struct dm_record *r, int create, struct dm_error *err)
@@ -449,7 +431,7 @@ int dm_rec_store(struct dm_db *db, struct dm_record *r, int create, int64_t expe
 	if (!rc)
 		rc = store_links(db, r, err);
 	if (!rc)
-		rc = store_rtree(db, r, create, err);
+		rc = store_box(db, r, create, err);
 	if (!rc)
 		rc = dm_rec_bump_counter(db, r->type->name, err);
 	return rc;
@@ -458,26 +440,23 @@ int dm_rec_store(struct dm_db *db, struct dm_record *r, int create, int64_t expe
 static int load_one(struct dm_db *db, const struct dm_type *t, const char *where, const char *id,
 		    const char *text2, int64_t num2, struct dm_record **out, struct dm_error *err)
 {
-	char *base, *sql;
+	char *base, *sql, table[80];
 	struct dm_stmt *s = NULL;
 	struct dm_buf b;
 	int rc;
-	base = dm_rec_select_sql(t, where[0] == 'H' ? "" : t->name, NULL);
-	dm_buf_init(&b, 0);
-	if (where[0] == 'H') { /* history: the select needs the history table */
-		free(base);
-		dm_buf_add(&b, t->name);
-		dm_buf_add(&b, "_history");
-		base = dm_rec_select_sql(t, b.s, NULL);
-		dm_buf_release(&b);
+	/* history: the select needs the history table */
+	snprintf(table, sizeof(table), "%s%s", t->name, where[0] == 'H' ? "_history" : "");
+	if (where[0] == 'H')
 		where++;
-	}
+	*out = NULL;
+	if (!(base = dm_rec_select_sql(t, table, NULL)))
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+	dm_buf_init(&b, 0);
 	dm_buf_add(&b, base);
 	dm_buf_add(&b, " ");
 	dm_buf_add(&b, where);
 	free(base);
 	sql = dm_buf_take(&b);
-	*out = NULL;
 	rc = dm_stmt_prepare(db->st, sql, &s, err);
 	free(sql);
 	if (rc)

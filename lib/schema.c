@@ -107,7 +107,7 @@ struct dm_schema *dm_schema_new_builtin(void)
  * PostgreSQL, so that generated SQL never needs quoting. */
 static const char *const reserved_names[] = {
 	"geom", "minx", "miny", "maxx", "maxy", "rid", "org", "loc", "doi", "rtree", "rtree_id", "history",
-	"history_at", "bbox", "fields", "properties", "links",
+	"history_at", "bbox", "box", "fields", "properties", "links",
 	"oid", "ctid", "xmin", "xmax", "cmin", "cmax", "tableoid", "rowid", "_rowid_", "oid",
 	"abort", "action", "add", "all", "alter", "analyse", "analyze", "and", "any", "array", "as", "asc",
 	"asymmetric", "attach", "authorization", "autoincrement", "before", "begin", "between", "binary", "both",
@@ -143,7 +143,7 @@ static int is_reserved(const char *name)
 	return 0;
 }
 
-static int good_name(const char *s)
+int dm_schema_name_ok(const char *s)
 {
 	size_t i;
 	if (!s || !(s[0] >= 'a' && s[0] <= 'z'))
@@ -156,7 +156,7 @@ static int good_name(const char *s)
 
 /* An allowed value of an extra enum or set: 1 to 64 of [a-z0-9_] (values travel in CSV
  * joined by ';' and are compared as they are). */
-static int good_value(const char *s)
+int dm_schema_value_ok(const char *s)
 {
 	size_t i;
 	for (i = 0; s[i]; i++)
@@ -189,7 +189,7 @@ int dm_schema_check_extra(const struct dm_schema *s, const char *type, const str
 		return dm_error_set(err, DM_EINVAL, "type", "unknown record type '%s'", type ? type : "");
 	if (!f)
 		return dm_error_set(err, DM_EUSAGE, NULL, "no field given");
-	if (!good_name(fname))
+	if (!dm_schema_name_ok(fname))
 		return dm_error_set(err, DM_EINVAL, "name", "'%.60s' is not a field name: a lowercase letter, then "
 				    "up to 40 lowercase letters, digits or '_'", fname);
 	if ((r = is_reserved(fname)))
@@ -206,7 +206,7 @@ int dm_schema_check_extra(const struct dm_schema *s, const char *type, const str
 		return dm_error_set(err, DM_EINVAL, "flags", "extra field '%s' cannot be computed: nothing computes "
 				    "it", fname);
 	for (v = f->values; v && *v; v++, nvalues++) {
-		if (!good_value(*v))
+		if (!dm_schema_value_ok(*v))
 			return dm_error_set(err, DM_EINVAL, "values", "'%.60s' is not an allowed value for '%s': "
 					    "lowercase letters, digits and '_' only", *v, fname);
 		for (w = f->values; w != v; w++)
@@ -281,7 +281,7 @@ int dm_schema_add_extra(struct dm_schema *s, const char *type, const struct dm_f
 			values[i] = dup_or_null(f->values[i], &nomem);
 		nf.values = (const char *const *)values;
 	}
-	grown = nomem ? NULL : realloc(t->fields, (t->nfields + 1) * sizeof(*t->fields));
+	grown = nomem ? NULL : dm_realloc_array(t->fields, t->nfields + 1, sizeof(*t->fields));
 	if (!grown) {
 		release_extra(&nf);
 		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");

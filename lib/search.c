@@ -25,15 +25,9 @@ struct hits {
 static int add_hit(struct hits *h, int score, int kind_rank, int level, json_t *item, struct dm_error *err)
 {
 	struct hit *x;
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 32;
-		x = realloc(h->v, cap * sizeof(*x));
-		if (!x) {
-			json_decref(item);
-			return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
-		}
-		h->v = x;
-		h->cap = cap;
+	if (DM_GROW(h->v, h->n + 1, h->cap)) {
+		json_decref(item);
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	}
 	x = &h->v[h->n++];
 	x->score = score;

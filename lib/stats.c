@@ -615,14 +615,8 @@ static int cached_find(void *arg, const char *from, const char *to, const char *
 	found = dm_rates_store_find(rc->db, from, to, source, date, out, err);
 	if (found < 0)
 		return found;
-	if (found && rc->n == rc->cap) {
-		size_t cap = rc->cap ? rc->cap * 2 : 16;
-		struct dm_rate *r = realloc(rc->rates, cap * sizeof(*r));
-		if (!r)
-			return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
-		rc->rates = r;
-		rc->cap = cap;
-	}
+	if (found && DM_GROW(rc->rates, rc->n + 1, rc->cap))
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	if (found)
 		rc->rates[rc->n] = *out;
 	json_object_set_new(rc->seen, key, json_integer(found ? (json_int_t)rc->n++ : -1));

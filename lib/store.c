@@ -7,7 +7,6 @@
 #include "store_impl.h"
 
 /* Idle prepared statements kept per connection; hot statements of the write path are few. */
-#define CACHE_MAX 48
 
 static int is_pg_uri(const char *uri)
 {
@@ -204,6 +203,8 @@ int dm_store_exec(struct dm_store *st, const char *sql, struct dm_error *err)
 	 * levels would land outside any transaction, so refuse them. */
 	if (st->aborted)
 		return aborted_error(err);
+	if (!sql) /* a builder's buffer lost its text (dm_buf overflow) */
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory building a statement");
 	rc = st->ops->exec(st, sql, err);
 	/* Cached statements were compiled against the old table shape: a cached "SELECT *" would
 	 * report the old columns (SQLite before its first step) or fail (PostgreSQL: "cached plan
@@ -250,6 +251,8 @@ int dm_stmt_prepare(struct dm_store *st, const char *sql, struct dm_stmt **out, 
 	char *key;
 	int rc;
 	*out = NULL;
+	if (!sql) /* a builder's buffer lost its text (dm_buf overflow) */
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory building a statement");
 	for (s = st->cache_head; s; s = s->cache_next) {
 		if (strcmp(s->sql, sql) == 0) {
 			cache_unlink(st, s);
@@ -289,7 +292,7 @@ void dm_stmt_finalize(struct dm_stmt *s)
 		st->cache_tail = s;
 	st->cache_head = s;
 	st->ncached++;
-	while (st->ncached > CACHE_MAX && st->cache_tail) {
+	while (st->ncached > DM_STORE_CACHE_MAX && st->cache_tail) {
 		struct dm_stmt *old = st->cache_tail;
 		cache_unlink(st, old);
 		stmt_destroy(old);
@@ -396,4 +399,62 @@ int dm_store_query_int(struct dm_store *st, const char *sql, const char *text_ar
 	}
 	dm_stmt_finalize(s);
 	return rc;
+}
+
+/* ---- what the dialects do differently beyond SQL text ---- */
+
+int dm_store_table_exists(struct dm_store *st, const char *table)
+{
+	int64_t n = 0;
+	struct dm_error e;
+	dm_error_init(&e);
+	if (dm_store_query_int(st, st->ops->dialect == DM_DIALECT_POSTGRES
+					   ? "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
+					     " AND tablename = CAST(? AS TEXT)"
+					   : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+			       table, &n, &e))
+		n = 0;
+	dm_error_release(&e);
+	return n > 0;
+}
+
+int dm_store_check_integrity(struct dm_store *st, int (*fn)(const char *problem, void *arg), void *arg,
+			     struct dm_error *err)
+{
+	struct dm_stmt *s = NULL;
+	int rc;
+	if (st->ops->dialect != DM_DIALECT_SQLITE)
+		return 0;
+	rc = dm_stmt_prepare(st, "PRAGMA integrity_check", &s, err);
+	while (!rc && (rc = dm_stmt_step(s, err)) == 1) {
+		const char *v = dm_stmt_column_text(s, 0);
+		rc = v && strcmp(v, "ok") ? fn(v, arg) : 0;
+	}
+	dm_stmt_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+int dm_store_follow_serial(struct dm_store *st, const char *table, const char *column, struct dm_error *err)
+{
+	char sql[300];
+	if (st->ops->dialect != DM_DIALECT_POSTGRES)
+		return 0; /* SQLite's AUTOINCREMENT follows explicit ids by itself */
+	snprintf(sql, sizeof(sql),
+		 "SELECT setval(pg_get_serial_sequence('%s', '%s'), COALESCE(MAX(\"%s\"), 1), MAX(\"%s\") IS NOT NULL)"
+		 " FROM \"%s\"",
+		 table, column, column, column, table);
+	return dm_store_exec(st, sql, err);
+}
+
+int dm_store_begin_snapshot(struct dm_store *st, struct dm_error *err)
+{
+	return dm_store_exec(st, st->ops->dialect == DM_DIALECT_POSTGRES
+					 ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+					 : "BEGIN",
+			     err);
+}
+
+int dm_store_is_file(const struct dm_store *st)
+{
+	return st->ops->dialect == DM_DIALECT_SQLITE;
 }

@@ -39,6 +39,9 @@ struct dm_store_ops {
 	int64_t (*changes)(struct dm_stmt *s);
 };
 
+/* Idle prepared statements kept per connection (least recently used ones are finalized). */
+#define DM_STORE_CACHE_MAX 48
+
 struct dm_store {
 	const struct dm_store_ops *ops;
 	char *uri;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libpq-fe.h>
+#include "fault.h"
 #include "store_impl.h"
 
 /* Type OIDs of pg_type.h (libpq does not export them). */
@@ -99,9 +100,15 @@ static int pg_error(PGconn *conn, const PGresult *res, const char *sql, struct d
 }
 
 /* Runs SQL without parameters; returns 0 or a negative code, keeping the result in *out if asked. */
+/* A failure injected in the test build (fault.h), at our call site of libpq. */
+#define INJECTED(err, what) dm_error_set(err, DM_EIO, NULL, "database error: could not receive data from server (injected fault in %s)", what)
+
 static int run(PGconn *conn, const char *sql, PGresult **out, struct dm_error *err)
 {
-	PGresult *res = PQexec(conn, sql);
+	PGresult *res;
+	if (dm_fault_hit(DM_FAULT_STORE))
+		return INJECTED(err, "exec");
+	res = PQexec(conn, sql);
 	ExecStatusType t = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	int rc = 0;
 	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && t != PGRES_EMPTY_QUERY)
@@ -142,7 +149,7 @@ static int pg_open(const char *uri, int create, struct dm_store **out, struct dm
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
-	p->conn = PQconnectdb(uri);
+	p->conn = dm_fault_hit(DM_FAULT_STORE) ? NULL : PQconnectdb(uri);
 	if (!p->conn || PQstatus(p->conn) != CONNECTION_OK) {
 		/* The message names host and database; the URI itself may hold a password. */
 		rc = dm_error_set(err, DM_EIO, NULL, "cannot connect to postgresql: %s",
@@ -346,6 +353,10 @@ static int pg_prepare(struct dm_store *st, const char *sql, struct dm_stmt **out
 		}
 	}
 	/* Parameter types come from the context, as for SQLite's untyped '?'. */
+	if (dm_fault_hit(DM_FAULT_STORE)) {
+		rc = INJECTED(err, "prepare");
+		goto fail;
+	}
 	res = PQprepare(ctx->conn, p->name, text, n, NULL);
 	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
 		rc = pg_error(ctx->conn, res, sql, err);
@@ -442,6 +453,8 @@ static int pg_step(struct dm_stmt *s, struct dm_error *err)
 					    p->bind_error, p->nparams, s->sql);
 		if (p->bind_error < 0)
 			return dm_error_set(err, DM_ENOMEM, NULL, "out of memory binding a parameter");
+		if (dm_fault_hit(DM_FAULT_STORE))
+			return INJECTED(err, "step");
 		p->res = PQexecPrepared(conn, p->name, p->nparams, (const char *const *)p->values, p->lengths,
 					p->formats, 0);
 		t = p->res ? PQresultStatus(p->res) : PGRES_FATAL_ERROR;
@@ -457,12 +470,12 @@ static int pg_step(struct dm_stmt *s, struct dm_error *err)
 		p->row = -1;
 		if (PQnfields(p->res) > p->nblobs) {
 			int nf = PQnfields(p->res);
-			unsigned char **b = realloc(p->blobs, (size_t)nf * sizeof(*b));
+			unsigned char **b = dm_realloc_array(p->blobs, (size_t)nf, sizeof(*b));
 			size_t *l;
 			if (!b)
 				return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 			p->blobs = b;
-			l = realloc(p->bloblens, (size_t)nf * sizeof(*l));
+			l = dm_realloc_array(p->bloblens, (size_t)nf, sizeof(*l));
 			if (!l)
 				return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 			p->bloblens = l;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sqlite3.h>
+#include "fault.h"
 #include "store_impl.h"
 
 struct sq_store {
@@ -44,9 +45,15 @@ static int sq_error(sqlite3 *db, int rc, const char *sql, struct dm_error *err)
 	return dm_error_set(err, DM_EIO, NULL, "database error: %s", sqlite3_errmsg(db));
 }
 
+/* A failure injected in the test build (fault.h): SQLite's I/O error, at our call site. */
+#define INJECTED(err, what) dm_error_set(err, DM_EIO, NULL, "database error: disk I/O error (injected fault in %s)", what)
+
 static int sq_exec(struct dm_store *st, const char *sql, struct dm_error *err)
 {
-	int rc = sqlite3_exec(db_of(st), sql, NULL, NULL, NULL);
+	int rc;
+	if (dm_fault_hit(DM_FAULT_STORE))
+		return INJECTED(err, "exec");
+	rc = sqlite3_exec(db_of(st), sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : sq_error(db_of(st), rc, sql, err);
 }
 
@@ -94,7 +101,7 @@ static int sq_open(const char *path, int create, struct dm_store **out, struct d
 		rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 		goto fail;
 	}
-	rc = sqlite3_open_v2(path, &q->db, flags, NULL);
+	rc = dm_fault_hit(DM_FAULT_STORE) ? SQLITE_IOERR : sqlite3_open_v2(path, &q->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		rc = dm_error_set(err, DM_EIO, NULL, "cannot open database '%s': %s", path,
 				  q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
@@ -211,6 +218,10 @@ static int sq_prepare(struct dm_store *st, const char *sql, struct dm_stmt **out
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+	if (dm_fault_hit(DM_FAULT_STORE)) {
+		free(s);
+		return INJECTED(err, "prepare");
+	}
 	/* PERSISTENT: these statements live in our cache for the connection's life. */
 	rc = sqlite3_prepare_v3(db_of(st), sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt, &tail);
 	if (rc != SQLITE_OK) {
@@ -290,6 +301,8 @@ static int sq_step(struct dm_stmt *s, struct dm_error *err)
 	if (q->bind_rc != SQLITE_OK)
 		return dm_error_set(err, DM_EINVAL, NULL, "cannot bind parameter %d: %s", q->bind_index,
 				    sqlite3_errstr(q->bind_rc));
+	if (dm_fault_hit(DM_FAULT_STORE))
+		return INJECTED(err, "step");
 	rc = sqlite3_step(stmt_of(s));
 	if (rc == SQLITE_ROW)
 		return 1;

@@ -16,7 +16,7 @@ static int add_ring(struct synth_area *a, json_t *ring, const char *who, struct 
 	struct synth_ring *rs, *r;
 	if (n < 4)
 		return dm_error_set(err, DM_EINVAL, "", "%s: %s: a ring has %zu points", who, a->pl->name_en, n);
-	rs = realloc(a->rings, (a->nrings + 1) * sizeof(*rs));
+	rs = dm_realloc_array(a->rings, a->nrings + 1, sizeof(*rs));
 	if (!rs)
 		return dm_error_set(err, DM_ENOMEM, "", "%s: out of memory", who);
 	a->rings = rs;
@@ -203,6 +203,29 @@ json_t *synth_ring_json(const double *x, const double *y, int n)
 	for (i = 0; i <= n; i++)
 		json_array_append_new(r, synth_pos(x[i % n], y[i % n]));
 	return r;
+}
+
+json_t *synth_point(double x, double y)
+{
+	return json_pack("{s:s,s:o}", "type", "Point", "coordinates", synth_pos(x, y));
+}
+
+json_t *synth_shape_geom(const struct synth_shape *s)
+{
+	return synth_polygon(synth_ring_json(s->x, s->y, s->n), s->hn ? synth_ring_json(s->hx, s->hy, s->hn) : NULL);
+}
+
+json_t *synth_fan_geom(const struct synth_shape *s, int i0, int i1)
+{
+	double x[SYNTH_MAXV + 2], y[SYNTH_MAXV + 2];
+	int i, n = 0;
+	x[n] = s->cx;
+	y[n++] = s->cy;
+	for (i = i0; i <= i1 && n < SYNTH_MAXV + 2; i++) {
+		x[n] = s->x[i % s->n];
+		y[n++] = s->y[i % s->n];
+	}
+	return synth_polygon(synth_ring_json(x, y, n), NULL);
 }
 
 json_t *synth_polygon(json_t *shell, json_t *hole)

@@ -47,5 +47,25 @@ json_t *synth_pos(double x, double y);
 json_t *synth_ring_json(const double *x, const double *y, int n);
 /* A GeoJSON Polygon of shell and an optional hole (both taken). */
 json_t *synth_polygon(json_t *shell, json_t *hole);
+json_t *synth_point(double x, double y);
+
+/* A hazard's outline as both data sets draw it: vertices around (cx, cy) at strictly
+ * increasing angles, so the ring is star-shaped from the centre and simple by construction;
+ * every triangle (centre, v[i], v[i+1]) (sector i) lies inside it, so releases are fans of
+ * consecutive sectors. An optional hole (clockwise, inside the shell). */
+#define SYNTH_MAXV 20
+struct synth_shape {
+	double cx, cy;
+	int n;
+	double x[SYNTH_MAXV], y[SYNTH_MAXV];
+	int hn; /* vertices of the hole, 0 when there is none */
+	double hx[8], hy[8];
+	double r_m;     /* radius of a circle around the centre holding the shell */
+	double area_m2; /* its area, where the drawer computes it */
+};
+/* The polygon, with its hole. */
+json_t *synth_shape_geom(const struct synth_shape *s);
+/* The fan of sectors i0 <= i < i1 (indexes modulo n) as one polygon. */
+json_t *synth_fan_geom(const struct synth_shape *s, int i0, int i1);
 
 #endif

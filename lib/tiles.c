@@ -93,63 +93,26 @@ static void add_select(struct dm_buf *b, const struct dm_type *t, const struct t
 		dm_buf_add(b, " LEFT JOIN hazard hz ON hz.id = h.hazard");
 }
 
-/* Candidates from the index on the newest versions' boxes (two ? for x, two for y). */
-static void add_box_candidates(struct dm_buf *b, struct dm_store *st, const struct dm_type *t)
-{
-	if (dm_store_dialect(st) == DM_DIALECT_SQLITE)
-		dm_buf_addf(b, "SELECT ri.id FROM \"%s_rtree\" r JOIN \"%s_rtree_id\" ri ON ri.rid = r.rid"
-			       " WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?",
-			    t->name, t->name);
-	else
-		dm_buf_addf(b, "SELECT id FROM \"%s\" WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?",
-			    t->name);
-}
-
 /* Whether more than a third of the current table's rows have boxes meeting bbox, when the
- * SQLite store can tell cheaply (the box index stops counting at that third). Then reading
- * the whole table in order costs less than an index lookup for each candidate: on SQLite a
- * scan with its sort took a third of the time at 60% of the rows and broke even near 30%.
- * Not asked above zoom 10, where the two queries would cost more than they could save. */
+ * store can tell cheaply (SQLite's R*Tree stops counting at that third). Then reading the
+ * whole table in order costs less than an index lookup for each candidate: on SQLite a scan
+ * with its sort took a third of the time at 60% of the rows and broke even near 30%. Not
+ * asked above zoom 10, where the two queries would cost more than they could save. */
 static int most_rows_in_box(struct dm_store *st, const struct dm_type *t, int z, const double bbox[4])
 {
-	struct dm_stmt *s = NULL;
-	struct dm_error err;
-	char sql[300];
-	int64_t rows = 0, n = 0;
-	if (dm_store_dialect(st) != DM_DIALECT_SQLITE || z > 10)
-		return 0;
-	dm_error_init(&err);
-	snprintf(sql, sizeof(sql), "SELECT max(rowid) FROM \"%s\"", t->name);
-	if (!dm_stmt_prepare(st, sql, &s, &err) && dm_stmt_step(s, &err) == 1)
-		rows = dm_stmt_column_int(s, 0); /* rowids grow by one a record: near enough a count */
-	dm_stmt_finalize(s);
-	s = NULL;
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM \"%s_rtree\" WHERE minx <= ? AND maxx >= ?"
-				   " AND miny <= ? AND maxy >= ? LIMIT ?)", t->name);
-	if (rows > 0 && !dm_stmt_prepare(st, sql, &s, &err)) {
-		dm_stmt_bind_real(s, 1, bbox[2]);
-		dm_stmt_bind_real(s, 2, bbox[0]);
-		dm_stmt_bind_real(s, 3, bbox[3]);
-		dm_stmt_bind_real(s, 4, bbox[1]);
-		dm_stmt_bind_int(s, 5, rows / 3 + 1);
-		if (dm_stmt_step(s, &err) == 1)
-			n = dm_stmt_column_int(s, 0);
-	}
-	dm_stmt_finalize(s);
-	dm_error_release(&err);
-	return rows > 0 && n > rows / 3;
+	return z <= 10 && dm_store_box_index_share_above(st, t->name, bbox, 3) == 1;
 }
 
 static const char row_filter[] = " AND h.deleted = 0 AND h.geom IS NOT NULL"
 				 " AND h.minx <= ? AND h.maxx >= ? AND h.miny <= ? AND h.maxy >= ?";
 
-/* The query of a tile's rows, and the order of its parameters in binds (BIND_ORG, or
- * BIND_BOX for four bounds). Records whose visible version is the newest are read from the
+/* The query of a tile's rows, and the order of its parameters in binds (BIND_ORG; BIND_BOX
+ * for the four bounds of row_filter; BIND_INDEX for those of the store's box index). Records whose visible version is the newest are read from the
  * current table, a few pages for a whole tile where the history table would cost one lookup
  * per record in a table several times as big; where who sees older approved versions, the few
  * records with unapproved work pending take theirs from history (their approved geometry may
  * lie elsewhere, so they are found by the status index too). */
-enum { BIND_ORG = 1, BIND_BOX };
+enum { BIND_ORG = 1, BIND_BOX, BIND_INDEX };
 #define MAXBINDS 8
 
 static int build_sql(struct dm_db *db, const struct dm_type *t, const struct tile_layer *L,
@@ -167,8 +130,8 @@ static int build_sql(struct dm_db *db, const struct dm_type *t, const struct til
 		dm_buf_add(b, " WHERE 1 = 1"); /* row_filter has the box */
 	} else {
 		dm_buf_add(b, " WHERE h.id IN (");
-		add_box_candidates(b, st, t);
-		binds[(*nbinds)++] = BIND_BOX;
+		dm_store_box_index_ids(st, b, t->name);
+		binds[(*nbinds)++] = BIND_INDEX;
 		dm_buf_add(b, ")");
 	}
 	if (!all && bind_org) { /* the CASE of dm_auth_version_sql picks the newest */
@@ -187,8 +150,8 @@ static int build_sql(struct dm_db *db, const struct dm_type *t, const struct til
 		if (bind_org)
 			binds[(*nbinds)++] = BIND_ORG;
 		dm_buf_add(b, " WHERE c.id IN (");
-		add_box_candidates(b, st, t);
-		binds[(*nbinds)++] = BIND_BOX;
+		dm_store_box_index_ids(st, b, t->name);
+		binds[(*nbinds)++] = BIND_INDEX;
 		dm_buf_addf(b, " UNION SELECT id FROM \"%s\" WHERE status IN ('draft', 'submitted', 'rejected')"
 			       " AND approved_version > 0) AND h.version <> c.version", t->name);
 		dm_buf_add(b, row_filter);
@@ -252,6 +215,11 @@ int dm_tiles_render(struct dm_db *db, const struct dm_actor *who, const char *la
 	for (i = 0; i < nbinds; i++) {
 		if (binds[i] == BIND_ORG) {
 			dm_stmt_bind_text(s, p++, who->org_id);
+			continue;
+		}
+		if (binds[i] == BIND_INDEX) {
+			for (int k = 0; k < 4; k++)
+				dm_stmt_bind_real(s, p++, bbox[k]);
 			continue;
 		}
 		dm_stmt_bind_real(s, p++, bbox[2]);

@@ -187,24 +187,33 @@ void dm_buf_release(struct dm_buf *b)
 	dm_buf_init(b, b->max);
 }
 
+/* Once anything is lost the buffer holds nothing: b->s is NULL from then on, so a statement
+ * or document cut short can never be used as if it were whole. */
+static int overflow(struct dm_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+	b->overflow = 1;
+	return -1;
+}
+
 static int grow(struct dm_buf *b, size_t need)
 {
 	size_t cap;
 	char *s;
-	if (b->len + need + 1 <= b->cap)
-		return 0;
-	if (b->max && b->len + need + 1 > b->max) {
-		b->overflow = 1;
+	if (b->overflow)
 		return -1;
-	}
+	if (need < SIZE_MAX - b->len - 1 && b->len + need + 1 <= b->cap)
+		return 0;
+	if (need >= SIZE_MAX / 4 - b->len || (b->max && b->len + need + 1 > b->max))
+		return overflow(b);
 	cap = b->cap ? b->cap * 2 : 256;
 	while (cap < b->len + need + 1)
 		cap *= 2;
 	s = realloc(b->s, cap);
-	if (!s) {
-		b->overflow = 1;
-		return -1;
-	}
+	if (!s)
+		return overflow(b);
 	b->s = s;
 	b->cap = cap;
 	return 0;
@@ -246,9 +255,54 @@ void dm_buf_addf(struct dm_buf *b, const char *fmt, ...)
 char *dm_buf_take(struct dm_buf *b)
 {
 	char *s = b->s;
-	if (!s)
+	if (b->overflow) {
+		free(s);
+		s = NULL;
+	} else if (!s) {
 		s = calloc(1, 1);
+	}
 	dm_buf_init(b, b->max);
+	return s;
+}
+
+void *dm_realloc_array(void *p, size_t n, size_t elem)
+{
+	if (elem && n > SIZE_MAX / elem)
+		return NULL;
+	return realloc(p, n && elem ? n * elem : 1);
+}
+
+void *dm_grow_array(void *arr, size_t elem, size_t need, size_t *cap)
+{
+	size_t n = *cap ? *cap : 4, bytes;
+	void *p;
+	if (need <= *cap)
+		return arr;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return NULL;
+		n *= 2;
+	}
+	if (n < 8)
+		n = 8;
+	if (elem && n > SIZE_MAX / elem)
+		return NULL;
+	bytes = n * elem;
+	p = realloc(arr, bytes ? bytes : 1);
+	if (!p)
+		return NULL;
+	*cap = n;
+	return p;
+}
+
+char *dm_str_trim(char *s)
+{
+	char *e;
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+		*--e = '\0';
 	return s;
 }
 

@@ -61,8 +61,9 @@ int cli_backup(int argc, char **argv);
 int cli_gen(int argc, char **argv);
 int cli_stats(int argc, char **argv);
 int cli_serve(int argc, char **argv);
-int cli_user_cmd(int argc, char **argv); /* user add */
-int cli_token(int argc, char **argv);    /* token create */
+int cli_user_cmd(int argc, char **argv); /* user add|list|disable|password */
+int cli_token(int argc, char **argv);    /* token create|revoke */
+int cli_audit(int argc, char **argv);
 struct dm_type;
 int cli_apply_set(const struct dm_type *t, const char *arg, struct json_t *in, struct dm_error *err);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "demine/audit.h"
 #include "demine/auth.h"
 #include "server.h"
 
@@ -437,46 +438,18 @@ enum MHD_Result srv_schema(struct req *r)
 	return srv_json(r, 200, dm_schema_to_json(dm_db_schema(r->db)));
 }
 
-static json_t *audit_row(struct dm_stmt *s)
-{
-	static const char *const cols[] = { "seq", "at", "user", "role", "action", "record_type", "record_id",
-					    "version", "detail" };
-	json_t *o = json_object();
-	int i;
-	for (i = 0; i < 9; i++) {
-		enum dm_coltype ct = dm_stmt_column_type(s, i);
-		json_object_set_new(o, cols[i], ct == DM_COL_NULL ? json_null()
-					       : ct == DM_COL_INT ? json_integer(dm_stmt_column_int(s, i))
-								  : json_string(dm_stmt_column_text(s, i)));
-	}
-	return o;
-}
-
 enum MHD_Result srv_audit(struct req *r)
 {
 	const char *ls = srv_arg(r, "limit"), *os = srv_arg(r, "offset");
 	int64_t limit = LIST_DEFAULT, offset = 0;
-	struct dm_stmt *s = NULL;
 	struct dm_error err;
 	json_t *items;
-	int rc;
 	if (!dm_actor_can(&r->who, DM_P_AUDIT))
 		return srv_error(r, 403, "forbidden", NULL, "role %s may not read the audit log", r->who.role);
 	if ((ls && parse_whole(ls, 1, LIST_MAX, &limit)) || (os && parse_whole(os, 0, INT64_MAX / 2, &offset)))
 		return srv_error(r, 400, "bad_request", NULL, "limit must be 1-%d and offset a whole number", LIST_MAX);
 	dm_error_init(&err);
-	if (dm_stmt_prepare(dm_db_store(r->db), "SELECT seq, at, user_name, role, action, record_type, record_id,"
-			    " version, detail FROM audit ORDER BY seq DESC LIMIT ? OFFSET ?", &s, &err))
+	if (dm_audit_list(r->db, &r->who, limit, offset, &items, &err))
 		return answer_err(r, &err);
-	dm_stmt_bind_int(s, 1, limit);
-	dm_stmt_bind_int(s, 2, offset);
-	items = json_array();
-	while ((rc = dm_stmt_step(s, &err)) == 1)
-		json_array_append_new(items, audit_row(s));
-	dm_stmt_finalize(s);
-	if (rc < 0) {
-		json_decref(items);
-		return answer_err(r, &err);
-	}
 	return srv_json(r, 200, json_pack("{s:o}", "items", items));
 }

@@ -107,6 +107,11 @@ void dm_schema_free(struct dm_schema *s);
 const struct dm_type *dm_schema_type(const struct dm_schema *s, const char *name);
 const struct dm_field *dm_type_field(const struct dm_type *t, const char *name);
 const char *dm_ftype_name(enum dm_ftype t);
+/* The naming rules of fields and of allowed values, which generated SQL relies on: a field name
+ * is a lowercase letter then up to 40 lowercase letters, digits or '_'; a value 1 to 64 of
+ * those. 1 when s follows them. */
+int dm_schema_name_ok(const char *s);
+int dm_schema_value_ok(const char *s);
 /* Checks that f could be added to type as an extra field (name new and well-formed, kind,
  * values, link and currency field right) without changing s. */
 int dm_schema_check_extra(const struct dm_schema *s, const char *type, const struct dm_field *f,

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "demine/error.h"
+#include "demine/util.h"
 
 struct dm_store;
 struct dm_stmt;
@@ -83,6 +84,38 @@ int dm_store_backup(struct dm_store *st, const char *dest_path, struct dm_error 
 const char *dm_store_collate_binary(const struct dm_store *st);
 const char *dm_store_type_blob(const struct dm_store *st);
 const char *dm_store_type_serial_pk(const struct dm_store *st);
+
+/* The box index of a table: a two-dimensional index on its rows' boxes (columns minx, miny,
+ * maxx, maxy; NULL when a row has no geometry), the store's own (an R*Tree on SQLite, GiST on
+ * PostgreSQL). Boxes meet when they overlap or touch. */
+/* Creates it when missing, on every open (older databases get the current kind). */
+int dm_store_box_index_ensure(struct dm_store *st, const char *table, struct dm_error *err);
+/* After row id of table was written (create: a new row): box (minx, miny, maxx, maxy) is its
+ * box now, NULL when it has none. */
+int dm_store_box_index_put(struct dm_store *st, const char *table, const char *id, int create, const double *box,
+			   struct dm_error *err);
+/* Appends "SELECT <ids of table's rows whose boxes meet a query box>" to b; the query box is
+ * four parameters, in the order minx, miny, maxx, maxy. Use it as "id IN (...)". */
+void dm_store_box_index_ids(struct dm_store *st, struct dm_buf *b, const char *table);
+/* 1 when more than a part (1/denominator) of table's rows have boxes meeting box, 0 when not,
+ * -1 when the store cannot tell more cheaply than by running the query itself. */
+int dm_store_box_index_share_above(struct dm_store *st, const char *table, const double box[4], int denominator);
+/* Builds it again from the rows of table (after a bulk copy into the table). */
+int dm_store_box_index_rebuild(struct dm_store *st, const char *table, struct dm_error *err);
+
+/* Whether table exists, asked of the catalogue (never fails a PostgreSQL transaction). */
+int dm_store_table_exists(struct dm_store *st, const char *table);
+/* The store's own consistency check (SQLite's integrity_check): fn receives each problem;
+ * stores without one (PostgreSQL without amcheck) report none. */
+int dm_store_check_integrity(struct dm_store *st, int (*fn)(const char *problem, void *arg), void *arg,
+			     struct dm_error *err);
+/* After rows were inserted with explicit ids into table's serial column: the next id follows
+ * them (SQLite's AUTOINCREMENT does by itself). */
+int dm_store_follow_serial(struct dm_store *st, const char *table, const char *column, struct dm_error *err);
+/* Starts a read-only transaction that sees one snapshot of every table (a copy's source). */
+int dm_store_begin_snapshot(struct dm_store *st, struct dm_error *err);
+/* 1 when the database is a file demine may remove again (SQLite), 0 when it is a server's. */
+int dm_store_is_file(const struct dm_store *st);
 
 /* Convenience: run one statement and read a single integer (0 rows -> *out untouched, returns 0). */
 int dm_store_query_int(struct dm_store *st, const char *sql, const char *text_arg, int64_t *out,

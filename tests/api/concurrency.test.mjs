@@ -9,20 +9,26 @@ test('two clients, 100 rounds each of read-modify-write on one record', async ()
     const rec = (await api(s, 'im_officer', 'POST', '/api/v1/hazard', { body: newHazard(s.org) })).json;
     const wins = [];
     let conflicts = 0;
-    const client = async (name) => {
-      for (let i = 0; i < 100; i++) {
-        const g = await api(s, 'im_officer', 'GET', `/api/v1/hazard/${rec.id}`);
-        assert.equal(g.status, 200);
+    // Each round both clients read the same version, then both write it back at once: the
+    // store must take exactly one and refuse the other with 412, never both.
+    for (let i = 0; i < 100; i++) {
+      const reads = await Promise.all(['a', 'b'].map(() => api(s, 'im_officer', 'GET', `/api/v1/hazard/${rec.id}`)));
+      for (const g of reads) assert.equal(g.status, 200);
+      assert.equal(reads[0].headers.get('etag'), reads[1].headers.get('etag'));
+      const writes = await Promise.all(['a', 'b'].map((name, k) => {
         const note = `${name}-${i}`;
-        const r = await api(s, 'im_officer', 'PUT', `/api/v1/hazard/${rec.id}`, {
-          headers: { 'If-Match': g.headers.get('etag') }, body: { ...g.json, change_reason: note },
-        });
+        return api(s, 'im_officer', 'PUT', `/api/v1/hazard/${rec.id}`, {
+          headers: { 'If-Match': reads[k].headers.get('etag') }, body: { ...reads[k].json, change_reason: note },
+        }).then((r) => ({ r, note }));
+      }));
+      for (const { r, note } of writes) {
         assert.ok([200, 412].includes(r.status), `${note}: ${r.status} ${r.text}`);
         if (r.status === 200) wins.push({ note, version: r.json.version });
         else conflicts++;
       }
-    };
-    await Promise.all([client('a'), client('b')]);
+      assert.equal(writes.filter(({ r }) => r.status === 200).length, 1, `round ${i}: exactly one write wins`);
+    }
+    assert.equal(conflicts, 100);
     const h = (await api(s, 'im_officer', 'GET', `/api/v1/hazard/${rec.id}/history`)).json.items;
     assert.equal(h.length, 1 + wins.length, `versions ${h.length}, wins ${wins.length}, conflicts ${conflicts}`);
     const byVersion = new Map(h.map((v) => [v.version, v.change_reason]));

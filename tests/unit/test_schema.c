@@ -13,7 +13,7 @@ static const char *const type_order[] = { "organisation", "location", "hazard", 
 
 /* Names the store derives for its own columns, indexes and tables (TYPE_code, TYPE_history...). */
 static const char *const store_names[] = { "geom", "minx", "miny", "maxx", "maxy", "org", "loc", "doi", "rtree",
-	"rtree_id", "history", "history_at", "bbox", NULL };
+	"rtree_id", "history", "history_at", "bbox", "box", NULL };
 
 static int nonempty(const char *s)
 {
@@ -28,16 +28,6 @@ static int in_list(const char *const *l, const char *s)
 	return 0;
 }
 
-static int good_name(const char *s)
-{
-	size_t i;
-	if (!s || !(s[0] >= 'a' && s[0] <= 'z'))
-		return 0;
-	for (i = 1; s[i]; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return 0;
-	return i <= 41;
-}
 
 static void test_tables(void)
 {
@@ -65,7 +55,7 @@ static void test_tables(void)
 		for (j = 0; j < t[i].nfields; j++) {
 			const struct dm_field *f = &t[i].fields[j];
 			const char *tn = t[i].name, *fn = f->name;
-			CHECK_MSG(good_name(fn), "%s.%s: name", tn, fn);
+			CHECK_MSG(dm_schema_name_ok(fn), "%s.%s: name", tn, fn);
 			CHECK_MSG(strcmp(fn, "status"), "%s has a field named status", tn);
 			for (k = 0; k < nc; k++)
 				CHECK_MSG(strcmp(fn, c[k].name), "%s.%s clashes with a common member", tn, fn);
@@ -81,7 +71,7 @@ static void test_tables(void)
 			if (f->type == DM_F_ENUM || f->type == DM_F_SET) {
 				CHECK_MSG(f->values && f->values[0], "%s.%s: values", tn, fn);
 				for (k = 0; f->values && f->values[k]; k++)
-					CHECK_MSG(good_name(f->values[k]) && !in_list(f->values + k + 1, f->values[k]),
+					CHECK_MSG(dm_schema_value_ok(f->values[k]) && !in_list(f->values + k + 1, f->values[k]),
 						  "%s.%s: value '%s'", tn, fn, f->values[k]);
 			} else {
 				CHECK_MSG(!f->values, "%s.%s: values on a %s", tn, fn, dm_ftype_name(f->type));

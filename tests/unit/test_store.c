@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "check.h"
 #include "demine/store.h"
+#include "store_impl.h" /* the statement cache's count */
 
 static int ok(int rc, struct dm_error *err)
 {
@@ -324,21 +325,35 @@ static void test_cache(struct dm_store *st)
 		dm_stmt_finalize(c);
 	}
 	dm_stmt_finalize(b);
-	/* many distinct statements: the cache evicts, everything still works */
+	/* many distinct statements: the cache evicts down to its limit, everything still works,
+	 * and the most recent statement is the one kept */
+	struct dm_stmt *last = NULL;
+	int wrong = 0;
 	for (int i = 0; i < 200; i++) {
 		char q[64];
 		struct dm_stmt *s = NULL;
 		snprintf(q, sizeof(q), "SELECT %d + ?", i);
 		if (!ok(dm_stmt_prepare(st, q, &s, &err), &err)) {
-			CHECK(0);
+			wrong++;
 			break;
 		}
 		dm_stmt_bind_int(s, 1, 1);
 		if (dm_stmt_step(s, &err) != 1 || dm_stmt_column_int(s, 0) != i + 1)
-			CHECK(0);
+			wrong++;
+		last = s;
 		dm_stmt_finalize(s);
+		if (st->ncached > DM_STORE_CACHE_MAX)
+			wrong++;
 	}
-	CHECK(1);
+	CHECK_INT(wrong, 0);
+	CHECK_INT(st->ncached, DM_STORE_CACHE_MAX);
+	{
+		struct dm_stmt *again = NULL;
+		CHECK(ok(dm_stmt_prepare(st, "SELECT 199 + ?", &again, &err), &err));
+		CHECK(again == last);
+		CHECK_INT(st->ncached, DM_STORE_CACHE_MAX - 1); /* in use, out of the cache */
+		dm_stmt_finalize(again);
+	}
 	/* statements cached inside a transaction that rolls back stay usable */
 	CHECK(ok(dm_store_begin(st, &err), &err));
 	a = NULL;
