@@ -48,6 +48,7 @@ static const struct migration {
 } migrations[] = {
 	{ 1, migration_1 },
 	{ 2, dm_users_migrate }, /* users, sessions, tokens, failed logins */
+	{ 3, dm_users_migrate_3 }, /* demo accounts, login throttling with backoff */
 };
 
 static int apply_migrations(struct dm_store *st, struct dm_error *err)

@@ -23,8 +23,9 @@ static int user_add(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' }, { "name", required_argument, NULL, 'n' },
 		{ "role", required_argument, NULL, 'r' }, { "org", required_argument, NULL, 'o' },
-		{ "full-name", required_argument, NULL, 'f' }, { 0, 0, 0, 0 },
+		{ "full-name", required_argument, NULL, 'f' }, { "demo", no_argument, NULL, 'D' }, { 0, 0, 0, 0 },
 	};
+	unsigned flags = 0;
 	const char *db_opt = NULL, *name = NULL, *role = NULL, *org = NULL, *full = NULL;
 	char pw[1100];
 	struct dm_db *db = NULL;
@@ -37,6 +38,7 @@ static int user_add(int argc, char **argv)
 		case 'r': role = optarg; break;
 		case 'o': org = optarg; break;
 		case 'f': full = optarg; break;
+		case 'D': flags |= DM_USER_DEMO; break;
 		default: return cli_usage("user add", "unknown option");
 		}
 	}
@@ -47,7 +49,7 @@ static int user_add(int argc, char **argv)
 	if ((rc = cli_open("user add", db_opt, 0, &db)))
 		return rc;
 	dm_error_init(&err);
-	rc = dm_user_add(db, name, role, org, full, pw, &err) ? cli_fail(&err) : CLI_OK;
+	rc = dm_user_add(db, name, role, org, full, pw, flags, &err) ? cli_fail(&err) : CLI_OK;
 	if (!rc)
 		printf("user %s added with role %s\n", name, role);
 	dm_error_release(&err);
@@ -58,7 +60,7 @@ static int user_add(int argc, char **argv)
 int cli_user_cmd(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "add"))
-		return cli_usage("user", "usage: demine user add --db PATH --name LOGIN --role ROLE [--org ID] [--full-name TEXT]");
+		return cli_usage("user", "usage: demine user add --db PATH --name LOGIN --role ROLE [--org ID] [--full-name TEXT] [--demo]");
 	return user_add(argc - 1, argv + 1);
 }
 
