@@ -75,6 +75,14 @@ build/fuzz/obj/%.o: %.c $(wildcard include/demine/*.h lib/*.h)
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "LINK $@"; clang $(BASEFLAGS) -Ilib -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
+# The HTTP target runs the server in its own process: it links the server's objects too.
+FUZZ_SRV_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(filter src/server%.c,$(CLI_SRC)))
+build/fuzz/obj/src/%.o: src/%.c $(wildcard include/demine/*.h lib/*.h src/*.h)
+	@mkdir -p $(dir $@)
+	@echo "CC (fuzz) $<"; clang $(BASEFLAGS) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+build/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_LIB_OBJ) $(FUZZ_SRV_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "LINK $@"; clang $(BASEFLAGS) -Isrc -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRV_OBJ) $(FUZZ_LIB_OBJ) $(PKG_LIBS)
 
 export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0

@@ -80,7 +80,7 @@ function prepare(size) {
     finds: num('eo_find'), digest: out.match(/^digest (\S+)/m)[1] };
   run(BIN, ['gen', '--db', join(dir, 'base.db'), '--hazards', '0', '--seed', SEED, '--quiet']);
   run(BIN, ['user', 'add', '--db', join(dir, 'gen.db'), '--name', 'bench', '--role', 'im_officer'],
-    { input: 'bench-passphrase-not-secret\n' });
+    { input: 'passphrase-not-secret-4b\n' });
   const token = run(BIN, ['token', 'create', '--db', join(dir, 'gen.db'), '--name', 'bench']).trim();
   const d = { token, stats: { ...stats, gen_seconds: genSeconds }, binary_mtime: statMtime(BIN) };
   writeFileSync(done, JSON.stringify(d));

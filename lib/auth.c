@@ -1,14 +1,16 @@
 /* auth.c: the role table and the checks built on it. */
 #include <string.h>
 #include "demine/auth.h"
+#include "demine/schema.h"
 
 static const char *const va_types[] = { "victim", "va_service", "accident", NULL };
 
 static const struct dm_role roles[] = {
-	{ "system", DM_P_READ_UNAPPROVED | DM_P_READ_PERSONAL | DM_P_WRITE_ANY | DM_P_APPROVE | DM_P_AUDIT, NULL,
+	{ "system", DM_P_READ_UNAPPROVED | DM_P_READ_PERSONAL | DM_P_READ_PERSONAL_ANY | DM_P_WRITE_ANY |
+			    DM_P_APPROVE | DM_P_AUDIT, NULL,
 	  "demine itself: computed figures and automatic closure" },
-	{ "local", DM_P_READ_UNAPPROVED | DM_P_READ_PERSONAL | DM_P_WRITE_ANY | DM_P_APPROVE | DM_P_USERS |
-			   DM_P_AUDIT | DM_P_ERASE, NULL,
+	{ "local", DM_P_READ_UNAPPROVED | DM_P_READ_PERSONAL | DM_P_READ_PERSONAL_ANY | DM_P_WRITE_ANY |
+			   DM_P_APPROVE | DM_P_USERS | DM_P_AUDIT | DM_P_ERASE, NULL,
 	  "the command line on the database host: full rights" },
 	{ "admin", DM_P_READ_UNAPPROVED | DM_P_USERS | DM_P_AUDIT | DM_P_ERASE, NULL,
 	  "users and configuration" },
@@ -54,7 +56,7 @@ static int type_listed(const char *const *types, const char *type)
 	return types == NULL;
 }
 
-int dm_auth_check_write(const struct dm_actor *who, const char *type, const char *org_id,
+int dm_auth_check_write(const struct dm_actor *who, const char *type, const char *org_id, int existing,
 			struct dm_error *err)
 {
 	const struct dm_role *r = who ? dm_role_find(who->role) : NULL;
@@ -65,7 +67,7 @@ int dm_auth_check_write(const struct dm_actor *who, const char *type, const char
 	if (r->perms & DM_P_WRITE_ANY)
 		return 0;
 	if (r->perms & DM_P_WRITE_OWN) {
-		if (!org_id || (who->org_id && !strcmp(org_id, who->org_id)))
+		if ((!org_id && !existing) || (org_id && who->org_id && !strcmp(org_id, who->org_id)))
 			return 0;
 		return dm_error_set(err, DM_EPERM, "organisation",
 				    "role %s may only write records of its own organisation", r->name);
@@ -96,4 +98,32 @@ const char *dm_auth_version_sql(const struct dm_actor *who, int approved_only, i
 		return "CASE WHEN c.organisation = ? THEN c.version ELSE c.approved_version END";
 	}
 	return "c.approved_version";
+}
+
+int dm_auth_sees_field(const struct dm_actor *who, const char *record_org, unsigned flags)
+{
+	if (flags & DM_FF_PERSONAL) {
+		if (dm_actor_can(who, DM_P_READ_PERSONAL_ANY))
+			return 1;
+		if (!dm_actor_can(who, DM_P_READ_PERSONAL) || !who->org_id)
+			return 0;
+		if (record_org && strcmp(record_org, who->org_id))
+			return 0;
+	}
+	if ((flags & DM_FF_INTERNAL) && dm_actor_can(who, DM_P_PUBLIC_ONLY))
+		return 0;
+	return 1;
+}
+
+int dm_auth_sees_member(const struct dm_actor *who, const char *member)
+{
+	static const char *const operator_members[] = { "organisation", "created_by", "updated_by", "change_reason",
+							"status_reason", NULL };
+	const char *const *p;
+	if (!dm_actor_can(who, DM_P_PUBLIC_ONLY))
+		return 1;
+	for (p = operator_members; *p; p++)
+		if (!strcmp(*p, member))
+			return 0;
+	return 1;
 }

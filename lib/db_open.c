@@ -48,6 +48,7 @@ static const struct migration {
 } migrations[] = {
 	{ 1, migration_1 },      /* settings, extra fields, codes, the record index, links, audit */
 	{ 2, dm_users_migrate }, /* users, sessions, tokens, failed logins (users.c) */
+	{ 3, dm_users_migrate_3 }, /* demo accounts, login throttling with backoff (users.c) */
 };
 
 static int apply_migrations(struct dm_store *st, struct dm_error *err)

@@ -50,10 +50,11 @@ static json_t *csv_columns(const struct dm_db *db, const struct dm_actor *who, c
 	size_t i;
 	(void)db;
 	for (p = common; *p; p++)
-		json_array_append_new(cols, json_string(*p));
+		if (dm_auth_sees_member(who, *p))
+			json_array_append_new(cols, json_string(*p));
 	for (i = 0; i < t->nfields; i++) {
-		/* Personal columns are left out for roles that may not see them. */
-		if ((t->fields[i].flags & DM_FF_PERSONAL) && !dm_actor_can(who, DM_P_READ_PERSONAL))
+		/* Columns who may never see are left out (the cells of others' records stay blank). */
+		if (!dm_auth_sees_field(who, NULL, t->fields[i].flags))
 			continue;
 		json_array_append_new(cols, json_string(t->fields[i].name));
 	}

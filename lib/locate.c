@@ -52,7 +52,14 @@ struct area_list {
 struct dm_area_cache {
 	int64_t counter;
 	struct area_list adm2, adm1;
+	int has_box;
+	double box[4]; /* minx, miny, maxx, maxy of every area */
 };
+
+/* A record near the country but outside every admin area (a hazard on a border the boundary
+ * file draws roughly) is kept without a location and flagged by `demine check`; one this far
+ * from every area is a wrong coordinate (swapped longitude and latitude, another CRS). */
+#define OUTSIDE_MARGIN_DEG 0.5
 
 static void free_list(struct dm_geo *g, struct area_list *l)
 {
@@ -119,6 +126,22 @@ static int load_list(struct dm_db *db, const char *kind, struct area_list *l, st
 	return rc < 0 ? rc : 0;
 }
 
+static void grow_box(struct dm_area_cache *c, const struct area_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct dm_geom *g = &l->v[i].geom;
+		if (!c->has_box) {
+			c->box[0] = g->minx, c->box[1] = g->miny, c->box[2] = g->maxx, c->box[3] = g->maxy;
+			c->has_box = 1;
+			continue;
+		}
+		c->box[0] = g->minx < c->box[0] ? g->minx : c->box[0];
+		c->box[1] = g->miny < c->box[1] ? g->miny : c->box[1];
+		c->box[2] = g->maxx > c->box[2] ? g->maxx : c->box[2];
+		c->box[3] = g->maxy > c->box[3] ? g->maxy : c->box[3];
+	}
+}
+
 /* The cached areas, loaded again when another process changed the locations. */
 static int areas(struct dm_db *db, struct dm_area_cache **out, struct dm_error *err)
 {
@@ -140,12 +163,21 @@ static int areas(struct dm_db *db, struct dm_area_cache **out, struct dm_error *
 		rc = load_list(db, "adm1", &a->adm1, err);
 	if (rc) {
 		free_areas(db, a);
-		a = NULL;
-	} else {
-		dm_db_cache_set(db, DM_CACHE_AREAS, a, free_areas);
+		return rc;
 	}
+	grow_box(a, &a->adm2);
+	grow_box(a, &a->adm1);
+	dm_db_cache_set(db, DM_CACHE_AREAS, a, free_areas);
 	*out = a;
-	return rc;
+	return 0;
+}
+
+/* 1 when the admin areas are known and g lies wholly beyond their box and its margin. */
+static int far_outside(const struct dm_area_cache *c, const struct dm_geom *g)
+{
+	const double m = OUTSIDE_MARGIN_DEG;
+	return c->has_box && (g->maxx < c->box[0] - m || g->minx > c->box[2] + m || g->maxy < c->box[1] - m ||
+			      g->miny > c->box[3] + m);
 }
 
 static int bbox_overlaps(const struct dm_geom *a, const struct dm_geom *b)
@@ -197,6 +229,15 @@ int dm_locate_hook(struct dm_hook_ctx *c, struct dm_record *r, struct dm_error *
 	loc = best_area(db, r, &a->adm2);
 	if (!loc)
 		loc = best_area(db, r, &a->adm1);
+	if (!loc && far_outside(a, &r->geom)) {
+		dm_error_add(err, "geometry", "the %s (%.6f %.6f to %.6f %.6f) lies outside the country: more than %.1f"
+			     " degrees from the administrative areas of this database (%.2f %.2f to %.2f %.2f); check the"
+			     " coordinates (longitude first) and their CRS", geom_kind(&r->geom) == 1 ? "point" : "geometry",
+			     r->geom.minx, r->geom.miny, r->geom.maxx, r->geom.maxy, OUTSIDE_MARGIN_DEG, a->box[0], a->box[1],
+			     a->box[2], a->box[3]);
+		return dm_error_set(err, DM_EINVAL, "geometry", "%s record refused: geometry: outside the country",
+				    r->type->name);
+	}
 	if (loc && !(r->location = strdup(loc)))
 		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	return 0;

@@ -145,7 +145,7 @@ static int prepare_content(struct dm_hook_ctx *c, struct dm_record *r, json_t *i
 {
 	int rc = dm_rec_apply_input(c->db, c->who, r, in, opts, err);
 	if (!rc)
-		rc = dm_auth_check_write(c->who, r->type->name, r->organisation, err);
+		rc = dm_auth_check_write(c->who, r->type->name, r->organisation, r->version > 0, err);
 	if (!rc)
 		rc = dm_rec_hooks_run(c, DM_HOOK_LOCATE, r, err);
 	if (!rc)
@@ -243,7 +243,7 @@ static int load_for_write(struct dm_db *db, const struct dm_actor *who, const ch
 	rc = dm_rec_load(db, t, id, 0, out, err);
 	if (rc)
 		return rc;
-	rc = dm_auth_check_write(who, t->name, (*out)->organisation, err);
+	rc = dm_auth_check_write(who, t->name, (*out)->organisation, 1, err);
 	if (!rc && expected > 0 && (*out)->version != expected)
 		rc = dm_error_set(err, DM_ECONFLICT, "version",
 				  "%s %s is at version %lld, not %lld: reload it and apply your change again",
@@ -252,6 +252,26 @@ static int load_for_write(struct dm_db *db, const struct dm_actor *who, const ch
 		dm_record_free(*out);
 		*out = NULL;
 	}
+	return rc;
+}
+
+int dm_record_check_write(struct dm_db *db, const struct dm_actor *who, const char *type, const char *ref,
+			  struct dm_error *err)
+{
+	const struct dm_type *t = dm_schema_type(db->schema, type);
+	struct dm_record *r = NULL;
+	char id[37];
+	int rc;
+	if (!t)
+		return dm_error_set(err, DM_ENOTFOUND, "type", "no record type '%s'", type ? type : "");
+	if (!ref)
+		return dm_auth_check_write(who, t->name, NULL, 0, err);
+	if ((rc = dm_record_resolve(db, t->name, ref, id, NULL, err)))
+		return rc;
+	if ((rc = dm_rec_load(db, t, id, 0, &r, err)))
+		return rc;
+	rc = dm_auth_check_write(who, t->name, r->organisation, 1, err);
+	dm_record_free(r);
 	return rc;
 }
 

@@ -138,8 +138,9 @@ static int check_geom_kind(const struct dm_type *t, const struct dm_geom *g, str
 		return DM_EINVAL;
 	}
 	/* A hazard known only as a point keeps an entered estimated area until surveyed. */
-	if (t->geom == DM_GEOM_AREA && k != 3 && k != 6 && !(k == 1 && !strcmp(t->name, "hazard"))) {
-		dm_error_add(err, "geometry", "a %s needs a Polygon or MultiPolygon", t->name);
+	if (t->geom == DM_GEOM_AREA && k != 3 && k != 6 && !(k == 1 && t->point_area_field)) {
+		dm_error_add(err, "geometry", "a %s needs a Polygon or MultiPolygon%s", t->name,
+			     t->point_area_field ? " (or a Point with its estimated area)" : "");
 		return DM_EINVAL;
 	}
 	return 0;
@@ -269,12 +270,24 @@ static void validate_money(const struct dm_type *t, json_t *fields, struct dm_er
 	}
 }
 
+/* A record located by a Point where its type wants an area carries the entered estimate: a
+ * point is never taken for an area. */
+static void validate_point_area(const struct dm_record *r, struct dm_error *err)
+{
+	const char *f = r->type->point_area_field;
+	json_t *v = f ? json_object_get(r->fields, f) : NULL;
+	if (f && wkb_type(&r->geom) == 1 && (!json_is_number(v) || json_number_value(v) <= 0))
+		dm_error_add(err, f, "a %s located only by a Point needs its estimated area (%s, in m2) until its"
+			     " polygon is surveyed", r->type->name, f);
+}
+
 int dm_rec_validate(struct dm_db *db, struct dm_record *r, struct dm_error *err)
 {
 	size_t before = err->ndetails;
 	(void)db;
 	dm_type_validate(r->type, r->fields, err);
 	validate_money(r->type, r->fields, err);
+	validate_point_area(r, err);
 	if (err->ndetails == before)
 		return 0;
 	if (err->ndetails > before)
@@ -285,9 +298,18 @@ int dm_rec_validate(struct dm_db *db, struct dm_record *r, struct dm_error *err)
 
 /* ---- output ---- */
 
-static int may_see_personal(const struct dm_actor *who)
+static json_t *str_or_null(const char *v)
 {
-	return dm_actor_can(who, DM_P_READ_PERSONAL);
+	return v ? json_string(v) : json_null();
+}
+
+/* Sets member k unless who may not see it (dm_auth_sees_member); takes v. */
+static void set_member(json_t *o, const struct dm_actor *who, const char *k, json_t *v)
+{
+	if (dm_auth_sees_member(who, k))
+		json_object_set_new(o, k, v);
+	else
+		json_decref(v);
 }
 
 json_t *dm_record_to_json(struct dm_db *db, const struct dm_actor *who, const struct dm_record *r, const char *crs)
@@ -299,32 +321,32 @@ json_t *dm_record_to_json(struct dm_db *db, const struct dm_actor *who, const st
 	json_object_set_new(o, "id", json_string(r->id));
 	json_object_set_new(o, "type", json_string(r->type->name));
 	json_object_set_new(o, "code", json_string(r->code ? r->code : ""));
-	json_object_set_new(o, "external_id", r->external_id ? json_string(r->external_id) : json_null());
+	json_object_set_new(o, "external_id", str_or_null(r->external_id));
 	json_object_set_new(o, "version", json_integer(r->version));
 	json_object_set_new(o, "status", json_string(r->status));
 	json_object_set_new(o, "approved_version", r->approved_version ? json_integer(r->approved_version) : json_null());
 	json_object_set_new(o, "deleted", json_boolean(r->deleted));
-	json_object_set_new(o, "organisation", r->organisation ? json_string(r->organisation) : json_null());
-	json_object_set_new(o, "location", r->location ? json_string(r->location) : json_null());
-	json_object_set_new(o, "date_of_information",
-			    r->date_of_information ? json_string(r->date_of_information) : json_null());
-	json_object_set_new(o, "created_by", json_string(r->created_by ? r->created_by : ""));
+	set_member(o, who, "organisation", str_or_null(r->organisation));
+	json_object_set_new(o, "location", str_or_null(r->location));
+	json_object_set_new(o, "date_of_information", str_or_null(r->date_of_information));
+	set_member(o, who, "created_by", json_string(r->created_by ? r->created_by : ""));
 	json_object_set_new(o, "created_at", json_string(r->created_at ? r->created_at : ""));
-	json_object_set_new(o, "updated_by", json_string(r->updated_by ? r->updated_by : ""));
+	set_member(o, who, "updated_by", json_string(r->updated_by ? r->updated_by : ""));
 	json_object_set_new(o, "updated_at", json_string(r->updated_at ? r->updated_at : ""));
-	json_object_set_new(o, "change_reason", r->change_reason ? json_string(r->change_reason) : json_null());
-	json_object_set_new(o, "status_reason", r->status_reason ? json_string(r->status_reason) : json_null());
-	json_object_set_new(o, "source_crs", r->source_crs ? json_string(r->source_crs) : json_null());
+	set_member(o, who, "change_reason", str_or_null(r->change_reason));
+	set_member(o, who, "status_reason", str_or_null(r->status_reason));
+	json_object_set_new(o, "source_crs", str_or_null(r->source_crs));
 	/* computed fields first, then the fields, in table order */
 	for (i = 0; i < r->type->nfields; i++)
-		if (r->type->fields[i].flags & DM_FF_COMPUTED)
+		if ((r->type->fields[i].flags & DM_FF_COMPUTED) &&
+		    dm_auth_sees_field(who, r->organisation, r->type->fields[i].flags))
 			json_object_set(o, r->type->fields[i].name, json_object_get(r->fields, r->type->fields[i].name));
 	for (i = 0; i < r->type->nfields; i++) {
 		const struct dm_field *f = &r->type->fields[i];
 		json_t *v = json_object_get(r->fields, f->name);
 		if (f->flags & DM_FF_COMPUTED)
 			continue;
-		if ((f->flags & DM_FF_PERSONAL) && !may_see_personal(who))
+		if (!dm_auth_sees_field(who, r->organisation, f->flags))
 			continue;
 		if ((f->flags & DM_FF_PERSONAL) && v && !json_is_null(v))
 			personal_read = 1;

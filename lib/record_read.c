@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "demine/auth.h"
+#include "demine/fold.h"
 #include "record_impl.h"
 
 /* May who see the unapproved versions of records owned by org? */
@@ -117,19 +118,40 @@ static void bind_params(struct dm_stmt *s, json_t *params)
 	}
 }
 
-static int add_field_filters(struct sqlq *q, const struct dm_type *t, json_t *filters, struct dm_error *err)
+/* Refuses a filter or sort (what) on member or field k that who may not see (a filter would
+ * reveal the value); the error names field. */
+static int check_visible(const struct dm_actor *who, const struct dm_type *t, const struct dm_field *f,
+			 const char *k, const char *what, const char *field, struct dm_error *err)
+{
+	if (f && (f->flags & DM_FF_PERSONAL))
+		return dm_error_set(err, DM_EINVAL, field, "cannot %s %s records on personal data ('%s')", what, t->name,
+				    k);
+	if ((f && !dm_auth_sees_field(who, NULL, f->flags)) || (!f && !dm_auth_sees_member(who, k)))
+		return dm_error_set(err, DM_EINVAL, field, "cannot %s %s records on '%s': role %s does not see it", what,
+				    t->name, k, who->role);
+	return 0;
+}
+
+static int add_field_filters(struct sqlq *q, const struct dm_actor *who, const struct dm_type *t, json_t *filters,
+			     struct dm_error *err)
 {
 	const char *k;
 	json_t *vals, *v;
 	size_t i;
+	int rc;
 	json_object_foreach(filters, k, vals) {
 		const struct dm_field *f = dm_type_field(t, k);
 		int common = !strcmp(k, "organisation") || !strcmp(k, "location") || !strcmp(k, "code") ||
 			     !strcmp(k, "external_id");
 		if (!f && !common)
 			return dm_error_set(err, DM_EINVAL, k, "unknown filter field '%s' for %s records", k, t->name);
-		if (f && (f->flags & DM_FF_PERSONAL))
-			return dm_error_set(err, DM_EINVAL, k, "cannot filter on personal data ('%s')", k);
+		if ((rc = check_visible(who, t, f, k, "filter", k, err)))
+			return rc;
+		if (!json_array_size(vals))
+			return dm_error_set(err, DM_EINVAL, k, "the filter on '%s' needs at least one value", k);
+		json_array_foreach(vals, i, v)
+			if (!json_is_string(v))
+				return dm_error_set(err, DM_EINVAL, k, "the values of the filter on '%s' must be text", k);
 		dm_buf_add(&q->sql, " AND (");
 		json_array_foreach(vals, i, v) {
 			if (f && (f->type == DM_F_SET || f->type == DM_F_LINKS)) {
@@ -149,24 +171,43 @@ static int add_field_filters(struct sqlq *q, const struct dm_type *t, json_t *fi
 	return 0;
 }
 
-static void add_text_search(struct sqlq *q, const struct dm_type *t, const char *text)
+/* text as a LIKE pattern that matches it anywhere, its own % _ and \\ taken literally
+ * (ESCAPE '\\'); caller frees. */
+static char *contains_pattern(const char *text)
+{
+	struct dm_buf b;
+	dm_buf_init(&b, 0);
+	dm_buf_add(&b, "%");
+	for (; *text; text++) {
+		if (*text == '%' || *text == '_' || *text == '\\')
+			dm_buf_add(&b, "\\");
+		dm_buf_addn(&b, text, 1);
+	}
+	dm_buf_add(&b, "%");
+	return dm_buf_take(&b);
+}
+
+/* Codes, external ids and the searchable fields who may see; text is valid UTF-8. */
+static int add_text_search(struct sqlq *q, const struct dm_actor *who, const struct dm_type *t, const char *text,
+			   struct dm_error *err)
 {
 	size_t i;
-	char *pat = NULL;
-	json_t *p;
-	p = json_sprintf("%%%s%%", text);
-	pat = strdup(json_string_value(p));
-	json_decref(p);
-	dm_buf_add(&q->sql, " AND (lower(h.code) LIKE lower(?) OR lower(h.external_id) LIKE lower(?)");
+	char *pat = contains_pattern(text);
+	if (!pat)
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+	dm_buf_add(&q->sql, " AND (lower(h.code) LIKE lower(?) ESCAPE '\\' OR lower(h.external_id) LIKE lower(?) ESCAPE '\\'");
 	param(q, json_string(pat));
 	param(q, json_string(pat));
-	for (i = 0; i < t->nfields; i++)
-		if ((t->fields[i].flags & DM_FF_SEARCH) && !(t->fields[i].flags & DM_FF_PERSONAL)) {
-			dm_buf_addf(&q->sql, " OR lower(h.\"%s\") LIKE lower(?)", t->fields[i].name);
-			param(q, json_string(pat));
-		}
+	for (i = 0; i < t->nfields; i++) {
+		const struct dm_field *f = &t->fields[i];
+		if (!(f->flags & DM_FF_SEARCH) || (f->flags & DM_FF_PERSONAL) || !dm_auth_sees_field(who, NULL, f->flags))
+			continue;
+		dm_buf_addf(&q->sql, " OR lower(h.\"%s\") LIKE lower(?) ESCAPE '\\'", f->name);
+		param(q, json_string(pat));
+	}
 	dm_buf_add(&q->sql, ")");
 	free(pat);
+	return 0;
 }
 
 /* The table the default order (code, id) is read from: the current table where the listing
@@ -177,8 +218,8 @@ static const char *code_alias(const struct dm_list_opts *o)
 	return o->as_of ? "h" : "c";
 }
 
-static int add_sort(struct sqlq *q, const struct dm_type *t, const struct dm_store *st, const char *sort,
-		    const char *code_table, struct dm_error *err)
+static int add_sort(struct sqlq *q, const struct dm_actor *who, const struct dm_type *t, const struct dm_store *st,
+		    const char *sort, const char *code_table, struct dm_error *err)
 {
 	int desc = sort && sort[0] == '-';
 	const char *name = sort ? sort + desc : "code";
@@ -190,6 +231,8 @@ static int add_sort(struct sqlq *q, const struct dm_type *t, const struct dm_sto
 			common = 1;
 	if (!common && (!f || (f->flags & DM_FF_PERSONAL)))
 		return dm_error_set(err, DM_EINVAL, "sort", "cannot sort %s records by '%s'", t->name, name);
+	if (check_visible(who, t, f, name, "sort", "sort", err))
+		return err->code;
 	dm_buf_addf(&q->sql, " ORDER BY %s.\"%s\"%s %s, %s.id%s", strcmp(name, "code") ? "h" : code_table, name,
 		    (f && (f->type == DM_F_INT || f->type == DM_F_REAL || f->type == DM_F_AREA || f->type == DM_F_MONEY)) ||
 				    !strcmp(name, "version")
@@ -241,6 +284,12 @@ static int list_from_where(struct dm_db *db, const struct dm_actor *who, const s
 		return rc;
 	if (o->as_of && (rc = dm_parse_as_of(o->as_of, as_of, err)))
 		return rc;
+	if (o->q && !dm_utf8_valid(o->q))
+		return dm_error_set(err, DM_EINVAL, "q", "the search text is not valid UTF-8");
+	if (o->from && !dm_is_date(o->from))
+		return dm_error_set(err, DM_EINVAL, "from", "from '%.40s' is not a date (YYYY-MM-DD)", o->from);
+	if (o->to && !dm_is_date(o->to))
+		return dm_error_set(err, DM_EINVAL, "to", "to '%.40s' is not a date (YYYY-MM-DD)", o->to);
 	dm_buf_addf(&q->sql, " FROM \"%s_history\" h", t->name);
 	add_version_join(q, t, who, o, o->as_of ? as_of : NULL);
 	dm_buf_add(&q->sql, " WHERE 1 = 1");
@@ -265,9 +314,9 @@ static int list_from_where(struct dm_db *db, const struct dm_actor *who, const s
 		param(q, json_real(o->bbox[1]));
 		param(q, json_real(o->bbox[3]));
 	}
-	if (o->q && *o->q)
-		add_text_search(q, t, o->q);
-	return o->filters ? add_field_filters(q, t, o->filters, err) : 0;
+	if (o->q && *o->q && (rc = add_text_search(q, who, t, o->q, err)))
+		return rc;
+	return o->filters ? add_field_filters(q, who, t, o->filters, err) : 0;
 }
 
 /* Keyset cursor: the records that sort after after_id in the default order (code, id). The
@@ -326,7 +375,7 @@ int dm_record_list(struct dm_db *db, const struct dm_actor *who, const char *typ
 	if (!rc && o->after_id)
 		rc = add_keyset(db, &q, t, o->after_id, code_alias(o), err);
 	if (!rc)
-		rc = add_sort(&q, t, db->st, o->sort, code_alias(o), err);
+		rc = add_sort(&q, who, t, db->st, o->sort, code_alias(o), err);
 	if (!rc && o->limit > 0)
 		dm_buf_addf(&q.sql, " LIMIT %lld", (long long)o->limit);
 	if (!rc && o->after)
@@ -403,7 +452,11 @@ int dm_record_history(struct dm_db *db, const struct dm_actor *who, const char *
 	if (rc)
 		return rc;
 	all = sees_unapproved(who, cur->organisation);
+	/* a record with nothing who may see is not there for who, as in dm_record_get */
+	rc = !all && !cur->approved_version ? dm_error_set(err, DM_ENOTFOUND, NULL, "no record '%s'", ref) : 0;
 	dm_record_free(cur);
+	if (rc)
+		return rc;
 	snprintf(table, sizeof(table), "%s_history", t->name);
 	if (!(base = dm_rec_select_sql(t, table, NULL)))
 		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");

@@ -43,6 +43,7 @@ static json_t *field_json(const struct dm_field *f)
 	json_object_set_new(o, "type", json_string(dm_ftype_name(f->type)));
 	json_object_set_new(o, "required", json_boolean(f->flags & DM_FF_REQUIRED));
 	json_object_set_new(o, "personal", json_boolean(f->flags & DM_FF_PERSONAL));
+	json_object_set_new(o, "internal", json_boolean(f->flags & DM_FF_INTERNAL));
 	json_object_set_new(o, "computed", json_boolean(f->flags & DM_FF_COMPUTED));
 	json_object_set_new(o, "readonly", json_boolean(f->flags & (DM_FF_READONLY | DM_FF_COMPUTED)));
 	json_object_set_new(o, "nonneg", json_boolean(f->flags & DM_FF_NONNEG || f->type == DM_F_AREA));
@@ -113,7 +114,7 @@ static void flags_text(const struct dm_field *f, char *out, size_t n)
 		{ DM_FF_PERSONAL, "personal" }, { DM_FF_COMPUTED, "computed" }, { DM_FF_READONLY, "read-only" },
 		{ DM_FF_NONNEG, ">= 0" }, { DM_FF_INDEX, "indexed" }, { DM_FF_SEARCH, "search" },
 		{ DM_FF_HISTORY_INDEX, "indexed in history" },
-		{ DM_FF_EXTRA, "extra" },
+		{ DM_FF_EXTRA, "extra" }, { DM_FF_INTERNAL, "internal (not public)" },
 	};
 	size_t i, len = 0;
 	out[0] = 0;

@@ -72,8 +72,8 @@ enum { COL_ID, COL_CODE, COL_STATUS, COL_ORG, COL_DOI, COL_GEOM, COL_MINX, COL_M
        COL_ADM2, COL_HAZCODE, COL_FIELDS };
 
 /* The select list and joins of a tile's rows, h being the version who sees. */
-static void add_select(struct dm_buf *b, const struct dm_type *t, const struct tile_layer *L, const char **fields,
-		       size_t *nfields, const char *from)
+static void add_select(struct dm_buf *b, const struct dm_actor *who, const struct dm_type *t,
+		       const struct tile_layer *L, const char **fields, size_t *nfields, const char *from)
 {
 	size_t i;
 	*nfields = 0;
@@ -82,8 +82,8 @@ static void add_select(struct dm_buf *b, const struct dm_type *t, const struct t
 	dm_buf_add(b, !strcmp(t->name, "land_release") ? "hz.code AS hazard_code" : "NULL AS hazard_code");
 	for (i = 0; L->fields[i]; i++) {
 		const struct dm_field *f = dm_type_field(t, L->fields[i]);
-		if (!f || (f->flags & DM_FF_PERSONAL))
-			continue; /* never personal data, whatever the table says */
+		if (!f || (f->flags & DM_FF_PERSONAL) || !dm_auth_sees_field(who, NULL, f->flags))
+			continue; /* never personal data, nor what who may not see, whatever the table says */
 		dm_buf_addf(b, ", h.\"%s\"", f->name);
 		fields[(*nfields)++] = f->name;
 	}
@@ -125,7 +125,7 @@ static int build_sql(struct dm_db *db, const struct dm_type *t, const struct til
 	char from[400];
 	*nbinds = 0;
 	snprintf(from, sizeof(from), " FROM \"%s\" h", t->name);
-	add_select(b, t, L, fields, nfields, from);
+	add_select(b, who, t, L, fields, nfields, from);
 	if (most_rows_in_box(st, t, z, bbox)) {
 		dm_buf_add(b, " WHERE 1 = 1"); /* row_filter has the box */
 	} else {
@@ -146,7 +146,7 @@ static int build_sql(struct dm_db *db, const struct dm_type *t, const struct til
 		snprintf(from, sizeof(from), " FROM \"%s\" c JOIN \"%s_history\" h ON h.id = c.id AND h.version = %s",
 			 t->name, t->name, version);
 		dm_buf_add(b, " UNION ALL ");
-		add_select(b, t, L, fields, nfields, from);
+		add_select(b, who, t, L, fields, nfields, from);
 		if (bind_org)
 			binds[(*nbinds)++] = BIND_ORG;
 		dm_buf_add(b, " WHERE c.id IN (");
@@ -190,7 +190,7 @@ int dm_tiles_render(struct dm_db *db, const struct dm_actor *who, const char *la
 	struct dm_stmt *s = NULL;
 	struct dm_mvt_enc *e = NULL;
 	double bbox[4];
-	int rc, binds[MAXBINDS], p = 1, is_public;
+	int rc, binds[MAXBINDS], p = 1, sees_org;
 	size_t nbinds = 0;
 	*out = NULL;
 	*len = 0;
@@ -201,7 +201,7 @@ int dm_tiles_render(struct dm_db *db, const struct dm_actor *who, const char *la
 				    DM_TILES_MAXZ_REQUEST);
 	if ((rc = dm_auth_check_read_type(who, t->name, err)))
 		return rc;
-	is_public = dm_actor_can(who, DM_P_PUBLIC_ONLY);
+	sees_org = dm_auth_sees_member(who, "organisation");
 	dm_geo_tile_bbox(z, x, y, DM_TILES_EXTENT, DM_TILES_BUFFER, bbox);
 	dm_buf_init(&b, 0);
 	if (build_sql(db, t, L, who, z, bbox, fields, &nfields, &b, binds, &nbinds)) {
@@ -273,7 +273,7 @@ int dm_tiles_render(struct dm_db *db, const struct dm_actor *who, const char *la
 			rc = add_column(e, s, COL_FIELDS + (int)i, fields[i], err);
 		if (!rc && !strcmp(t->name, "land_release"))
 			rc = add_column(e, s, COL_HAZCODE, "hazard_code", err);
-		if (!rc && !is_public)
+		if (!rc && sees_org)
 			rc = add_column(e, s, COL_ORG, "organisation", err);
 		if (!rc)
 			rc = add_column(e, s, COL_ADM2, "adm2", err);

@@ -6,13 +6,15 @@
 #include "demine/schema.h"
 
 /* Field table rows. Flags: REQ required, PERS personal, COMP computed (and so read-only),
- * NN non-negative, IDX own index, SRCH text search. */
+ * NN non-negative, IDX own index, SRCH text search, INTL an operator's working detail that the
+ * public role never sees. */
 #define REQ DM_FF_REQUIRED
 #define PERS DM_FF_PERSONAL
 #define COMP (DM_FF_COMPUTED | DM_FF_READONLY)
 #define NN DM_FF_NONNEG
 #define IDX DM_FF_INDEX
 #define SRCH DM_FF_SEARCH
+#define INTL DM_FF_INTERNAL
 
 #define F(n, t, fl, v, u, lk, en, az, ru, hx, hp) \
 	{ .name = n, .type = t, .flags = fl, .values = v, .unit = u, .link_type = lk, \
@@ -270,7 +272,7 @@ static const struct dm_field hazard_fields[] = {
 	  "Виды загрязнения", "#item+type", "Kinds of explosive ordnance known or suspected"),
 	F("evidence_kind", DM_F_ENUM, 0, v_evidence_kind, NULL, NULL, "Kind of evidence", "Sübutun növü",
 	  "Вид свидетельств", "#indicator+evidence", "Direct evidence makes a CHA, indirect an SHA"),
-	F("evidence", DM_F_TEXT, SRCH, NULL, NULL, NULL, "Evidence", "Sübutlar", "Свидетельства",
+	F("evidence", DM_F_TEXT, SRCH | INTL, NULL, NULL, NULL, "Evidence", "Sübutlar", "Свидетельства",
 	  "#description+evidence", "What shows or suggests the presence of explosive ordnance"),
 	F("land_status", DM_F_ENUM, REQ, v_land_status, NULL, NULL, "Land status", "Torpağın vəziyyəti",
 	  "Статус земли", "#status+land", "Open, being worked on, or closed (fully released)"),
@@ -278,9 +280,9 @@ static const struct dm_field hazard_fields[] = {
 	  "Priority for survey and clearance"),
 	F("blockages", DM_F_SET, 0, v_land_use, NULL, NULL, "Blocked land use", "Məhdudlaşdırılan istifadə",
 	  "Блокируемое использование", "#impact+type", "Uses of land the hazard blocks"),
-	F("source", DM_F_TEXT, 0, NULL, NULL, NULL, "Source of information", "Məlumat mənbəyi",
+	F("source", DM_F_TEXT, INTL, NULL, NULL, NULL, "Source of information", "Məlumat mənbəyi",
 	  "Источник информации", "#meta+source", "Who or what reported the hazard"),
-	F("source_reliability", DM_F_ENUM, 0, v_hml, NULL, NULL, "Reliability of the source", "Mənbənin etibarlılığı",
+	F("source_reliability", DM_F_ENUM, INTL, v_hml, NULL, NULL, "Reliability of the source", "Mənbənin etibarlılığı",
 	  "Надёжность источника", "#meta+source+reliability", "How far the source can be trusted"),
 	F("estimated_area_m2", DM_F_AREA, NN, NULL, "m2", NULL, "Estimated area", "Təxmini sahə", "Оценочная площадь",
 	  "#indicator+area+estimated+num", "Entered estimate while the area is known only as a point"),
@@ -308,7 +310,7 @@ static const struct dm_field task_fields[] = {
 	  "#meta+hazard+id", "Hazardous areas the work order covers"),
 	F("operator", DM_F_LINK, 0, NULL, NULL, "organisation", "Operator", "Operator", "Оператор", "#org+impl+id",
 	  "Organisation assigned to do the work"),
-	F("team", DM_F_TEXT, 0, NULL, NULL, NULL, "Team", "Komanda", "Группа", "#org+team", "Team assigned"),
+	F("team", DM_F_TEXT, INTL, NULL, NULL, NULL, "Team", "Komanda", "Группа", "#org+team", "Team assigned"),
 	F("planned_method", DM_F_ENUM, 0, v_method, NULL, NULL, "Planned method", "Planlaşdırılan üsul",
 	  "Планируемый метод", "#activity+type+planned", "Non-technical survey, technical survey or clearance"),
 	F("planned_start", DM_F_DATE, 0, NULL, NULL, NULL, "Planned start", "Planlaşdırılan başlama tarixi",
@@ -326,11 +328,11 @@ static const struct dm_field task_fields[] = {
 static const struct dm_field land_release_fields[] = {
 	F("hazard", DM_F_LINK, REQ | DM_FF_HISTORY_INDEX, NULL, NULL, "hazard", "Hazardous area", "Təhlükəli ərazi", "Опасный район",
 	  "#meta+hazard+id", "Hazardous area the land was released from"),
-	F("task", DM_F_LINK, 0, NULL, NULL, "task", "Task", "Tapşırıq", "Задание", "#activity+task+id",
+	F("task", DM_F_LINK, INTL, NULL, NULL, "task", "Task", "Tapşırıq", "Задание", "#activity+task+id",
 	  "Work order under which the land was released"),
-	F("operator", DM_F_LINK, 0, NULL, NULL, "organisation", "Operator", "Operator", "Оператор", "#org+impl+id",
+	F("operator", DM_F_LINK, INTL, NULL, NULL, "organisation", "Operator", "Operator", "Оператор", "#org+impl+id",
 	  "Organisation that did the work"),
-	F("team", DM_F_TEXT, 0, NULL, NULL, NULL, "Team", "Komanda", "Группа", "#org+team", "Team that did the work"),
+	F("team", DM_F_TEXT, INTL, NULL, NULL, NULL, "Team", "Komanda", "Группа", "#org+team", "Team that did the work"),
 	F("method", DM_F_ENUM, REQ, v_method, NULL, NULL, "Method", "Üsul", "Метод", "#activity+type",
 	  "Non-technical survey (IMAS 08.10), technical survey (08.20) or clearance (09.10)"),
 	F("result", DM_F_ENUM, REQ, v_result, NULL, NULL, "Result", "Nəticə", "Результат", "#output+type",
@@ -549,43 +551,43 @@ static const struct dm_field exchange_rate_fields[] = {
 
 static const struct dm_type builtin_types[] = {
 	{ "organisation", "ORG", DM_GEOM_NONE, "Organisation", "Təşkilat", "Организация",
-	  "National authority, operator, donor or other body", FIELDS(organisation_fields), NULL },
+	  "National authority, operator, donor or other body", FIELDS(organisation_fields), NULL, NULL },
 	{ "location", "LOC", DM_GEOM_ANY, "Location", "Məkan", "Местоположение",
-	  "Administrative area (polygon) or settlement (point)", FIELDS(location_fields), NULL },
+	  "Administrative area (polygon) or settlement (point)", FIELDS(location_fields), NULL, NULL },
 	{ "hazard", "HAZ", DM_GEOM_AREA, "Hazardous area", "Təhlükəli ərazi", "Опасный район",
 	  "Suspected or confirmed hazardous area: a polygon, or a point with an estimated area until surveyed",
-	  FIELDS(hazard_fields), NULL },
+	  FIELDS(hazard_fields), NULL, "estimated_area_m2" },
 	{ "task", "TSK", DM_GEOM_NONE, "Task", "Tapşırıq", "Задание",
-	  "Work order: hazardous areas assigned to an operator and team", FIELDS(task_fields), validate_task },
+	  "Work order: hazardous areas assigned to an operator and team", FIELDS(task_fields), validate_task, NULL },
 	{ "land_release", "LR", DM_GEOM_AREA, "Land release", "Ərazinin azad edilməsi", "Высвобождение земель",
 	  "Land cancelled by non-technical survey, reduced by technical survey or cleared (IMAS 07.11)",
-	  FIELDS(land_release_fields), validate_land_release },
+	  FIELDS(land_release_fields), validate_land_release, NULL },
 	{ "eo_find", "EO", DM_GEOM_POINT, "Explosive ordnance found", "Aşkarlanmış partlayıcı sursat",
 	  "Обнаруженный взрывоопасный предмет", "Items of explosive ordnance found, with their disposal",
-	  FIELDS(eo_find_fields), NULL },
+	  FIELDS(eo_find_fields), NULL, NULL },
 	{ "accident", "ACC", DM_GEOM_POINT, "Accident", "Bədbəxt hadisə", "Несчастный случай",
-	  "Event with explosive ordnance causing casualties (IMAS 10.60)", FIELDS(accident_fields), NULL },
+	  "Event with explosive ordnance causing casualties (IMAS 10.60)", FIELDS(accident_fields), NULL, NULL },
 	{ "victim", "VIC", DM_GEOM_NONE, "Victim", "Zərərçəkmiş", "Пострадавший",
-	  "Person killed or injured in an accident (personal data)", FIELDS(victim_fields), NULL },
+	  "Person killed or injured in an accident (personal data)", FIELDS(victim_fields), NULL, NULL },
 	{ "va_service", "VAS", DM_GEOM_NONE, "Victim assistance service", "Zərərçəkmişlərə yardım xidməti",
 	  "Услуга помощи пострадавшим", "A service a survivor received (IMAS 13.10)", FIELDS(va_service_fields),
-	  NULL },
+	  NULL, NULL },
 	{ "eore_session", "ERE", DM_GEOM_POINT, "Risk education session", "Risklər barədə maarifləndirmə sessiyası",
 	  "Занятие по информированию о рисках", "Explosive ordnance risk education session (IMAS 12.10)",
-	  FIELDS(eore_session_fields), NULL },
+	  FIELDS(eore_session_fields), NULL, NULL },
 	{ "qm_inspection", "QMI", DM_GEOM_NONE, "Quality management inspection", "Keyfiyyət idarəetməsi yoxlaması",
 	  "Инспекция по управлению качеством", "Accreditation, quality assurance or quality control inspection",
-	  FIELDS(qm_inspection_fields), NULL },
+	  FIELDS(qm_inspection_fields), NULL, NULL },
 	{ "agreement", "AGR", DM_GEOM_NONE, "Agreement", "Saziş", "Соглашение",
 	  "Agreement between organisations on mine action cooperation", FIELDS(agreement_fields),
-	  validate_agreement },
+	  validate_agreement, NULL },
 	{ "grant", "GRT", DM_GEOM_NONE, "Grant", "Qrant", "Грант", "Money a donor gives a recipient",
-	  FIELDS(grant_fields), NULL },
+	  FIELDS(grant_fields), NULL, NULL },
 	{ "disbursement", "DSB", DM_GEOM_NONE, "Disbursement", "Vəsaitin ödənilməsi", "Выплата средств",
-	  "A financial transaction of a grant", FIELDS(disbursement_fields), NULL },
+	  "A financial transaction of a grant", FIELDS(disbursement_fields), NULL, NULL },
 	{ "exchange_rate", "FX", DM_GEOM_NONE, "Exchange rate", "Valyuta məzənnəsi", "Обменный курс",
 	  "Rate of one currency in another on a date, with its source", FIELDS(exchange_rate_fields),
-	  validate_exchange_rate },
+	  validate_exchange_rate, NULL },
 };
 
 const struct dm_type *dm_schema_builtin(size_t *n)

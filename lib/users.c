@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include "demine/users.h"
 #include "demine/auth.h"
+#include "demine/password.h"
 #include "demine/util.h"
 
 int dm_users_migrate(struct dm_store *st, struct dm_error *err)
@@ -27,6 +28,14 @@ int dm_users_migrate(struct dm_store *st, struct dm_error *err)
 	return rc;
 }
 
+int dm_users_migrate_3(struct dm_store *st, struct dm_error *err)
+{
+	return dm_store_exec(st, "ALTER TABLE users ADD COLUMN demo BIGINT NOT NULL DEFAULT 0;"
+			     "DROP TABLE login_failures;"
+			     "CREATE TABLE login_throttle (key TEXT PRIMARY KEY, failures BIGINT NOT NULL,"
+			     " last_at BIGINT NOT NULL, next_at BIGINT NOT NULL);", err);
+}
+
 static int sodium_ready(struct dm_error *err)
 {
 	if (sodium_init() < 0)
@@ -34,33 +43,41 @@ static int sodium_ready(struct dm_error *err)
 	return 0;
 }
 
-static void hash_password_limits(unsigned long long *ops, size_t *mem)
+/* The Argon2id cost: libsodium's INTERACTIVE limits, or the minimum for tests. */
+static int fast_hashing(void)
 {
 	const char *fast = getenv("DEMINE_ARGON2_FAST");
-	if (fast && !strcmp(fast, "1")) {
-		*ops = crypto_pwhash_OPSLIMIT_MIN;
-		*mem = crypto_pwhash_MEMLIMIT_MIN;
-	} else {
-		*ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-		*mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
-	}
+	return fast && !strcmp(fast, "1");
 }
 
 static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES], struct dm_error *err)
 {
-	unsigned long long ops;
-	size_t mem;
-	int rc = sodium_ready(err);
+	int fast = fast_hashing(), rc = sodium_ready(err);
 	if (rc)
 		return rc;
-	if (!password || strlen(password) < 8)
-		return dm_error_set(err, DM_EINVAL, "password", "password is too short (at least 8 characters)");
-	if (strlen(password) > 1024)
-		return dm_error_set(err, DM_EINVAL, "password", "password is too long (at most 1024 bytes)");
-	hash_password_limits(&ops, &mem);
-	if (crypto_pwhash_str(out, password, strlen(password), ops, mem))
+	if (crypto_pwhash_str(out, password, strlen(password),
+			      fast ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      fast ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE))
 		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory while hashing the password");
 	return 0;
+}
+
+/* A demo account's published password needs only to be sane; everyone else's passes the rule. */
+static int check_new_password(const char *login, const char *password, int demo, struct dm_error *err)
+{
+	if (!demo)
+		return dm_password_check(login, password, err);
+	if (!password || !*password || strlen(password) > DM_PASSWORD_MAX_BYTES)
+		return dm_error_set(err, DM_EINVAL, "password", "password must be 1 to %d bytes", DM_PASSWORD_MAX_BYTES);
+	return 0;
+}
+
+/* Verified instead of a real hash when the login is unknown or disabled, with the same cost as
+ * a real one, so the time of an answer does not tell whether an account exists. */
+static const char *dummy_hash(void)
+{
+	return fast_hashing() ? "$argon2id$v=19$m=8,t=1,p=1$9N7ETsnq06WMSnThcdhZuw$ahAXr74WVPYDNSFxHZdApYLRWg+y7O8DCuJPPqwNBLg"
+			      : "$argon2id$v=19$m=65536,t=2,p=1$aODk+WlppyZmefSOqVXbLg$baGgSMVzimmu2nSrwsznHYIjxOQkEcV3mIHUxBhqmsI";
 }
 
 static int valid_login(const char *login)
@@ -93,7 +110,7 @@ static int step_done(struct dm_stmt *s, struct dm_error *err)
 }
 
 int dm_user_add(struct dm_db *db, const char *login, const char *role, const char *org_id,
-		const char *full_name, const char *password, struct dm_error *err)
+		const char *full_name, const char *password, unsigned flags, struct dm_error *err)
 {
 	char hash[crypto_pwhash_STRBYTES], now[32];
 	struct dm_stmt *s = NULL;
@@ -115,11 +132,12 @@ int dm_user_add(struct dm_db *db, const char *login, const char *role, const cha
 	dm_error_release(&e2);
 	if (!rc)
 		return dm_error_set(err, DM_EEXIST, "login", "user '%s' already exists", login);
-	if ((rc = hash_password(password, hash, err)))
+	if ((rc = check_new_password(login, password, flags & DM_USER_DEMO, err)) ||
+	    (rc = hash_password(password, hash, err)))
 		return rc;
 	dm_now(now);
 	if ((rc = dm_stmt_prepare(dm_db_store(db), "INSERT INTO users (login, full_name, role, org_id, pw_hash,"
-				  " disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)", &s, err)))
+				  " disabled, created_at, demo) VALUES (?, ?, ?, ?, ?, 0, ?, ?)", &s, err)))
 		return rc;
 	dm_stmt_bind_text(s, 1, login);
 	dm_stmt_bind_text(s, 2, full_name);
@@ -127,7 +145,16 @@ int dm_user_add(struct dm_db *db, const char *login, const char *role, const cha
 	dm_stmt_bind_text(s, 4, org_id && *org_id ? org_id : NULL);
 	dm_stmt_bind_text(s, 5, hash);
 	dm_stmt_bind_text(s, 6, now);
+	dm_stmt_bind_int(s, 7, (flags & DM_USER_DEMO) ? 1 : 0);
 	return step_done(s, err);
+}
+
+int dm_users_have_demo(struct dm_db *db, struct dm_error *err)
+{
+	int64_t n = 0;
+	int rc = dm_store_query_int(dm_db_store(db), "SELECT COUNT(*) FROM users WHERE demo = 1 AND disabled = 0", NULL,
+				    &n, err);
+	return rc ? rc : n > 0;
 }
 
 static void copy(char *dst, size_t n, const char *src)
@@ -135,8 +162,8 @@ static void copy(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-/* Reads a user row (id, login, full_name, role, org_id, disabled, created_at, pw_hash). */
-#define USER_COLS "u.id, u.login, u.full_name, u.role, u.org_id, u.disabled, u.created_at, u.pw_hash"
+/* Reads a user row (id, login, full_name, role, org_id, disabled, created_at, pw_hash, demo). */
+#define USER_COLS "u.id, u.login, u.full_name, u.role, u.org_id, u.disabled, u.created_at, u.pw_hash, u.demo"
 static void read_user(struct dm_stmt *s, struct dm_user *u)
 {
 	memset(u, 0, sizeof(*u));
@@ -147,6 +174,7 @@ static void read_user(struct dm_stmt *s, struct dm_user *u)
 	copy(u->org_id, sizeof(u->org_id), dm_stmt_column_text(s, 4));
 	u->disabled = (int)dm_stmt_column_int(s, 5);
 	copy(u->created_at, sizeof(u->created_at), dm_stmt_column_text(s, 6));
+	u->demo = (int)dm_stmt_column_int(s, 8);
 }
 
 /* Fetches a user and (if hash is not NULL) the password hash. */
@@ -192,26 +220,68 @@ int dm_user_verify(struct dm_db *db, const char *login, const char *password, st
 		return rc;
 	}
 	dm_error_release(&e2);
-	if (rc || out->disabled || crypto_pwhash_str_verify(hash, password, strlen(password)))
+	if (rc || out->disabled) {
+		/* the same work as for a real account, and the same answer */
+		char dummy[crypto_pwhash_STRBYTES];
+		int matched;
+		snprintf(dummy, sizeof(dummy), "%s", dummy_hash());
+		matched = password && strlen(password) <= 1024 &&
+			  !crypto_pwhash_str_verify(dummy, password, strlen(password));
+		(void)matched;
+		return dm_error_set(err, DM_EPERM, NULL, "wrong user name or password");
+	}
+	if (crypto_pwhash_str_verify(hash, password, strlen(password)))
 		return dm_error_set(err, DM_EPERM, NULL, "wrong user name or password");
 	return 0;
 }
 
-int dm_user_set_password(struct dm_db *db, const char *login, const char *password, struct dm_error *err)
+static void token_hash(const char *token, char out[65]);
+
+/* Revokes the sessions and tokens of user id but the one of keep_token (NULL: all). */
+static int revoke_user_sessions(struct dm_db *db, int64_t id, const char *keep_token, struct dm_error *err)
+{
+	struct dm_stmt *s = NULL;
+	char keep[65] = "";
+	int rc;
+	if (keep_token)
+		token_hash(keep_token, keep);
+	rc = dm_stmt_prepare(dm_db_store(db), "UPDATE sessions SET revoked = 1 WHERE user_id = ? AND token_hash <> ?", &s,
+			     err);
+	if (rc)
+		return rc;
+	dm_stmt_bind_int(s, 1, id);
+	dm_stmt_bind_text(s, 2, keep);
+	return step_done(s, err);
+}
+
+int dm_user_set_password(struct dm_db *db, const char *login, const char *password, const char *keep_token,
+			 struct dm_error *err)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	struct dm_user u;
 	struct dm_stmt *s = NULL;
+	struct dm_store *st = dm_db_store(db);
 	int rc = dm_user_get(db, login, &u, err);
+	if (!rc)
+		rc = dm_password_check(login, password, err);
 	if (!rc)
 		rc = hash_password(password, hash, err);
 	if (!rc)
-		rc = dm_stmt_prepare(dm_db_store(db), "UPDATE users SET pw_hash = ? WHERE id = ?", &s, err);
+		rc = dm_store_begin(st, err);
 	if (rc)
 		return rc;
-	dm_stmt_bind_text(s, 1, hash);
-	dm_stmt_bind_int(s, 2, u.id);
-	return step_done(s, err);
+	rc = dm_stmt_prepare(st, "UPDATE users SET pw_hash = ?, demo = 0 WHERE id = ?", &s, err);
+	if (!rc) {
+		dm_stmt_bind_text(s, 1, hash);
+		dm_stmt_bind_int(s, 2, u.id);
+		rc = step_done(s, err);
+	}
+	if (!rc)
+		rc = revoke_user_sessions(db, u.id, keep_token, err);
+	if (!rc)
+		return dm_store_commit(st, err);
+	dm_store_rollback(st);
+	return rc;
 }
 
 int dm_user_disable(struct dm_db *db, const char *login, struct dm_error *err)
@@ -230,11 +300,7 @@ int dm_user_disable(struct dm_db *db, const char *login, struct dm_error *err)
 		rc = step_done(s, err);
 	}
 	if (!rc)
-		rc = dm_stmt_prepare(st, "UPDATE sessions SET revoked = 1 WHERE user_id = ?", &s, err);
-	if (!rc) {
-		dm_stmt_bind_int(s, 1, u.id);
-		rc = step_done(s, err);
-	}
+		rc = revoke_user_sessions(db, u.id, NULL, err);
 	if (!rc)
 		return dm_store_commit(st, err);
 	dm_store_rollback(st);
@@ -267,9 +333,10 @@ int dm_user_list(struct dm_db *db, int (*fn)(const struct dm_user *u, void *arg)
 
 json_t *dm_user_to_json(const struct dm_user *u)
 {
-	return json_pack("{s:s, s:s?, s:s, s:s?, s:b, s:s}", "login", u->login,
+	return json_pack("{s:s, s:s?, s:s, s:s?, s:b, s:b, s:s}", "login", u->login,
 			 "full_name", u->full_name[0] ? u->full_name : NULL, "role", u->role,
-			 "org_id", u->org_id[0] ? u->org_id : NULL, "disabled", u->disabled, "created_at", u->created_at);
+			 "org_id", u->org_id[0] ? u->org_id : NULL, "disabled", u->disabled, "demo", u->demo,
+			 "created_at", u->created_at);
 }
 
 static void to_hex(const unsigned char *in, size_t n, char *out)
@@ -353,7 +420,7 @@ int dm_session_lookup(struct dm_db *db, const char *token, const char *kind, str
 	rc = dm_stmt_step(s, err);
 	if (rc == 1) {
 		read_user(s, u);
-		copy(csrf_out, 65, dm_stmt_column_text(s, 8));
+		copy(csrf_out, 65, dm_stmt_column_text(s, 9));
 		rc = 0;
 	} else if (rc == 0) {
 		rc = dm_error_set(err, DM_ENOTFOUND, NULL, "unknown, expired or revoked credentials");
@@ -376,55 +443,107 @@ int dm_session_revoke(struct dm_db *db, const char *token, struct dm_error *err)
 	return step_done(s, err);
 }
 
-int dm_login_failures(struct dm_db *db, const char *key, int64_t window, int64_t *n,
-		      int64_t *retry_after, struct dm_error *err)
+struct throttle_row {
+	int64_t failures, last_at, next_at;
+	int found;
+};
+
+static int read_throttle(struct dm_db *db, const char *key, struct throttle_row *t, struct dm_error *err)
 {
 	struct dm_stmt *s = NULL;
-	int64_t now = (int64_t)time(NULL);
-	int rc = dm_stmt_prepare(dm_db_store(db), "SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = ? AND at > ?",
+	int rc = dm_stmt_prepare(dm_db_store(db), "SELECT failures, last_at, next_at FROM login_throttle WHERE key = ?",
 				 &s, err);
 	if (rc)
 		return rc;
 	dm_stmt_bind_text(s, 1, key);
-	dm_stmt_bind_int(s, 2, now - window);
-	*n = 0;
-	*retry_after = 0;
+	memset(t, 0, sizeof(*t));
 	rc = dm_stmt_step(s, err);
 	if (rc == 1) {
-		*n = dm_stmt_column_int(s, 0);
-		if (*n)
-			*retry_after = dm_stmt_column_int(s, 1) + window - now;
-		if (*retry_after < 1)
-			*retry_after = 1;
-		rc = 0;
+		t->found = 1;
+		t->failures = dm_stmt_column_int(s, 0);
+		t->last_at = dm_stmt_column_int(s, 1);
+		t->next_at = dm_stmt_column_int(s, 2);
 	}
 	dm_stmt_finalize(s);
 	return rc < 0 ? rc : 0;
 }
 
-int dm_login_failure_add(struct dm_db *db, const char *key, struct dm_error *err)
+/* When the attempt after `failures` failures may come, at `now`. */
+static int64_t next_allowed(const struct dm_throttle *t, int64_t failures, int64_t now)
 {
-	struct dm_stmt *s = NULL;
-	int64_t now = (int64_t)time(NULL);
-	/* failures older than a day count for nothing: keep the table small */
-	int rc = dm_stmt_prepare(dm_db_store(db), "DELETE FROM login_failures WHERE key = ? AND at < ?", &s, err);
-	if (rc)
-		return rc;
-	dm_stmt_bind_text(s, 1, key);
-	dm_stmt_bind_int(s, 2, now - 86400);
-	if ((rc = step_done(s, err)))
-		return rc;
-	if ((rc = dm_stmt_prepare(dm_db_store(db), "INSERT INTO login_failures (key, at) VALUES (?, ?)", &s, err)))
-		return rc;
-	dm_stmt_bind_text(s, 1, key);
-	dm_stmt_bind_int(s, 2, now);
-	return step_done(s, err);
+	int64_t wait = t->base, k;
+	if (failures < t->free_failures)
+		return 0;
+	for (k = t->free_failures; k < failures && wait < t->cap; k++)
+		wait *= 2;
+	return now + (wait < t->cap ? wait : t->cap);
 }
 
-int dm_login_failures_clear(struct dm_db *db, const char *key, struct dm_error *err)
+/* Moves key from the state read (old) to failures/next_at, only if nobody moved it since:
+ * 1 when it did, 0 when another attempt came first. */
+static int swap_throttle(struct dm_db *db, const char *key, const struct throttle_row *old, int64_t failures,
+			 int64_t now, int64_t next_at, struct dm_error *err)
 {
 	struct dm_stmt *s = NULL;
-	int rc = dm_stmt_prepare(dm_db_store(db), "DELETE FROM login_failures WHERE key = ?", &s, err);
+	int64_t changed = 0;
+	int rc;
+	if (!old->found) {
+		rc = dm_stmt_prepare(dm_db_store(db), "INSERT INTO login_throttle (key, failures, last_at, next_at)"
+				     " VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING", &s, err);
+		if (rc)
+			return rc;
+		dm_stmt_bind_text(s, 1, key);
+		dm_stmt_bind_int(s, 2, failures);
+		dm_stmt_bind_int(s, 3, now);
+		dm_stmt_bind_int(s, 4, next_at);
+	} else {
+		rc = dm_stmt_prepare(dm_db_store(db), "UPDATE login_throttle SET failures = ?, last_at = ?, next_at = ?"
+				     " WHERE key = ? AND failures = ? AND last_at = ?", &s, err);
+		if (rc)
+			return rc;
+		dm_stmt_bind_int(s, 1, failures);
+		dm_stmt_bind_int(s, 2, now);
+		dm_stmt_bind_int(s, 3, next_at);
+		dm_stmt_bind_text(s, 4, key);
+		dm_stmt_bind_int(s, 5, old->failures);
+		dm_stmt_bind_int(s, 6, old->last_at);
+	}
+	rc = dm_stmt_step(s, err);
+	if (rc >= 0)
+		changed = dm_stmt_changes(s);
+	dm_stmt_finalize(s);
+	return rc < 0 ? rc : changed > 0;
+}
+
+int dm_login_attempt(struct dm_db *db, const char *key, const struct dm_throttle *t, int64_t *retry_after,
+		     struct dm_error *err)
+{
+	struct throttle_row row;
+	int64_t now, failures;
+	int rc, tries;
+	*retry_after = 0;
+	for (tries = 0; tries < 20; tries++) {
+		now = (int64_t)time(NULL);
+		if ((rc = read_throttle(db, key, &row, err)))
+			return rc;
+		if (row.found && now < row.next_at) {
+			*retry_after = row.next_at - now;
+			return dm_error_set(err, DM_ELIMIT, NULL, "too many failed logins; try again in %lld s",
+					    (long long)*retry_after);
+		}
+		/* counted as a failure now, forgotten when the login succeeds */
+		failures = row.found && now - row.last_at <= t->window ? row.failures + 1 : 1;
+		rc = swap_throttle(db, key, &row, failures, now, next_allowed(t, failures, now), err);
+		if (rc)
+			return rc < 0 ? rc : 0;
+	}
+	return dm_error_set(err, DM_EIO, NULL, "the login throttle of '%s' kept changing", key);
+}
+
+int dm_login_reset(struct dm_db *db, const char *key, struct dm_error *err)
+{
+	struct dm_stmt *s = NULL;
+	int rc = dm_stmt_prepare(dm_db_store(db), "DELETE FROM login_throttle WHERE key = ?", &s, err);
 	if (rc)
 		return rc;
 	dm_stmt_bind_text(s, 1, key);

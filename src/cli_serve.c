@@ -2,7 +2,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include "demine/db.h"
+#include "demine/users.h"
 #include "cli.h"
 #include "server.h"
 
@@ -21,12 +23,46 @@ static int parse_listen(const char *s, struct srv_opts *o)
 	return CLI_OK;
 }
 
+static int add_proxy(const char *a, struct srv_opts *o)
+{
+	struct in_addr in;
+	if (inet_pton(AF_INET, a, &in) != 1)
+		return cli_usage("serve", "--trusted-proxy must be an IPv4 address, not '%s'", a);
+	if (o->nproxies == SRV_MAX_PROXIES)
+		return cli_usage("serve", "at most %d --trusted-proxy addresses", SRV_MAX_PROXIES);
+	snprintf(o->proxies[o->nproxies++], sizeof(o->proxies[0]), "%s", a);
+	return CLI_OK;
+}
+
+static int loopback(const char *addr)
+{
+	return !strncmp(addr, "127.", 4);
+}
+
+/* What an operator should know before the server answers: published passwords, and where the
+ * network can read the passwords and cookies. */
+static void warn_exposure(struct dm_db *db, const struct srv_opts *o)
+{
+	struct dm_error err;
+	dm_error_init(&err);
+	if (!loopback(o->addr) && dm_users_have_demo(db, &err) == 1)
+		fprintf(stderr, "demine serve: WARNING: demo accounts with published passwords exist and %s is not a"
+			" loopback address; disable them (or use a database without them) before others can reach it\n",
+			o->addr);
+	if (!loopback(o->addr) && !o->nproxies)
+		fprintf(stderr, "demine serve: WARNING: serving plain HTTP on %s: passwords and session cookies cross the"
+			" network unencrypted; put the HTTPS proxy of docs/operations.md in front and name it with"
+			" --trusted-proxy\n", o->addr);
+	dm_error_release(&err);
+}
+
 int cli_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' }, { "listen", required_argument, NULL, 'l' },
 		{ "web", required_argument, NULL, 'w' }, { "public", no_argument, NULL, 'p' },
-		{ "threads", required_argument, NULL, 't' }, { 0, 0, 0, 0 },
+		{ "threads", required_argument, NULL, 't' }, { "trusted-proxy", required_argument, NULL, 'x' },
+		{ 0, 0, 0, 0 },
 	};
 	struct srv_opts o;
 	struct dm_db *db = NULL;
@@ -42,6 +78,10 @@ int cli_serve(int argc, char **argv)
 		case 'd': o.db = optarg; break;
 		case 'w': o.web = optarg; break;
 		case 'p': o.public_read = 1; break;
+		case 'x':
+			if ((rc = add_proxy(optarg, &o)))
+				return rc;
+			break;
 		case 'l':
 			if ((rc = parse_listen(optarg, &o)))
 				return rc;
@@ -62,6 +102,7 @@ int cli_serve(int argc, char **argv)
 	/* open once here: migrations run before any worker, and a bad path fails at once */
 	if ((rc = cli_open("serve", o.db, 0, &db)))
 		return rc;
+	warn_exposure(db, &o);
 	dm_db_close(db);
 	return srv_run(&o);
 }

@@ -25,8 +25,9 @@ static int user_add(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' }, { "name", required_argument, NULL, 'n' },
 		{ "role", required_argument, NULL, 'r' }, { "org", required_argument, NULL, 'o' },
-		{ "full-name", required_argument, NULL, 'f' }, { 0, 0, 0, 0 },
+		{ "full-name", required_argument, NULL, 'f' }, { "demo", no_argument, NULL, 'D' }, { 0, 0, 0, 0 },
 	};
+	unsigned flags = 0;
 	const char *db_opt = NULL, *name = NULL, *role = NULL, *org = NULL, *full = NULL;
 	char pw[1100];
 	struct dm_db *db = NULL;
@@ -39,6 +40,7 @@ static int user_add(int argc, char **argv)
 		case 'r': role = optarg; break;
 		case 'o': org = optarg; break;
 		case 'f': full = optarg; break;
+		case 'D': flags |= DM_USER_DEMO; break;
 		default: return cli_usage("user add", "unknown option");
 		}
 	}
@@ -49,7 +51,7 @@ static int user_add(int argc, char **argv)
 	if ((rc = cli_open("user add", db_opt, 0, &db)))
 		return rc;
 	dm_error_init(&err);
-	rc = dm_user_add(db, name, role, org, full, pw, &err) ? cli_fail(&err) : CLI_OK;
+	rc = dm_user_add(db, name, role, org, full, pw, flags, &err) ? cli_fail(&err) : CLI_OK;
 	if (!rc)
 		printf("user %s added with role %s\n", name, role);
 	dm_error_release(&err);
@@ -143,9 +145,9 @@ static int user_password(int argc, char **argv)
 	if ((rc = cli_open("user password", db_opt, 0, &db)))
 		return rc;
 	dm_error_init(&err);
-	rc = dm_user_set_password(db, name, pw, &err) ? cli_fail(&err) : CLI_OK;
+	rc = dm_user_set_password(db, name, pw, NULL, &err) ? cli_fail(&err) : CLI_OK;
 	if (!rc)
-		printf("password of %s set\n", name);
+		printf("password of %s set; their sessions and tokens are revoked\n", name);
 	dm_error_release(&err);
 	dm_db_close(db);
 	return rc;
@@ -166,7 +168,7 @@ int cli_user_cmd(int argc, char **argv)
 	for (size_t i = 0; argc >= 2 && i < sizeof(user_cmds) / sizeof(user_cmds[0]); i++)
 		if (!strcmp(argv[1], user_cmds[i].name))
 			return user_cmds[i].run(argc - 1, argv + 1);
-	return cli_usage("user", "usage: demine user add|list|disable|password --db PATH [--name LOGIN] ...");
+	return cli_usage("user", "usage: demine user add|list|disable|password --db PATH [--name LOGIN] ... (add: --role ROLE [--org ID] [--full-name TEXT] [--demo])");
 }
 
 /* demine token revoke: the token (as printed by token create) on the first line of stdin. */

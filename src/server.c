@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
+#include "demine/auth.h"
+#include "demine/fold.h"
 #include "demine/json_out.h"
 #include "server.h"
 
@@ -22,44 +24,44 @@ static enum MHD_Result healthz(struct req *r)
 }
 
 const struct srv_route srv_routes[] = {
-	{ "GET", "/healthz", healthz, ROUTE_OPEN, "healthz", "Liveness check" },
-	{ "POST", "/api/v1/login", srv_login, ROUTE_OPEN, "login", "Log in with a password; sets the session cookie" },
-	{ "POST", "/api/v1/logout", srv_logout, 0, "logout", "End the session" },
-	{ "GET", "/api/v1/me", srv_me, 0, "getMe", "The calling user" },
-	{ "POST", "/api/v1/tokens", srv_token_create, ROUTE_OPEN, "createToken", "Create a bearer token" },
-	{ "DELETE", "/api/v1/tokens/current", srv_token_revoke, 0, "revokeToken", "Revoke the bearer token of the request" },
-	{ "GET", "/api/v1/users", srv_users_list, 0, "listUsers", "List users" },
-	{ "POST", "/api/v1/users", srv_users_add, 0, "createUser", "Add a user" },
-	{ "POST", "/api/v1/users/{login}/disable", srv_user_disable, 0, "disableUser", "Disable a user" },
-	{ "POST", "/api/v1/users/{login}/password", srv_user_password, 0, "setUserPassword", "Set a user's password" },
-	{ "GET", "/openapi.json", srv_openapi, ROUTE_OPEN, "getOpenApi", "This OpenAPI document" },
-	{ "GET", "/api/v1/schema", srv_schema, ROUTE_PUBLIC, "getSchema", "The data model: record types and their fields" },
-	{ "GET", "/api/v1/audit", srv_audit, 0, "listAudit", "The audit log, newest first" },
-	{ "GET", "/tiles/{layer}/{z}/{x}/{y}.mvt", srv_tile, ROUTE_PUBLIC, "getTile", "A vector tile (MVT 2.1) of a layer; 204 when empty" },
-	{ "GET", "/tiles/{layer}.json", srv_tilejson, ROUTE_PUBLIC, "getTileJson", "The TileJSON 3.0 of a layer" },
-	{ "GET", "/api/v1/stats/released", srv_stats, ROUTE_PUBLIC, "getStatsReleased", "Area released per month by method and result" },
-	{ "GET", "/api/v1/stats/remaining", srv_stats, ROUTE_PUBLIC, "getStatsRemaining", "Remaining contaminated area by district" },
-	{ "GET", "/api/v1/stats/items", srv_stats, ROUTE_PUBLIC, "getStatsItems", "Explosive ordnance destroyed by category" },
-	{ "GET", "/api/v1/stats/casualties", srv_stats, ROUTE_PUBLIC, "getStatsCasualties", "Casualties by year, sex and age group" },
-	{ "GET", "/api/v1/stats/eore", srv_stats, ROUTE_PUBLIC, "getStatsEore", "Risk education beneficiaries per month" },
-	{ "GET", "/api/v1/stats/funding", srv_stats, ROUTE_PUBLIC, "getStatsFunding", "Funding by donor in one currency" },
-	{ "GET", "/api/v1/search", srv_search, ROUTE_PUBLIC, "search", "Search record codes and place names" },
-	{ "GET", "/api/v1/*", srv_rec_list, ROUTE_PUBLIC, "list", "List records" },
-	{ "POST", "/api/v1/*", srv_rec_create, 0, "create", "Create a record (a draft)" },
-	{ "GET", "/api/v1/*/*", srv_rec_get, ROUTE_PUBLIC, "get", "Get a record by id or code" },
-	{ "PUT", "/api/v1/*/*", srv_rec_update, 0, "update", "Update a record (If-Match: its version)" },
-	{ "DELETE", "/api/v1/*/*", srv_rec_delete, 0, "delete", "Delete a record (a deletion version with a reason)" },
-	{ "GET", "/api/v1/*/*/history", srv_rec_history, ROUTE_PUBLIC, "getHistory", "Every version of a record" },
-	{ "POST", "/api/v1/*/*/submit", srv_rec_submit, 0, "submit", "Submit a draft for approval" },
-	{ "POST", "/api/v1/*/*/approve", srv_rec_approve, 0, "approve", "Approve a submitted record" },
-	{ "POST", "/api/v1/*/*/reject", srv_rec_reject, 0, "reject", "Reject a submitted record with a reason" },
+	{ "GET", "/healthz", healthz, ROUTE_OPEN, 0, "healthz", "Liveness check" },
+	{ "POST", "/api/v1/login", srv_login, ROUTE_OPEN, 0, "login", "Log in with a password; sets the session cookie" },
+	{ "POST", "/api/v1/logout", srv_logout, 0, 0, "logout", "End the session" },
+	{ "GET", "/api/v1/me", srv_me, 0, 0, "getMe", "The calling user" },
+	{ "POST", "/api/v1/tokens", srv_token_create, ROUTE_OPEN, 0, "createToken", "Create a bearer token" },
+	{ "DELETE", "/api/v1/tokens/current", srv_token_revoke, 0, 0, "revokeToken", "Revoke the bearer token of the request" },
+	{ "GET", "/api/v1/users", srv_users_list, 0, DM_P_USERS, "listUsers", "List users" },
+	{ "POST", "/api/v1/users", srv_users_add, 0, DM_P_USERS, "createUser", "Add a user" },
+	{ "POST", "/api/v1/users/{login}/disable", srv_user_disable, 0, DM_P_USERS, "disableUser", "Disable a user" },
+	{ "POST", "/api/v1/users/{login}/password", srv_user_password, 0, 0, "setUserPassword", "Set a user's password" },
+	{ "GET", "/openapi.json", srv_openapi, ROUTE_OPEN, 0, "getOpenApi", "This OpenAPI document" },
+	{ "GET", "/api/v1/schema", srv_schema, ROUTE_PUBLIC, 0, "getSchema", "The data model: record types and their fields" },
+	{ "GET", "/api/v1/audit", srv_audit, 0, DM_P_AUDIT, "listAudit", "The audit log, newest first" },
+	{ "GET", "/tiles/{layer}/{z}/{x}/{y}.mvt", srv_tile, ROUTE_PUBLIC, 0, "getTile", "A vector tile (MVT 2.1) of a layer; 204 when empty" },
+	{ "GET", "/tiles/{layer}.json", srv_tilejson, ROUTE_PUBLIC, 0, "getTileJson", "The TileJSON 3.0 of a layer" },
+	{ "GET", "/api/v1/stats/released", srv_stats, ROUTE_PUBLIC, 0, "getStatsReleased", "Area released per month by method and result" },
+	{ "GET", "/api/v1/stats/remaining", srv_stats, ROUTE_PUBLIC, 0, "getStatsRemaining", "Remaining contaminated area by district" },
+	{ "GET", "/api/v1/stats/items", srv_stats, ROUTE_PUBLIC, 0, "getStatsItems", "Explosive ordnance destroyed by category" },
+	{ "GET", "/api/v1/stats/casualties", srv_stats, ROUTE_PUBLIC, 0, "getStatsCasualties", "Casualties by year, sex and age group" },
+	{ "GET", "/api/v1/stats/eore", srv_stats, ROUTE_PUBLIC, 0, "getStatsEore", "Risk education beneficiaries per month" },
+	{ "GET", "/api/v1/stats/funding", srv_stats, ROUTE_PUBLIC, 0, "getStatsFunding", "Funding by donor in one currency" },
+	{ "GET", "/api/v1/search", srv_search, ROUTE_PUBLIC, 0, "search", "Search record codes and place names" },
+	{ "GET", "/api/v1/*", srv_rec_list, ROUTE_PUBLIC, 0, "list", "List records" },
+	{ "POST", "/api/v1/*", srv_rec_create, ROUTE_RECORD_WRITE, 0, "create", "Create a record (a draft)" },
+	{ "GET", "/api/v1/*/*", srv_rec_get, ROUTE_PUBLIC, 0, "get", "Get a record by id or code" },
+	{ "PUT", "/api/v1/*/*", srv_rec_update, ROUTE_RECORD_WRITE, 0, "update", "Update a record (If-Match: its version)" },
+	{ "DELETE", "/api/v1/*/*", srv_rec_delete, ROUTE_RECORD_WRITE, 0, "delete", "Delete a record (a deletion version with a reason)" },
+	{ "GET", "/api/v1/*/*/history", srv_rec_history, ROUTE_PUBLIC, 0, "getHistory", "Every version of a record" },
+	{ "POST", "/api/v1/*/*/submit", srv_rec_submit, ROUTE_RECORD_WRITE, 0, "submit", "Submit a draft for approval" },
+	{ "POST", "/api/v1/*/*/approve", srv_rec_approve, ROUTE_RECORD_WRITE, DM_P_APPROVE, "approve", "Approve a submitted record" },
+	{ "POST", "/api/v1/*/*/reject", srv_rec_reject, ROUTE_RECORD_WRITE, DM_P_APPROVE, "reject", "Reject a submitted record with a reason" },
 	/* OGC API - Features (server_ogc.c) */
-	{ "GET", "/ogc", srv_ogc_landing, ROUTE_OPEN, "getOgcLandingPage", "OGC API - Features: the landing page" },
-	{ "GET", "/ogc/conformance", srv_ogc_conformance, ROUTE_OPEN, "getOgcConformance", "OGC API - Features: conformance classes" },
-	{ "GET", "/ogc/collections", srv_ogc_collections, ROUTE_PUBLIC, "getOgcCollections", "OGC API - Features: the record types with geometry" },
-	{ "GET", "/ogc/collections/{collectionId}", srv_ogc_collection, ROUTE_PUBLIC, "getOgcCollection", "OGC API - Features: one collection" },
-	{ "GET", "/ogc/collections/{collectionId}/items", srv_ogc_items, ROUTE_PUBLIC, "getOgcFeatures", "OGC API - Features: the features of a collection (GeoJSON)" },
-	{ "GET", "/ogc/collections/{collectionId}/items/{featureId}", srv_ogc_item, ROUTE_PUBLIC, "getOgcFeature", "OGC API - Features: one feature by its UUID" },
+	{ "GET", "/ogc", srv_ogc_landing, ROUTE_OPEN, 0, "getOgcLandingPage", "OGC API - Features: the landing page" },
+	{ "GET", "/ogc/conformance", srv_ogc_conformance, ROUTE_OPEN, 0, "getOgcConformance", "OGC API - Features: conformance classes" },
+	{ "GET", "/ogc/collections", srv_ogc_collections, ROUTE_PUBLIC, 0, "getOgcCollections", "OGC API - Features: the record types with geometry" },
+	{ "GET", "/ogc/collections/{collectionId}", srv_ogc_collection, ROUTE_PUBLIC, 0, "getOgcCollection", "OGC API - Features: one collection" },
+	{ "GET", "/ogc/collections/{collectionId}/items", srv_ogc_items, ROUTE_PUBLIC, 0, "getOgcFeatures", "OGC API - Features: the features of a collection (GeoJSON)" },
+	{ "GET", "/ogc/collections/{collectionId}/items/{featureId}", srv_ogc_item, ROUTE_PUBLIC, 0, "getOgcFeature", "OGC API - Features: one feature by its UUID" },
 };
 const size_t srv_nroutes = sizeof(srv_routes) / sizeof(srv_routes[0]);
 
@@ -103,10 +105,56 @@ enum MHD_Result srv_json(struct req *r, unsigned status, json_t *body)
 	return srv_json_h(r, status, body, NULL, NULL);
 }
 
+/* Length of the valid UTF-8 sequence at p (strict, as dm_utf8_valid), 0 when there is none. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	size_t n, i;
+	if (p[0] < 0x80)
+		return 1;
+	n = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) || (p[0] == 0xF0 && p[1] < 0x90) ||
+	    (p[0] == 0xF4 && p[1] > 0x8F))
+		return 0; /* overlong, surrogate or above U+10FFFF */
+	return n;
+}
+
+json_t *srv_json_text(const char *s)
+{
+	json_t *v;
+	struct dm_buf b;
+	const unsigned char *p;
+	size_t n;
+	if (!s)
+		return json_string("");
+	if ((v = json_string(s)))
+		return v;
+	dm_buf_init(&b, 0);
+	for (p = (const unsigned char *)s; *p; p += n) {
+		if (!(n = utf8_seq(p))) {
+			dm_buf_add(&b, "?");
+			n = 1;
+		} else {
+			dm_buf_addn(&b, (const char *)p, n);
+		}
+	}
+	v = json_string(b.s ? b.s : "");
+	dm_buf_release(&b);
+	return v;
+}
+
 static json_t *error_body(const char *code, const char *message, const char *field, json_t *details)
 {
-	return json_pack("{s:{s:s, s:s, s:s?, s:o}}", "error", "code", code, "message", message,
-			 "field", field && *field ? field : NULL, "details", details ? details : json_array());
+	json_t *e = json_object(), *o = json_object();
+	json_object_set_new(e, "code", json_string(code));
+	json_object_set_new(e, "message", srv_json_text(message));
+	if (field && *field)
+		json_object_set_new(e, "field", srv_json_text(field));
+	json_object_set_new(e, "details", details ? details : json_array());
+	json_object_set_new(o, "error", e);
+	return o;
 }
 
 enum MHD_Result srv_error(struct req *r, unsigned status, const char *code, const char *field,
@@ -132,9 +180,21 @@ static const struct err_map {
 	{ DM_EIO, 500, "internal" },            { DM_ENOMEM, 500, "internal" },
 };
 
+/* A server-side failure: the details (a store's message may quote its SQL) go to the log
+ * under a reference the client is given, never to the client. */
+static enum MHD_Result internal_error(struct req *r, const struct dm_error *err)
+{
+	unsigned char b[4];
+	char ref[9];
+	randombytes_buf(b, sizeof(b));
+	sodium_bin2hex(ref, sizeof(ref), b, sizeof(b));
+	fprintf(stderr, "demine serve: [%s] %s %s: %s\n", ref, r->method, r->url, err->message);
+	return srv_error(r, 500, "internal", NULL, "internal error; the server log has the details under [%s]", ref);
+}
+
 enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err)
 {
-	json_t *details = json_array();
+	json_t *details;
 	size_t i;
 	unsigned status = 500;
 	const char *name = "internal";
@@ -143,12 +203,15 @@ enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err)
 			status = err_map[i].status;
 			name = err_map[i].name;
 		}
-	for (i = 0; i < err->ndetails; i++)
-		json_array_append_new(details, json_pack("{s:s?, s:s}", "field",
-					err->details[i].field[0] ? err->details[i].field : NULL,
-					"message", err->details[i].message));
 	if (status == 500)
-		fprintf(stderr, "demine serve: %s %s: %s\n", r->method, r->url, err->message);
+		return internal_error(r, err);
+	details = json_array();
+	for (i = 0; i < err->ndetails; i++) {
+		json_t *d = json_object();
+		json_object_set_new(d, "field", err->details[i].field[0] ? srv_json_text(err->details[i].field) : json_null());
+		json_object_set_new(d, "message", srv_json_text(err->details[i].message));
+		json_array_append_new(details, d);
+	}
 	return srv_json(r, status, error_body(name, err->message[0] ? err->message : dm_err_name(err->code),
 					      err->field, details));
 }
@@ -392,6 +455,61 @@ static int gate(struct req *r, const struct srv_route *rt, enum MHD_Result *sent
 	return 0;
 }
 
+struct arg_check {
+	const char *bad; /* the first parameter whose name or value is not valid UTF-8 */
+};
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+	struct arg_check *c = cls;
+	if (!dm_utf8_valid(k) || (v && !dm_utf8_valid(v))) {
+		c->bad = k;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* Every handler, and the library under it, may take the path and the query as valid UTF-8:
+ * anything else is refused here, before routing. -1 after a 400. */
+static int check_text(struct req *r, enum MHD_Result *sent)
+{
+	struct arg_check c = { NULL };
+	if (!dm_utf8_valid(r->url)) {
+		*sent = srv_error(r, 400, "bad_path", NULL, "the path is not valid UTF-8 (after percent-decoding)");
+		return -1;
+	}
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &c);
+	if (c.bad) {
+		*sent = srv_error(r, 400, "bad_request", c.bad, "the query parameter '%s' is not valid UTF-8 (after"
+				  " percent-decoding)", c.bad);
+		return -1;
+	}
+	return 0;
+}
+
+/* Who may call the route, decided before its body is read: the route's permission, and for a
+ * record write whether the caller may write that record (or a new one of the type) at all.
+ * The library checks again when it writes; this makes a refusal a 403 whatever the body
+ * holds. -1 after answering. */
+static int authorize(struct req *r, const struct srv_route *rt, enum MHD_Result *sent)
+{
+	struct dm_error err;
+	int rc;
+	if (rt->perm && !dm_actor_can(&r->who, rt->perm)) {
+		*sent = srv_error(r, 403, "forbidden", NULL, "role %s may not call %s %s", r->who.role, rt->method,
+				  rt->pattern);
+		return -1;
+	}
+	if (!(rt->flags & ROUTE_RECORD_WRITE))
+		return 0;
+	dm_error_init(&err);
+	rc = dm_record_check_write(r->db, &r->who, r->param[0], r->nseg > 3 ? r->param[1] : NULL, &err);
+	if (rc)
+		*sent = srv_dm_error(r, &err);
+	dm_error_release(&err);
+	return rc ? -1 : 0;
+}
+
 static enum MHD_Result dispatch(struct req *r)
 {
 	const struct srv_route *rt = NULL;
@@ -400,6 +518,8 @@ static enum MHD_Result dispatch(struct req *r)
 	int path_known = 0, rc;
 	size_t i;
 	const char *m = strcmp(r->method, "HEAD") ? r->method : "GET";
+	if (check_text(r, &sent))
+		return sent;
 	split_path(r);
 	for (i = 0; i < srv_nroutes; i++) {
 		if (!match(r, srv_routes[i].pattern))
@@ -427,10 +547,57 @@ static enum MHD_Result dispatch(struct req *r)
 			dm_error_release(&err);
 			return sent;
 		}
-		if (gate(r, rt, &sent))
+		if (gate(r, rt, &sent) || authorize(r, rt, &sent))
 			return sent;
 	}
 	return rt->fn(r);
+}
+
+/* The client's address: the peer's, or when the peer is a trusted proxy the address it
+ * forwarded (the last one in X-Forwarded-For that is not itself a trusted proxy), and whether
+ * the client spoke HTTPS to it. Login limits count per client, and cookies are Secure then. */
+static int is_proxy(const struct srv *s, const char *addr)
+{
+	unsigned i;
+	for (i = 0; i < s->opts.nproxies; i++)
+		if (!strcmp(s->opts.proxies[i], addr))
+			return 1;
+	return 0;
+}
+
+static void client_of(struct req *r)
+{
+	const char *xff, *proto;
+	char buf[512], *comma, *tok, *e;
+	unsigned char any[16];
+	size_t n;
+	if (!is_proxy(r->srv, r->addr))
+		return;
+	proto = srv_header(r, "X-Forwarded-Proto");
+	r->https = proto && !strcasecmp(proto, "https");
+	if (!(xff = srv_header(r, "X-Forwarded-For")))
+		return;
+	/* the right end is what our proxies appended: keep it when the header is long */
+	n = strlen(xff);
+	snprintf(buf, sizeof(buf), "%s", n >= sizeof(buf) ? xff + n - (sizeof(buf) - 1) : xff);
+	for (;;) {
+		comma = strrchr(buf, ',');
+		tok = comma ? comma + 1 : buf;
+		while (*tok == ' ')
+			tok++;
+		e = tok + strlen(tok);
+		while (e > tok && e[-1] == ' ')
+			*--e = 0;
+		if (!is_proxy(r->srv, tok)) {
+			/* the first address from the right that is not one of ours is the client */
+			if (inet_pton(AF_INET, tok, any) == 1 || inet_pton(AF_INET6, tok, any) == 1)
+				snprintf(r->addr, sizeof(r->addr), "%s", tok);
+			return;
+		}
+		if (!comma)
+			return;
+		*comma = 0;
+	}
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -453,6 +620,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, r->addr, sizeof(r->addr));
 		else
 			snprintf(r->addr, sizeof(r->addr), "-");
+		client_of(r);
 		*con_cls = r;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > BODY_DISCARD_MAX)
@@ -494,9 +662,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printable(r->url, url, sizeof(url));
-	fprintf(stderr, "%s %s %s %u %.1fms %s%s\n", r->addr, r->method, url, r->status,
-		(t1.tv_sec - r->t0.tv_sec) * 1e3 + (t1.tv_nsec - r->t0.tv_nsec) / 1e6,
-		r->authed ? r->user.login : "-", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	if (!r->srv->opts.quiet)
+		fprintf(stderr, "%s %s %s %u %.1fms %s%s\n", r->addr, r->method, url, r->status,
+			(t1.tv_sec - r->t0.tv_sec) * 1e3 + (t1.tv_nsec - r->t0.tv_nsec) / 1e6,
+			r->authed ? r->user.login : "-", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	dm_buf_release(&r->body);
 	free(r->path);
 	free(r);
@@ -554,52 +723,87 @@ static void drain(struct MHD_Daemon *d)
 	}
 }
 
-int srv_run(const struct srv_opts *o)
-{
+/* The parts of the server that outlive one request: the shared state and the daemon. */
+struct srv_handle {
 	struct srv s;
-	struct sockaddr_in sa;
 	struct MHD_Daemon *d;
+	unsigned port;
+};
+
+int srv_start(const struct srv_opts *o, struct srv_handle **out)
+{
+	struct srv_handle *h;
+	struct sockaddr_in sa;
 	const union MHD_DaemonInfo *di;
-	sigset_t set;
-	MHD_socket lsock;
-	int sig = 0;
-	memset(&s, 0, sizeof(s));
-	s.opts = *o;
-	if (!o->web || !realpath(o->web, s.web_real))
-		s.web_real[0] = 0;
+	*out = NULL;
+	if (!(h = calloc(1, sizeof(*h))))
+		return 1;
+	h->s.opts = *o;
+	if (!o->web || !realpath(o->web, h->s.web_real))
+		h->s.web_real[0] = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)o->port);
 	if (inet_pton(AF_INET, o->addr, &sa.sin_addr) != 1) {
 		fprintf(stderr, "demine serve: '%s' is not an IPv4 address\n", o->addr);
+		free(h);
 		return 2;
 	}
 	/* seed jansson's hash and initialise libsodium before any worker thread exists */
 	json_object_seed(0);
-	if (sodium_init() < 0 || pthread_key_create(&s.db_key, close_db))
+	if (sodium_init() < 0 || pthread_key_create(&h->s.db_key, close_db)) {
+		free(h);
 		return 1;
+	}
+	if (!(h->d = start(&h->s, &sa))) {
+		fprintf(stderr, "demine serve: cannot listen on %s:%u: %s\n", o->addr, o->port, strerror(errno));
+		pthread_key_delete(h->s.db_key);
+		free(h);
+		return 1;
+	}
+	di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = di ? (unsigned)di->port : o->port;
+	*out = h;
+	return 0;
+}
+
+unsigned srv_port(const struct srv_handle *h)
+{
+	return h->port;
+}
+
+void srv_stop(struct srv_handle *h)
+{
+	MHD_socket lsock;
+	if (!h)
+		return;
+	/* no new connections; the old listening socket is ours to close once the daemon is down */
+	lsock = MHD_quiesce_daemon(h->d);
+	drain(h->d);
+	MHD_stop_daemon(h->d);
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
+	pthread_key_delete(h->s.db_key);
+	free(h);
+}
+
+int srv_run(const struct srv_opts *o)
+{
+	struct srv_handle *h;
+	sigset_t set;
+	int sig = 0, rc;
 	/* The workers inherit this mask; only sigwait below sees the stop signals. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (!(d = start(&s, &sa))) {
-		fprintf(stderr, "demine serve: cannot listen on %s:%u: %s\n", o->addr, o->port, strerror(errno));
-		pthread_key_delete(s.db_key);
-		return 1;
-	}
-	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	printf("listening on http://%s:%u\n", o->addr, di ? (unsigned)di->port : o->port);
+	if ((rc = srv_start(o, &h)))
+		return rc;
+	printf("listening on http://%s:%u\n", o->addr, srv_port(h));
 	fflush(stdout);
 	sigwait(&set, &sig);
 	fprintf(stderr, "demine serve: stopping (signal %d)\n", sig);
-	/* no new connections; the old listening socket is ours to close once the daemon is down */
-	lsock = MHD_quiesce_daemon(d);
-	drain(d);
-	MHD_stop_daemon(d);
-	if (lsock != MHD_INVALID_SOCKET)
-		close(lsock);
-	pthread_key_delete(s.db_key);
+	srv_stop(h);
 	return 0;
 }

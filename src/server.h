@@ -18,6 +18,8 @@
 #define SRV_LOGIN_WINDOW 900                 /* failed logins are counted over 15 minutes */
 #define SRV_LOGIN_MAX 5                      /* ... and this many block further attempts */
 
+#define SRV_MAX_PROXIES 8
+
 struct srv_opts {
 	const char *db;
 	char addr[64];
@@ -25,6 +27,10 @@ struct srv_opts {
 	const char *web;
 	int public_read;  /* --public: anonymous GETs act with role "public" */
 	unsigned threads;
+	int quiet;        /* no access log (programs that run the server themselves) */
+	/* --trusted-proxy: peers whose X-Forwarded-For and X-Forwarded-Proto are believed */
+	char proxies[SRV_MAX_PROXIES][64];
+	unsigned nproxies;
 };
 
 /* Shared by every worker, read-only once the daemon runs. */
@@ -53,7 +59,8 @@ struct req {
 	const char *param[4];    /* the '*' parts of the matched route */
 	unsigned status;
 	struct timespec t0;
-	char addr[64];
+	char addr[64];           /* the client: the peer, or what a trusted proxy forwarded */
+	int https;               /* a trusted proxy says the client spoke HTTPS */
 };
 
 /* A handler answers the request (through srv_json/srv_error...) and returns their result. */
@@ -61,6 +68,8 @@ typedef enum MHD_Result (*srv_handler)(struct req *r);
 
 #define ROUTE_OPEN 1       /* no credentials needed (login, tokens with a password, healthz) */
 #define ROUTE_PUBLIC 2     /* with --public, anonymous GETs act with role "public" */
+#define ROUTE_RECORD_WRITE 4 /* writes the record of the path (or a new one of its type): who
+			      * may write it is decided before the body is read */
 
 /* The route table (server.c); also the source of the OpenAPI document (server_openapi.c).
  * Routes under /api/v1/ whose first segment is '*' are the record routes: one per type. */
@@ -70,6 +79,7 @@ struct srv_route {
 			      * segment, passed whole in r->param[]; '*' only in the record routes */
 	srv_handler fn;
 	unsigned flags;
+	unsigned perm;       /* DM_P_* the caller must hold, checked before the body is read */
 	const char *op;      /* operationId; record routes: the type name goes after the verb */
 	const char *summary;
 };
@@ -82,6 +92,13 @@ struct srv_hdr {
 
 /* Runs the server until SIGTERM or SIGINT; returns an exit status. */
 int srv_run(const struct srv_opts *o);
+/* The same in parts, for a program that runs the server beside other work (the HTTP fuzz
+ * target): start listening (0, or an exit status after a message), the port it listens on,
+ * and stop (lets requests in flight finish, frees h). */
+struct srv_handle;
+int srv_start(const struct srv_opts *o, struct srv_handle **h);
+unsigned srv_port(const struct srv_handle *h);
+void srv_stop(struct srv_handle *h);
 
 /* Sends body (taken) as JSON with status and the extra headers (hdr ends with {NULL}). */
 enum MHD_Result srv_json_h(struct req *r, unsigned status, json_t *body, const char *ctype,
@@ -94,6 +111,10 @@ enum MHD_Result srv_error(struct req *r, unsigned status, const char *code, cons
 enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err);
 /* Sends a response built by the caller (destroyed here). */
 enum MHD_Result srv_send(struct req *r, unsigned status, struct MHD_Response *resp);
+
+/* A JSON string of s, with any byte that is not valid UTF-8 shown as '?' (jansson refuses
+ * invalid UTF-8, and an error must never fail to be sent). */
+json_t *srv_json_text(const char *s);
 
 const char *srv_header(struct req *r, const char *name);
 const char *srv_arg(struct req *r, const char *name);

@@ -1,6 +1,8 @@
 /* server_api.c: the record routes of the API (list, get, history, create, update, delete,
  * workflow), the schema and the audit log: each one library call with the caller as actor. */
 #include <errno.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +90,7 @@ struct list_ctx {
 	json_t *filters;
 	double bbox[4];
 	int64_t limit, offset;
-	char bad[256];
+	char bad[256], bad_field[64]; /* the first refused parameter */
 	int more;
 	json_t *items;
 	struct dm_buf query; /* the query string without after=, for the next link */
@@ -105,6 +107,17 @@ static void url_encode(struct dm_buf *b, const char *s)
 	}
 }
 
+static int valid_as_of(const char *v)
+{
+	char stored[32];
+	struct dm_error e;
+	int rc;
+	dm_error_init(&e);
+	rc = dm_parse_as_of(v, stored, &e);
+	dm_error_release(&e);
+	return rc == 0;
+}
+
 static int parse_whole(const char *v, int64_t lo, int64_t hi, int64_t *out)
 {
 	char *end;
@@ -113,13 +126,17 @@ static int parse_whole(const char *v, int64_t lo, int64_t hi, int64_t *out)
 	return errno || !*v || *end || *out < lo || *out > hi ? -1 : 0;
 }
 
+/* minlon,minlat,maxlon,maxlat: four finite numbers within WGS84's range, min <= max. */
 static int parse_bbox(const char *v, double b[4])
 {
 	char *end;
 	int i;
 	for (i = 0; i < 4; i++) {
+		errno = 0;
 		b[i] = strtod(v, &end);
-		if (end == v || (i < 3 && *end != ',') || (i == 3 && *end))
+		if (end == v || errno || !isfinite(b[i]) || (i < 3 && *end != ',') || (i == 3 && *end))
+			return -1;
+		if (fabs(b[i]) > (i % 2 ? 90 : 180))
 			return -1;
 		v = end + 1;
 	}
@@ -139,6 +156,18 @@ static json_t *split_values(const char *v)
 	}
 }
 
+static void refuse(struct list_ctx *c, const char *k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void refuse(struct list_ctx *c, const char *k, const char *fmt, ...)
+{
+	va_list ap;
+	if (c->bad[0])
+		return;
+	snprintf(c->bad_field, sizeof(c->bad_field), "%s", k);
+	va_start(ap, fmt);
+	vsnprintf(c->bad, sizeof(c->bad), fmt, ap);
+	va_end(ap);
+}
+
 static enum MHD_Result list_arg(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
 {
 	struct list_ctx *c = cls;
@@ -153,32 +182,35 @@ static enum MHD_Result list_arg(void *cls, enum MHD_ValueKind kind, const char *
 	}
 	if (!strcmp(k, "limit")) {
 		if (parse_whole(v, 1, LIST_MAX, &c->limit))
-			snprintf(c->bad, sizeof(c->bad), "limit must be a whole number from 1 to %d", LIST_MAX);
+			refuse(c, k, "limit must be a whole number from 1 to %d", LIST_MAX);
 	} else if (!strcmp(k, "after")) {
 		if (parse_whole(v, 0, INT64_MAX / 2, &c->offset))
-			snprintf(c->bad, sizeof(c->bad), "after must be the cursor of a next link");
+			refuse(c, k, "after must be the cursor of a next link");
 	} else if (!strcmp(k, "bbox")) {
 		if (parse_bbox(v, c->bbox))
-			snprintf(c->bad, sizeof(c->bad), "bbox must be minlon,minlat,maxlon,maxlat");
+			refuse(c, k, "bbox must be minlon,minlat,maxlon,maxlat: four numbers,"
+				 " longitudes -180 to 180, latitudes -90 to 90, min before max");
 		c->o.bbox = c->bbox;
 	} else if (!strcmp(k, "status")) {
 		c->o.status = v;
-	} else if (!strcmp(k, "from")) {
-		c->o.from = v;
-	} else if (!strcmp(k, "to")) {
-		c->o.to = v;
+	} else if (!strcmp(k, "from") || !strcmp(k, "to")) {
+		if (!dm_is_date(v))
+			refuse(c, k, "%s must be a date (YYYY-MM-DD), not '%.40s'", k, v);
+		*(!strcmp(k, "from") ? &c->o.from : &c->o.to) = v;
 	} else if (!strcmp(k, "q")) {
 		c->o.q = v;
 	} else if (!strcmp(k, "sort")) {
 		c->o.sort = v;
 	} else if (!strcmp(k, "as_of")) {
+		if (!valid_as_of(v))
+			refuse(c, k, "as_of must be a date or an ISO 8601 UTC time, not '%.40s'", v);
 		c->o.as_of = v;
 	} else if (!strcmp(k, "version") && !strcmp(v, "approved")) {
 		c->o.approved_only = 1;
 	} else if (common || dm_type_field(c->t, k)) {
 		json_object_set_new(c->filters, k, split_values(v));
 	} else {
-		snprintf(c->bad, sizeof(c->bad), "unknown parameter '%.100s' for %s records", k, c->t->name);
+		refuse(c, k, "unknown parameter '%.100s' for %s records", k, c->t->name);
 	}
 	return MHD_YES;
 }
@@ -231,7 +263,7 @@ enum MHD_Result srv_rec_list(struct req *r)
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, list_arg, &c);
 	dm_error_init(&err);
 	if (c.bad[0]) {
-		sent = srv_error(r, 400, "bad_request", NULL, "%s", c.bad);
+		sent = srv_error(r, 400, "bad_request", c.bad_field, "%s", c.bad);
 		goto out;
 	}
 	c.o.filters = json_object_size(c.filters) ? c.filters : NULL;
@@ -239,7 +271,11 @@ enum MHD_Result srv_rec_list(struct req *r)
 	snprintf(off, sizeof(off), "%lld", (long long)c.offset);
 	c.o.after = off;
 	if (dm_record_list(r->db, &r->who, c.t->name, &c.o, collect, &c, &err))
-		sent = srv_dm_error(r, &err);
+		/* the library's refusals of a query (a filter, sort or search it will not run) are
+		 * bad requests, like the parameters refused above */
+		sent = err.code == DM_EINVAL || err.code == DM_EUSAGE
+			       ? srv_error(r, 400, "bad_request", err.field, "%s", err.message)
+			       : srv_dm_error(r, &err);
 	else
 		sent = list_answer(&c, c.more);
 out:
@@ -263,6 +299,9 @@ enum MHD_Result srv_rec_get(struct req *r)
 	if (path_record(r, id, &sent))
 		return sent;
 	o.as_of = srv_arg(r, "as_of");
+	if (o.as_of && !valid_as_of(o.as_of))
+		return srv_error(r, 400, "bad_request", "as_of", "as_of must be a date or an ISO 8601 UTC time, not '%.40s'",
+				 o.as_of);
 	if (v && !strcmp(v, "approved"))
 		o.approved = 1;
 	else if (v && parse_whole(v, 1, INT64_MAX, &o.version))

@@ -47,70 +47,89 @@ int srv_authenticate(struct req *r, enum MHD_Result *sent)
 	return 0;
 }
 
-/* 429 when the user or the address has too many recent failures; -1 after answering. */
-static int too_many_failures(struct req *r, const char *login, enum MHD_Result *sent)
+/* Password attempts are throttled per user and client address (the key an attacker cannot
+ * share with the real user), per user (slowing a guess from many addresses without locking
+ * the user out for long) and per address (one client trying many users, with room for an
+ * office behind one address). Each counts an attempt before the password is checked. */
+static const struct login_limit {
+	const char *kind;
+	struct dm_throttle t;
+} login_limits[] = {
+	{ "pair", { SRV_LOGIN_MAX, 30, 900, SRV_LOGIN_WINDOW } },
+	{ "user", { 4 * SRV_LOGIN_MAX, 5, 60, SRV_LOGIN_WINDOW } },
+	{ "addr", { 20 * SRV_LOGIN_MAX, 30, 900, SRV_LOGIN_WINDOW } },
+};
+
+static void limit_key(const struct req *r, const char *kind, const char *login, char *key, size_t n)
 {
-	char key[2][128];
-	int64_t n, retry, worst = 0;
+	if (!strcmp(kind, "pair"))
+		snprintf(key, n, "pair:%s %s", login, r->addr);
+	else if (!strcmp(kind, "user"))
+		snprintf(key, n, "user:%s", login);
+	else
+		snprintf(key, n, "addr:%s", r->addr);
+}
+
+/* 429 with Retry-After when one of the limits says wait; -1 after answering. */
+static int throttle(struct req *r, const char *login, enum MHD_Result *sent)
+{
+	char key[160], ra[32];
+	int64_t retry = 0;
 	struct dm_error err;
-	char ra[32];
-	int i, blocked = 0;
 	struct srv_hdr hdr[2] = { { "Retry-After", ra }, { NULL, NULL } };
-	snprintf(key[0], sizeof(key[0]), "user:%s", login);
-	snprintf(key[1], sizeof(key[1]), "addr:%s", r->addr);
+	size_t i;
+	int rc = 0;
 	dm_error_init(&err);
-	for (i = 0; i < 2; i++) {
-		if (dm_login_failures(r->db, key[i], SRV_LOGIN_WINDOW, &n, &retry, &err))
-			break;
-		if (n >= SRV_LOGIN_MAX) {
-			blocked = 1;
-			worst = retry > worst ? retry : worst;
-		}
+	for (i = 0; !rc && i < sizeof(login_limits) / sizeof(login_limits[0]); i++) {
+		limit_key(r, login_limits[i].kind, login, key, sizeof(key));
+		rc = dm_login_attempt(r->db, key, &login_limits[i].t, &retry, &err);
 	}
-	if (err.code) {
+	if (rc && rc != DM_ELIMIT) {
 		*sent = srv_dm_error(r, &err);
 		dm_error_release(&err);
 		return -1;
 	}
-	if (!blocked)
+	dm_error_release(&err);
+	if (!rc)
 		return 0;
-	snprintf(ra, sizeof(ra), "%lld", (long long)worst);
+	snprintf(ra, sizeof(ra), "%lld", (long long)retry);
 	*sent = srv_json_h(r, 429, json_pack("{s:{s:s, s:s, s:n, s:[]}}", "error", "code", "too_many_attempts",
 					     "message", "too many failed logins; try again later", "field", "details"),
 			   NULL, hdr);
 	return -1;
 }
 
-/* Checks username/password of body with the failure limits; 0 with r->user, else -1 answered. */
+/* Checks username/password of body with the login limits; 0 with r->user, else -1 answered. */
 static int check_password(struct req *r, json_t *body, enum MHD_Result *sent)
 {
 	const char *login = json_string_value(json_object_get(body, "username"));
 	const char *pw = json_string_value(json_object_get(body, "password"));
-	char key[128];
+	char key[160];
 	struct dm_error err;
+	size_t i;
 	if (!login || !pw) {
 		*sent = srv_error(r, 422, "invalid", !login ? "username" : "password",
 				  "username and password must be strings");
 		return -1;
 	}
-	if (too_many_failures(r, login, sent))
+	if (strlen(login) > 64)
+		login = "(too long)"; /* no such login: throttled under one key, verified to fail */
+	if (throttle(r, login, sent))
 		return -1;
 	dm_error_init(&err);
 	if (dm_user_verify(r->db, login, pw, &r->user, &err)) {
-		if (err.code == DM_EPERM) {
-			snprintf(key, sizeof(key), "user:%s", login);
-			dm_login_failure_add(r->db, key, &err);
-			snprintf(key, sizeof(key), "addr:%s", r->addr);
-			dm_login_failure_add(r->db, key, &err);
+		if (err.code == DM_EPERM)
 			*sent = srv_error(r, 401, "bad_credentials", NULL, "wrong user name or password");
-		} else {
+		else
 			*sent = srv_dm_error(r, &err);
-		}
 		dm_error_release(&err);
 		return -1;
 	}
-	snprintf(key, sizeof(key), "user:%s", login);
-	dm_login_failures_clear(r->db, key, &err);
+	/* the attempt counted under the user's keys is forgotten; the address keeps its count */
+	for (i = 0; i < 2; i++) {
+		limit_key(r, login_limits[i].kind, login, key, sizeof(key));
+		dm_login_reset(r->db, key, &err);
+	}
 	dm_error_release(&err);
 	set_actor(r);
 	return 0;
@@ -137,8 +156,8 @@ enum MHD_Result srv_login(struct req *r)
 		dm_error_release(&err);
 		return sent;
 	}
-	snprintf(cookie, sizeof(cookie), "demine_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", token,
-		 SRV_SESSION_TTL);
+	snprintf(cookie, sizeof(cookie), "demine_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s", token,
+		 SRV_SESSION_TTL, r->https ? "; Secure" : "");
 	return srv_json_h(r, 200, json_pack("{s:o, s:s, s:s}", "user", dm_user_to_json(&r->user), "csrf_token", csrf,
 					    "expires_at", exp), NULL, hdr);
 }
@@ -159,7 +178,8 @@ static enum MHD_Result revoke_current(struct req *r, const char *cookie)
 
 enum MHD_Result srv_logout(struct req *r)
 {
-	return revoke_current(r, "demine_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+	return revoke_current(r, r->https ? "demine_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
+					  : "demine_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
 }
 
 enum MHD_Result srv_token_revoke(struct req *r)
@@ -174,16 +194,20 @@ enum MHD_Result srv_me(struct req *r)
 	return srv_json(r, 200, json_pack("{s:o}", "user", dm_user_to_json(&r->user)));
 }
 
+/* A token is made from a password, or from a signed-in session (with its CSRF token); never
+ * from another token, or revoking and expiring tokens would mean nothing. */
 enum MHD_Result srv_token_create(struct req *r)
 {
 	json_t *body = NULL;
 	enum MHD_Result sent;
 	char token[65], csrf[65], exp[32];
 	struct dm_error err;
+	int with_password = 0;
 	if (r->body.len || r->body_nul || !r->authed) {
 		if (srv_body_object(r, &body, &sent))
 			return sent;
-		if (json_object_get(body, "username") || !r->authed) {
+		with_password = json_object_get(body, "username") || json_object_get(body, "password") || !r->authed;
+		if (with_password) {
 			r->authed = r->via_cookie = 0;
 			if (check_password(r, body, &sent)) {
 				json_decref(body);
@@ -192,7 +216,10 @@ enum MHD_Result srv_token_create(struct req *r)
 		}
 		json_decref(body);
 	}
-	if (srv_check_csrf(r, &sent)) /* a token made from the session */
+	if (!with_password && !r->via_cookie)
+		return srv_error(r, 403, "forbidden", NULL,
+				 "a new token needs a password (username and password) or a signed-in session, not a token");
+	if (!with_password && srv_check_csrf(r, &sent)) /* a token made from the session */
 		return sent;
 	dm_error_init(&err);
 	if (dm_session_create(r->db, &r->user, "token", SRV_TOKEN_TTL, token, csrf, exp, &err)) {
@@ -264,7 +291,7 @@ enum MHD_Result srv_users_add(struct req *r)
 	if (bad)
 		dm_error_set(&err, DM_EINVAL, bad, "%s must be a string", bad);
 	if (!err.code)
-		dm_user_add(r->db, login, role, org, full, pw, &err);
+		dm_user_add(r->db, login, role, org, full, pw, 0, &err);
 	if (!err.code)
 		dm_user_get(r->db, login, &u, &err);
 	json_decref(b);
@@ -311,8 +338,9 @@ enum MHD_Result srv_user_password(struct req *r)
 		dm_error_set(&err, DM_EINVAL, bad ? bad : "password", "%s must be a string", bad ? bad : "password");
 	else if (!admin && (!old || dm_user_verify(r->db, r->user.login, old, &me, &err)))
 		dm_error_set(&err, DM_EPERM, "old_password", "the old password is wrong or missing");
+	/* users changing their own password stay signed in here; everything else is revoked */
 	if (!err.code)
-		dm_user_set_password(r->db, r->param[0], pw, &err);
+		dm_user_set_password(r->db, r->param[0], pw, self ? r->token : NULL, &err);
 	json_decref(b);
 	if (err.code) {
 		sent = srv_dm_error(r, &err);

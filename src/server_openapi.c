@@ -118,6 +118,8 @@ static json_t *field_schema(const struct dm_field *f)
 		json_object_set_new(p, "x-link-type", json_string(f->link_type));
 	if (f->flags & DM_FF_PERSONAL)
 		json_object_set_new(p, "x-personal", json_true());
+	if (f->flags & DM_FF_INTERNAL)
+		json_object_set_new(p, "x-internal", json_true());
 	return p;
 }
 

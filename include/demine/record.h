@@ -39,6 +39,12 @@ int dm_record_update(struct dm_db *db, const struct dm_actor *who, const char *i
 int dm_record_delete(struct dm_db *db, const struct dm_actor *who, const char *id_or_code,
 		     int64_t expected_version, const char *reason, struct dm_error *err);
 
+/* 0 if who may write the record ref of type (its owning organisation decides), or a new record
+ * of type when ref is NULL; else DM_EPERM saying why, or DM_ENOTFOUND. The write calls check
+ * this themselves; a server calls it first so that a refusal never depends on the body. */
+int dm_record_check_write(struct dm_db *db, const struct dm_actor *who, const char *type, const char *ref,
+			  struct dm_error *err);
+
 enum dm_transition { DM_SUBMIT = 1, DM_APPROVE, DM_REJECT };
 /* Workflow: draft|rejected -> submitted -> approved|rejected. expected_version 0 = any.
  * A rejection needs a reason. */

@@ -35,6 +35,7 @@ enum dm_fflag {
 	DM_FF_EXTRA = 1 << 6,    /* declared by the deployment (demine field add) */
 	DM_FF_SEARCH = 1 << 7,   /* included in text search */
 	DM_FF_HISTORY_INDEX = 1 << 8, /* approved versions are looked up by it: indexed in history too */
+	DM_FF_INTERNAL = 1 << 9, /* an operator's working detail (evidence, team): never shown to the public */
 };
 
 struct dm_error;
@@ -76,6 +77,9 @@ struct dm_type {
 	/* Cross-field rules (e.g. a release's result follows its method), called by
 	 * dm_type_validate once every field alone is valid; adds a detail per problem. May be NULL. */
 	int (*validate)(const struct dm_type *t, struct json_t *fields, struct dm_error *err);
+	/* An area type that may be located by a Point until surveyed, when this field (an area)
+	 * holds the entered estimate (hazard: estimated_area_m2); NULL = polygons only. */
+	const char *point_area_field;
 };
 
 /* The builtin record types, in dependency order (organisation, location, ... disbursement). */

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startServer, api, rawGet, newHazard, dataDigest, sql, token } from './helpers.mjs';
+import { startServer, api, rawGet, newHazard, dataDigest, sql, token, password } from './helpers.mjs';
 
 let s, victim, draft, submitted, otherOrg, expired, revoked, cookie, csrf;
 before(async () => {
@@ -18,7 +18,7 @@ before(async () => {
   sql(s.db, `UPDATE sessions SET expires_at = 0 WHERE token_hash = '${h}'`);
   revoked = (await token(s, 'im_officer')).token;
   await api(s, null, 'DELETE', '/api/v1/tokens/current', { headers: { Authorization: `Bearer ${revoked}` } });
-  const r = await api(s, null, 'POST', '/api/v1/login', { body: { username: 'im_officer', password: 'im_officer-pass-1' } });
+  const r = await api(s, null, 'POST', '/api/v1/login', { body: { username: 'im_officer', password: password('im_officer') } });
   cookie = r.headers.get('set-cookie').split(';')[0];
   csrf = r.json.csrf_token;
 });

@@ -10,15 +10,17 @@ import { BIN, ok, tempDir, newDb, sql, STORE } from '../cli/helpers.mjs';
 
 export { BIN, ok, sql, STORE };
 export const ROLES = ['admin', 'im_officer', 'operator', 'va_officer', 'donor', 'viewer'];
-export const password = (role) => `${role}-pass-1`;
+// Each test user's password: long enough and not containing the login (the password rule).
+export const password = (role) => `pw-${createHash('sha256').update(role).digest('hex').slice(0, 12)}`;
 const ENV = { ...process.env, DEMINE_ARGON2_FAST: '1' };
 
 // Starts `demine serve` on db (web files from dir/web) on a free port of 127.0.0.1; resolves to
 // {url, proc, exited, stderr} once the server says it listens.
-async function spawnServe(db, dir, { pub = false, webDir = null } = {}) {
-  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', webDir || join(dir, 'web'), '--threads', '4'];
+// serveArgs are added to the command line, env to the environment.
+async function spawnServe(db, dir, { pub = false, webDir = null, serveArgs = [], env = {} } = {}) {
+  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', webDir || join(dir, 'web'), '--threads', '4', ...serveArgs];
   if (pub) args.push('--public');
-  const proc = spawn(BIN, args, { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(BIN, args, { env: { ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
@@ -46,8 +48,9 @@ async function stopServe({ proc, exited, stderr }) {
 // Starts a server on a fresh demo database; returns {url, db, dir, org, proc, stop, tokens, ...}.
 // s.stop() stops the server and removes the database (and the folder). setup(db), when given,
 // changes the database before the server starts. webDir: serve that web folder (the real
-// application) instead of the small test folder.
-export async function startServer({ pub = false, login = true, setup, webDir = null } = {}) {
+// application) instead of the small test folder. serveArgs and env go to `demine serve`
+// (e.g. ['--trusted-proxy', '127.0.0.1'], { DEMINE_ARGON2_FAST: '' } for real password hashing).
+export async function startServer({ pub = false, login = true, setup, webDir = null, serveArgs = [], env = {} } = {}) {
   const dir = tempDir('demine-api-');
   const { db, drop } = newDb(dir);
   let srv, hazard;
@@ -57,7 +60,7 @@ export async function startServer({ pub = false, login = true, setup, webDir = n
     for (const role of ROLES) {
       const args = ['user', 'add', '--db', db, '--name', role, '--role', role, '--full-name', `The ${role}`];
       if (role === 'operator' || role === 'va_officer') args.push('--org', hazard.organisation);
-      const r = spawnSync(BIN, args, { input: password(role) + '\n', env: ENV, encoding: 'utf8' });
+      const r = spawnSync(BIN, args, { input: password(role) + '\n', env: { ...ENV, ...env }, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`user add ${role}: ${r.stderr}`);
     }
     if (setup) setup(db);
@@ -67,7 +70,7 @@ export async function startServer({ pub = false, login = true, setup, webDir = n
     writeFileSync(join(web, 'js', 'app.js'), 'export const x = 1;\n');
     writeFileSync(join(web, 'style.css'), 'body{}\n');
     writeFileSync(join(dir, 'secret.txt'), 'SECRET outside the web folder\n');
-    srv = await spawnServe(db, dir, { pub, webDir });
+    srv = await spawnServe(db, dir, { pub, webDir, serveArgs, env });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     drop();
@@ -145,7 +148,7 @@ export function dataDigest(db) {
     : spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`${pg ? 'pg_dump' : 'sqlite3 .dump'} failed: ${r.stderr}`);
   // pg_dump writes "INSERT INTO public.audit VALUES (1, 'at', ...)", sqlite3 "INSERT INTO audit VALUES(1,'at',...)".
-  const skipped = /^INSERT INTO (public\.)?(sessions|login_failures|sqlite_sequence)\b/;
+  const skipped = /^INSERT INTO (public\.)?(sessions|login_failures|login_throttle|sqlite_sequence)\b/;
   const readPersonal = /^INSERT INTO (public\.)?audit VALUES ?\(\d+, ?'[^']*', ?'[^']*', ?'[^']*', ?'read_personal'/;
   let lines = r.stdout.split('\n').filter((l) => !skipped.test(l) && !readPersonal.test(l));
   if (pg) lines = lines.filter((l) => !/^SELECT pg_catalog\.setval/.test(l) && !/^--/.test(l) && !/^\\(un)?restrict /.test(l)).sort();

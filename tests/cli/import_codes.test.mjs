@@ -17,9 +17,10 @@ test('imported codes continue each prefix; a refused import uses up no code', ()
     const agd0 = last('HAZ-AGD');
     const haz0 = last('HAZ');
     assert.ok(agd0 >= 1);
-    // Inside Ağdam (beside HAZ-AGD-00001), and far outside every district of the demo.
+    // Inside Ağdam (beside HAZ-AGD-00001), and in the Caspian off the coast: outside every
+    // district but inside the country (a record far outside it is refused: see bad_input).
     const inAgd = (i) => square(46.859 + i * 0.0005, 40.137, 0.0003);
-    const outside = (i) => square(10 + i * 0.01, 10, 0.001);
+    const outside = (i) => square(50.3 + i * 0.01, 40.0, 0.001);
     const hz = (ext, geom, extra = {}) => feature({
       organisation: org, category: 'sha', hazard_type: 'minefield', land_status: 'open',
       date_of_information: '2024-05-01', external_id: ext, ...extra,

@@ -13,10 +13,10 @@ static void test_accounts(struct dm_db *db)
 	struct dm_error err;
 	struct dm_user u;
 	dm_error_init(&err);
-	CHECK_INT(dm_user_add(db, "ana", "im_officer", NULL, "Ana Aliyeva", "correct horse battery", &err), 0);
-	CHECK_INT(dm_user_add(db, "ana", "viewer", NULL, NULL, "another one entirely", &err), DM_EEXIST);
+	CHECK_INT(dm_user_add(db, "ana", "im_officer", NULL, "Ana Aliyeva", "correct horse battery", 0, &err), 0);
+	CHECK_INT(dm_user_add(db, "ana", "viewer", NULL, NULL, "another one entirely", 0, &err), DM_EEXIST);
 	dm_error_release(&err);
-	CHECK_INT(dm_user_add(db, "bob", "emperor", NULL, NULL, "correct horse battery", &err), DM_EINVAL);
+	CHECK_INT(dm_user_add(db, "bob", "emperor", NULL, NULL, "correct horse battery", 0, &err), DM_EINVAL);
 	dm_error_release(&err);
 	CHECK_INT(dm_user_get(db, "ana", &u, &err), 0);
 	CHECK_STR(u.role, "im_officer");
@@ -33,7 +33,7 @@ static void test_accounts(struct dm_db *db)
 	CHECK_STR(err.message, wrong);
 	dm_error_release(&err);
 	/* a new password replaces the old one */
-	CHECK_INT(dm_user_set_password(db, "ana", "a brand new passphrase", &err), 0);
+	CHECK_INT(dm_user_set_password(db, "ana", "a brand new passphrase", NULL, &err), 0);
 	CHECK_INT(dm_user_verify(db, "ana", "correct horse battery", &u, &err), DM_EPERM);
 	dm_error_release(&err);
 	CHECK_INT(dm_user_verify(db, "ana", "a brand new passphrase", &u, &err), 0);
@@ -46,7 +46,7 @@ static void test_sessions(struct dm_db *db)
 	struct dm_user u, got;
 	char token[65], csrf[65], csrf2[65], exp[32], tok2[65];
 	dm_error_init(&err);
-	CHECK_INT(dm_user_add(db, "cem", "operator", "org-1", NULL, "a long enough passphrase", &err), 0);
+	CHECK_INT(dm_user_add(db, "cem", "operator", "org-1", NULL, "a long enough passphrase", 0, &err), 0);
 	CHECK_INT(dm_user_get(db, "cem", &u, &err), 0);
 	CHECK_INT(dm_session_create(db, &u, "session", 3600, token, csrf, exp, &err), 0);
 	CHECK_INT((int)strlen(token), 64);
@@ -72,22 +72,21 @@ static void test_sessions(struct dm_db *db)
 	dm_error_release(&err);
 }
 
+/* Login throttling: free attempts, then a backoff; a reset starts again; keys are apart. */
 static void test_failures(struct dm_db *db)
 {
+	const struct dm_throttle t = { .free_failures = 2, .base = 30, .cap = 600, .window = 600 };
 	struct dm_error err;
-	int64_t n = -1, retry = -1;
+	int64_t retry = -1;
 	dm_error_init(&err);
-	for (int i = 0; i < 3; i++)
-		CHECK_INT(dm_login_failure_add(db, "user:ana", &err), 0);
-	CHECK_INT(dm_login_failure_add(db, "addr:10.0.0.1", &err), 0);
-	CHECK_INT(dm_login_failures(db, "user:ana", 600, &n, &retry, &err), 0);
-	CHECK_INT(n, 3);
+	CHECK_INT(dm_login_attempt(db, "user:ana", &t, &retry, &err), 0);
+	CHECK_INT(dm_login_attempt(db, "user:ana", &t, &retry, &err), 0);
+	CHECK_INT(dm_login_attempt(db, "user:ana", &t, &retry, &err), DM_ELIMIT);
 	CHECK(retry > 0 && retry <= 600);
-	CHECK_INT(dm_login_failures_clear(db, "user:ana", &err), 0);
-	CHECK_INT(dm_login_failures(db, "user:ana", 600, &n, &retry, &err), 0);
-	CHECK_INT(n, 0);
-	CHECK_INT(dm_login_failures(db, "addr:10.0.0.1", 600, &n, &retry, &err), 0);
-	CHECK_INT(n, 1);
+	dm_error_release(&err);
+	CHECK_INT(dm_login_attempt(db, "addr:10.0.0.1", &t, &retry, &err), 0);
+	CHECK_INT(dm_login_reset(db, "user:ana", &err), 0);
+	CHECK_INT(dm_login_attempt(db, "user:ana", &t, &retry, &err), 0);
 	dm_error_release(&err);
 }
 
@@ -101,14 +100,14 @@ static void test_roles(void)
 	CHECK(dm_actor_can(&officer, DM_P_APPROVE));
 	CHECK(!dm_actor_can(&op, DM_P_APPROVE));
 	CHECK(!dm_actor_can(&viewer, DM_P_WRITE_OWN));
-	CHECK_INT(dm_auth_check_write(&op, "hazard", "org-1", &err), 0);
-	CHECK_INT(dm_auth_check_write(&op, "hazard", "org-2", &err), DM_EPERM);
+	CHECK_INT(dm_auth_check_write(&op, "hazard", "org-1", 0, &err), 0);
+	CHECK_INT(dm_auth_check_write(&op, "hazard", "org-2", 0, &err), DM_EPERM);
 	dm_error_release(&err);
-	CHECK_INT(dm_auth_check_write(&viewer, "hazard", NULL, &err), DM_EPERM);
+	CHECK_INT(dm_auth_check_write(&viewer, "hazard", NULL, 0, &err), DM_EPERM);
 	dm_error_release(&err);
-	CHECK_INT(dm_auth_check_write(NULL, "hazard", NULL, &err), DM_EPERM);
+	CHECK_INT(dm_auth_check_write(NULL, "hazard", NULL, 0, &err), DM_EPERM);
 	dm_error_release(&err);
-	CHECK_INT(dm_auth_check_write(&officer, "hazard", "org-2", &err), 0);
+	CHECK_INT(dm_auth_check_write(&officer, "hazard", "org-2", 0, &err), 0);
 }
 
 int main(void)

@@ -47,14 +47,14 @@ test('a user changes their own password', async () => {
   await signIn(page, 'donor');
   await page.locator('a.who').click();
   await page.getByLabel('Current password').fill(password('donor'));
-  await page.getByLabel('New password', { exact: true }).fill('a new donor passphrase');
-  await page.getByLabel('Repeat the new password').fill('a new donor passphrase');
+  await page.getByLabel('New password', { exact: true }).fill('a fresh grant passphrase');
+  await page.getByLabel('Repeat the new password').fill('a fresh grant passphrase');
   await page.getByRole('button', { name: 'Change password' }).click();
   await page.getByText('Your password was changed.').waitFor();
   await shot(page, 'password-changed');
   await page.locator('#signout').click();
   await page.getByLabel('User name').fill('donor');
-  await page.getByLabel('Password').fill('a new donor passphrase');
+  await page.getByLabel('Password').fill('a fresh grant passphrase');
   await page.locator('form.login button[type=submit]').click();
   await page.locator('#signout').waitFor();
   assert.deepEqual(page.errors, []);

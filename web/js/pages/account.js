@@ -13,7 +13,7 @@ export async function render(main) {
     h('dt', { text: t('account.role') }), h('dd', { text: t(`role.${u.role}`) }),
     h('dt', { text: t('account.organisation') }), h('dd', { text: org || t('account.no_org') }));
   const old = h('input', { type: 'password', autocomplete: 'current-password', required: true });
-  const pw = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: 8 });
+  const pw = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: 12 });
   const pw2 = h('input', { type: 'password', autocomplete: 'new-password', required: true });
   const msg = h('p', { class: 'form-error', role: 'alert' });
   const form = h('form', { class: 'card' }, h('h2', { text: t('account.change_password') }),

@@ -45,7 +45,7 @@ export async function render(main) {
   const full = h('input', {});
   const role = h('select', {}, ROLES.map((r) => option(r, t(`role.${r}`))));
   const org = h('select', {}, option('', t('users.no_org')), orgs.map((o) => option(o.id, o.name)));
-  const pw = h('input', { type: 'password', autocomplete: 'new-password', required: true });
+  const pw = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: 12 });
   const msg = h('p', { class: 'form-error', role: 'alert' });
   const form = h('form', { class: 'card' }, h('h2', { text: t('users.add') }),
     field(t('users.login'), login), field(t('users.full_name'), full), field(t('users.role'), role),
