@@ -142,7 +142,7 @@ static GEOSGeometry *polygon(struct build *b, json_t *c, const char *prefix)
 		dm_error_set(b->err, DM_ENOMEM, NULL, "out of memory");
 		return NULL;
 	}
-	for (size_t i = 0; rings && i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char what[64];
 		snprintf(what, sizeof(what), "%s ring %zu", prefix, i + 1);
 		json_t *r = json_array_get(c, i);
@@ -161,8 +161,6 @@ static GEOSGeometry *polygon(struct build *b, json_t *c, const char *prefix)
 			return NULL;
 		}
 	}
-	if (!rings)
-		return NULL;
 	if (!m) {
 		free(rings);
 		return GEOSGeom_createEmptyPolygon_r(b->g->gh);
@@ -212,7 +210,7 @@ static GEOSGeometry *multi(struct build *b, enum kind k, int geos_type, json_t *
 		return NULL;
 	}
 	enum kind pk = k == K_MPOINT ? K_POINT : k == K_MLINE ? K_LINE : K_POLYGON;
-	for (size_t i = 0; parts && i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char what[32];
 		snprintf(what, sizeof(what), "%s %zu", names[k], i + 1);
 		parts[i] = part(b, pk, json_array_get(c, i), what);
@@ -221,8 +219,6 @@ static GEOSGeometry *multi(struct build *b, enum kind k, int geos_type, json_t *
 			return NULL;
 		}
 	}
-	if (!parts)
-		return NULL;
 	GEOSGeometry *m = GEOSGeom_createCollection_r(b->g->gh, geos_type, parts, (unsigned)n);
 	free(parts);
 	return m;

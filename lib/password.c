@@ -103,12 +103,14 @@ static int is_walk(const char *s)
 	for (i = 0; runs[i]; i++) {
 		m = strlen(runs[i]);
 		for (j = 0; j + n <= m; j++) {
+			const char *run = runs[i] + j; /* n bytes of it from here on */
 			size_t k;
-			for (k = 0; k < n && s[k] == runs[i][j + k]; k++)
+			/* s[k] is never NUL for k < n; saying so lets scan-build follow the bounds */
+			for (k = 0; k < n && s[k] && s[k] == run[k]; k++)
 				;
 			if (k == n)
 				return 1;
-			for (k = 0; k < n && s[k] == runs[i][j + n - 1 - k]; k++)
+			for (k = 0; k < n && s[k] && s[k] == run[n - 1 - k]; k++)
 				;
 			if (k == n)
 				return 1;
@@ -133,7 +135,7 @@ static int is_repeat(const char *s)
 /* s without spaces and punctuation, for the walk and repeat tests; caller frees. */
 static char *squeeze(const char *s)
 {
-	char *out = malloc(strlen(s) + 1), *w = out;
+	char *out = calloc(strlen(s) + 1, 1), *w = out; /* zeroed: scan-build can follow it */
 	if (!out)
 		return NULL;
 	for (; *s; s++)
