@@ -200,6 +200,7 @@ int dm_landrelease_recompute_all(struct dm_db *db, struct dm_landrelease_stats *
 	if (!rc)
 		rc = dm_stmt_prepare(db->st, sql, &s, err);
 	if (!rc) {
+		dm_stmt_stream(s);
 		while ((rc = dm_stmt_step(s, err)) == 1)
 			json_array_append_new(ids, json_string(dm_stmt_column_text(s, 0)));
 		rc = rc < 0 ? rc : 0;

@@ -15,6 +15,9 @@ static int sees_unapproved(const struct dm_actor *who, const char *org)
 	return dm_actor_can(who, DM_P_READ_OWN_UNAPPROVED) && org && who->org_id && !strcmp(org, who->org_id);
 }
 
+/* Listings longer than this are read a page at a time (dm_stmt_stream). */
+#define LIST_STREAM_ABOVE 1000
+
 /* Calls fn for each row of s as a record of type t (freed after fn returns). */
 static int each_record(struct dm_db *db, const struct dm_type *t, struct dm_stmt *s,
 		       int (*fn)(struct dm_record *r, void *arg), void *arg, struct dm_error *err)
@@ -382,6 +385,8 @@ int dm_record_list(struct dm_db *db, const struct dm_actor *who, const char *typ
 		dm_buf_addf(&q.sql, " OFFSET %lld", strtoll(o->after, NULL, 10));
 	if (!rc)
 		rc = dm_stmt_prepare(db->st, q.sql.s, &s, err);
+	if (!rc && (o->limit <= 0 || o->limit > LIST_STREAM_ABOVE))
+		dm_stmt_stream(s); /* an export or a whole table: a page of rows at a time */
 	if (!rc) {
 		bind_params(s, q.params);
 		rc = each_record(db, t, s, fn, arg, err);

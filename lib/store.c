@@ -336,6 +336,12 @@ void dm_stmt_bind_blob(struct dm_stmt *s, int i, const void *v, size_t n)
 		s->st->ops->bind_blob(s, i, v, n);
 }
 
+void dm_stmt_stream(struct dm_stmt *s)
+{
+	if (s && s->st->ops->stream)
+		s->st->ops->stream(s);
+}
+
 int dm_stmt_step(struct dm_stmt *s, struct dm_error *err)
 {
 	if (s->st->aborted)

@@ -29,6 +29,7 @@ struct dm_store_ops {
 	void (*bind_text)(struct dm_stmt *s, int i, const char *v);
 	void (*bind_blob)(struct dm_stmt *s, int i, const void *v, size_t n);
 	int (*step)(struct dm_stmt *s, struct dm_error *err);
+	void (*stream)(struct dm_stmt *s); /* NULL where rows are read one at a time anyway */
 	int (*column_count)(struct dm_stmt *s);
 	const char *(*column_name)(struct dm_stmt *s, int i);
 	enum dm_coltype (*column_type)(struct dm_stmt *s, int i);

@@ -32,9 +32,13 @@ struct pg_stmt {
 	int *lengths;
 	int *formats;  /* 0 text, 1 binary (blobs) */
 	PGresult *desc; /* column names and types before the first execution */
-	/* All rows of the last execution. Very large listings page above this layer with
-	 * LIMIT/keyset pagination, so holding one page in memory is fine. */
+	/* The rows of the last execution: all of them, or with stream one page of the cursor
+	 * (declared on the first step, fetched a page at a time, closed at the end). */
 	PGresult *res;
+	char *text;     /* the SQL with $n placeholders, for DECLARE ... CURSOR */
+	int stream;     /* dm_stmt_stream was called */
+	int cursor;     /* the cursor is open */
+	int last_page;  /* the page in res is the cursor's last */
 	int row, nrows;
 	int done;
 	int bind_error; /* a bind failed (out of memory, index out of range): step refuses */
@@ -291,9 +295,37 @@ static void clear_row_blobs(struct pg_stmt *p)
 	}
 }
 
+#define STREAM_PAGE 1000
+
+static void cursor_name(const struct pg_stmt *p, char *out, size_t n)
+{
+	snprintf(out, n, "c_%s", p->name);
+}
+
+/* Closes the statement's cursor (harmless in a failed transaction, which dropped it). */
+static void close_cursor(struct dm_stmt *s)
+{
+	struct pg_stmt *p = ps(s);
+	char sql[64], name[40];
+	if (!p->cursor)
+		return;
+	cursor_name(p, name, sizeof(name));
+	snprintf(sql, sizeof(sql), "CLOSE %s", name);
+	PQclear(PQexec(conn_of(s->st), sql));
+	p->cursor = 0;
+}
+
+static void pg_stream(struct dm_stmt *s)
+{
+	ps(s)->stream = 1;
+}
+
 static void pg_reset(struct dm_stmt *s)
 {
 	struct pg_stmt *p = ps(s);
+	close_cursor(s);
+	p->stream = 0;
+	p->last_page = 0;
 	clear_row_blobs(p);
 	PQclear(p->res);
 	p->res = NULL;
@@ -318,6 +350,7 @@ static void pg_finalize(struct dm_stmt *s)
 	/* Fails harmlessly inside a failed transaction: the statement then lives until disconnect. */
 	PQclear(PQexec(conn_of(s->st), sql));
 	PQclear(p->desc);
+	free(p->text);
 	free(p->values);
 	free(p->lengths);
 	free(p->formats);
@@ -364,7 +397,7 @@ static int pg_prepare(struct dm_store *st, const char *sql, struct dm_stmt **out
 		goto fail;
 	}
 	PQclear(res);
-	free(text);
+	p->text = text;
 	*out = &p->base;
 	return 0;
 fail:
@@ -439,13 +472,99 @@ static void pg_bind_blob(struct dm_stmt *s, int i, const void *v, size_t n)
 	set_param(ps(s), i, copy, (int)n, 1);
 }
 
-static int pg_step(struct dm_stmt *s, struct dm_error *err)
+/* Takes an answer with rows (or a command's) into p: the count of changed rows, the rows, and
+ * room for the decoded blobs of a row. */
+static int take_result(struct pg_stmt *p, struct dm_error *err)
+{
+	const char *ct = PQcmdTuples(p->res);
+	int nf = PQnfields(p->res);
+	p->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
+	p->nrows = PQntuples(p->res);
+	p->row = -1;
+	if (nf > p->nblobs) {
+		unsigned char **b = dm_realloc_array(p->blobs, (size_t)nf, sizeof(*b));
+		size_t *l;
+		if (!b)
+			return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+		p->blobs = b;
+		l = dm_realloc_array(p->bloblens, (size_t)nf, sizeof(*l));
+		if (!l)
+			return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+		p->bloblens = l;
+		for (int i = p->nblobs; i < nf; i++)
+			p->blobs[i] = NULL;
+		p->nblobs = nf;
+	}
+	return 0;
+}
+
+/* Runs what the statement asks: the prepared statement itself, or, to stream, DECLARE of a
+ * cursor over its query (WITH HOLD outside a transaction, where it would close at once). */
+static int execute(struct dm_stmt *s, struct dm_error *err)
 {
 	struct pg_stmt *p = ps(s);
 	PGconn *conn = conn_of(s->st);
+	struct dm_buf b;
+	char name[40];
+	ExecStatusType t;
+	if (!p->stream) {
+		p->res = PQexecPrepared(conn, p->name, p->nparams, (const char *const *)p->values, p->lengths,
+					p->formats, 0);
+	} else {
+		cursor_name(p, name, sizeof(name));
+		dm_buf_init(&b, 0);
+		dm_buf_addf(&b, "DECLARE %s NO SCROLL CURSOR %sFOR %s", name,
+			    PQtransactionStatus(conn) == PQTRANS_IDLE ? "WITH HOLD " : "", p->text);
+		if (!b.s)
+			return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+		p->res = PQexecParams(conn, b.s, p->nparams, NULL, (const char *const *)p->values, p->lengths,
+				      p->formats, 0);
+		dm_buf_release(&b);
+	}
+	t = p->res ? PQresultStatus(p->res) : PGRES_FATAL_ERROR;
+	if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
+		int rc = pg_error(conn, p->res, s->sql, err);
+		PQclear(p->res);
+		p->res = NULL;
+		return rc;
+	}
+	if (!p->stream)
+		return take_result(p, err);
+	PQclear(p->res);
+	p->res = NULL;
+	p->cursor = 1;
+	return 0;
+}
+
+/* The cursor's next page into p->res; the cursor is closed after its last. */
+static int fetch_page(struct dm_stmt *s, struct dm_error *err)
+{
+	struct pg_stmt *p = ps(s);
+	PGconn *conn = conn_of(s->st);
+	char sql[80], name[40];
+	if (dm_fault_hit(DM_FAULT_STORE))
+		return INJECTED(err, "fetch");
+	cursor_name(p, name, sizeof(name));
+	snprintf(sql, sizeof(sql), "FETCH FORWARD %d FROM %s", STREAM_PAGE, name);
+	PQclear(p->res);
+	p->res = PQexec(conn, sql);
+	if (!p->res || PQresultStatus(p->res) != PGRES_TUPLES_OK) {
+		int rc = pg_error(conn, p->res, s->sql, err);
+		PQclear(p->res);
+		p->res = NULL;
+		return rc;
+	}
+	p->last_page = PQntuples(p->res) < STREAM_PAGE;
+	if (p->last_page)
+		close_cursor(s);
+	return take_result(p, err);
+}
+
+static int pg_step(struct dm_stmt *s, struct dm_error *err)
+{
+	struct pg_stmt *p = ps(s);
+	int rc;
 	if (!p->res) {
-		ExecStatusType t;
-		const char *ct;
 		if (p->done)
 			return 0;
 		if (p->bind_error > 0)
@@ -455,36 +574,14 @@ static int pg_step(struct dm_stmt *s, struct dm_error *err)
 			return dm_error_set(err, DM_ENOMEM, NULL, "out of memory binding a parameter");
 		if (dm_fault_hit(DM_FAULT_STORE))
 			return INJECTED(err, "step");
-		p->res = PQexecPrepared(conn, p->name, p->nparams, (const char *const *)p->values, p->lengths,
-					p->formats, 0);
-		t = p->res ? PQresultStatus(p->res) : PGRES_FATAL_ERROR;
-		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
-			int rc = pg_error(conn, p->res, s->sql, err);
-			PQclear(p->res);
-			p->res = NULL;
+		if ((rc = execute(s, err)) || (p->stream && (rc = fetch_page(s, err))))
 			return rc;
-		}
-		ct = PQcmdTuples(p->res);
-		p->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
-		p->nrows = PQntuples(p->res);
-		p->row = -1;
-		if (PQnfields(p->res) > p->nblobs) {
-			int nf = PQnfields(p->res);
-			unsigned char **b = dm_realloc_array(p->blobs, (size_t)nf, sizeof(*b));
-			size_t *l;
-			if (!b)
-				return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
-			p->blobs = b;
-			l = dm_realloc_array(p->bloblens, (size_t)nf, sizeof(*l));
-			if (!l)
-				return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
-			p->bloblens = l;
-			for (int i = p->nblobs; i < nf; i++)
-				p->blobs[i] = NULL;
-			p->nblobs = nf;
-		}
 	}
 	clear_row_blobs(p);
+	if (p->row + 1 >= p->nrows && p->stream && !p->last_page && !p->done) {
+		if ((rc = fetch_page(s, err)))
+			return rc;
+	}
 	if (p->row + 1 < p->nrows) {
 		p->row++;
 		return 1;
@@ -662,6 +759,7 @@ const struct dm_store_ops dm_store_pg_ops = {
 	.bind_text = pg_bind_text,
 	.bind_blob = pg_bind_blob,
 	.step = pg_step,
+	.stream = pg_stream,
 	.column_count = pg_column_count,
 	.column_name = pg_column_name,
 	.column_type = pg_column_type,

@@ -58,6 +58,12 @@ void dm_stmt_bind_text(struct dm_stmt *s, int i, const char *v); /* NULL binds N
 void dm_stmt_bind_blob(struct dm_stmt *s, int i, const void *v, size_t n); /* copied */
 /* Returns 1 with a row, 0 when done, negative on error (err filled). */
 int dm_stmt_step(struct dm_stmt *s, struct dm_error *err);
+/* Says a query may return more rows than should be held at once (an export, a listing without
+ * a limit, the hazards of a recompute): call it after prepare, before the first step. SQLite
+ * steps one row at a time anyway; PostgreSQL then reads the rows through a cursor, a page at a
+ * time, instead of the whole result in one answer, so memory stays bounded whatever the
+ * table holds. Other statements may run on the connection between the steps. */
+void dm_stmt_stream(struct dm_stmt *s);
 int dm_stmt_column_count(struct dm_stmt *s);
 const char *dm_stmt_column_name(struct dm_stmt *s, int i);
 enum dm_coltype dm_stmt_column_type(struct dm_stmt *s, int i);

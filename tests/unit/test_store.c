@@ -585,6 +585,54 @@ static void test_rtree_and_backup(struct dm_store *st, const char *dir)
 	}
 }
 
+/* A query streamed (dm_stmt_stream) gives every row, several pages of them on PostgreSQL, with
+ * other statements run on the connection between its steps, inside a transaction and outside,
+ * and a statement finalized half way leaves the connection fit for use. */
+static int64_t stream_sum(struct dm_store *st, int *rows, int interleave, int stop_after)
+{
+	struct dm_error err;
+	struct dm_stmt *s = NULL;
+	int64_t sum = 0;
+	int rc;
+	dm_error_init(&err);
+	*rows = 0;
+	if (!ok(dm_stmt_prepare(st, "SELECT n, t FROM big WHERE n > ? ORDER BY n", &s, &err), &err))
+		return -1;
+	dm_stmt_bind_int(s, 1, 0);
+	dm_stmt_stream(s);
+	while ((rc = dm_stmt_step(s, &err)) == 1) {
+		sum += dm_stmt_column_int(s, 0);
+		CHECK_INT(strncmp(dm_stmt_column_text(s, 1), "row ", 4), 0);
+		if (++*rows == interleave)
+			CHECK_INT(count(st, "SELECT count(*) FROM big WHERE n <= 10"), 10);
+		if (*rows == stop_after)
+			break;
+	}
+	CHECK(ok(rc, &err));
+	dm_stmt_finalize(s);
+	return sum;
+}
+
+static void test_stream(struct dm_store *st)
+{
+	struct dm_error err;
+	int rows;
+	dm_error_init(&err);
+	CHECK(ok(dm_store_exec(st, "CREATE TABLE big (n INTEGER, t TEXT); INSERT INTO big (n, t) WITH RECURSIVE"
+			       " c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 2537) SELECT n, 'row ' || n FROM c",
+			       &err), &err));
+	CHECK_INT(stream_sum(st, &rows, 1500, 0), 2537LL * 2538 / 2);
+	CHECK_INT(rows, 2537);
+	CHECK(ok(dm_store_begin(st, &err), &err));
+	CHECK_INT(stream_sum(st, &rows, 1001, 0), 2537LL * 2538 / 2);
+	CHECK_INT(rows, 2537);
+	CHECK(ok(dm_store_commit(st, &err), &err));
+	CHECK_INT(stream_sum(st, &rows, 0, 10), 55); /* stopped early: its cursor is closed */
+	CHECK_INT(stream_sum(st, &rows, 0, 0), 2537LL * 2538 / 2);
+	CHECK_INT(count(st, "SELECT count(*) FROM big"), 2537);
+	CHECK(ok(dm_store_exec(st, "DROP TABLE big", &err), &err));
+}
+
 static void run_body(const char *label, const char *uri, const char *dir)
 {
 	struct dm_error err;
@@ -604,6 +652,7 @@ static void run_body(const char *label, const char *uri, const char *dir)
 	test_types(st);
 	test_cache(st);
 	test_transactions(st);
+	test_stream(st);
 	test_busy(uri, st);
 	if (!pg) {
 		test_rtree_and_backup(st, dir);
