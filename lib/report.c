@@ -16,7 +16,7 @@
 #define DEMINE_VERSION "0.1"
 #endif
 
-#define MAX_PERIOD_DAYS (20 * 366) /* a period over 20 years is refused */
+#define MAX_PERIOD_YEARS 20 /* a period over 20 years is refused */
 
 const char *const dm_report_names[] = { "national", "article7", "casualties", "donor", NULL };
 
@@ -62,8 +62,12 @@ static int figure(struct rctx *r, const char *name, int prev, const char *curren
 	int rc;
 	f.currency = currency;
 	rc = dm_stats_compute(r->db, r->who, name, &f, out, r->err);
-	if (rc && !strcmp(r->err->field, "adm2"))
+	if (rc && !strcmp(r->err->field, "adm2")) {
+		char msg[sizeof(r->err->message)];
 		snprintf(r->err->field, sizeof(r->err->field), "area");
+		snprintf(msg, sizeof(msg), "area:%s", r->err->message + (strncmp(r->err->message, "adm2:", 5) ? 0 : 5));
+		memcpy(r->err->message, msg, sizeof(msg));
+	}
 	return rc;
 }
 
@@ -216,8 +220,9 @@ static int sec_released(struct rctx *r)
 		snprintf(key, sizeof(key), "%s/%s", str(it, "method") ? str(it, "method") : "",
 			 str(it, "result") ? str(it, "result") : "");
 		if (!(acc = json_object_get(by, key))) {
-			acc = json_pack("{s:o, s:o, s:f, s:i}", "method", value_label(r, str(it, "method")), "result",
-					value_label(r, str(it, "result")), "area_m2", 0.0, "releases", 0);
+			acc = json_pack("{s:o, s:o, s:s?, s:s?, s:f, s:i}", "method", value_label(r, str(it, "method")), "result",
+					value_label(r, str(it, "result")), "method_code", str(it, "method"), "result_code",
+					str(it, "result"), "area_m2", 0.0, "releases", 0);
 			json_object_set_new(by, key, acc);
 		}
 		json_object_set_new(acc, "area_m2", json_real(num(acc, "area_m2") + num(it, "area_m2")));
@@ -253,7 +258,7 @@ static int sec_released_operator(struct rctx *r)
 	column(r, sec, "area_m2", "area", "area");
 	column(r, sec, "releases", "releases", "int");
 	json_array_foreach(items_of(fig), i, it)
-		row(sec, json_pack("{s:o, s:o, s:o, s:O, s:O}", "operator",
+		row(sec, json_pack("{s:O, s:o, s:o, s:o, s:O, s:O}", "operator_id", json_object_get(it, "operator"), "operator",
 				   str(it, "operator_name") ? json_string(str(it, "operator_name")) : value_label(r, NULL),
 				   "method", value_label(r, str(it, "method")), "result", value_label(r, str(it, "result")),
 				   "area_m2", json_object_get(it, "area_m2"), "releases", json_object_get(it, "releases")));
@@ -283,6 +288,7 @@ static int sec_remaining(struct rctx *r, const char *figname, const char *key)
 	if (rc)
 		return rc;
 	sec = section(r, key, key);
+	json_object_set_new(sec, "stock", json_true()); /* as it stands at as_of, not the period's */
 	column(r, sec, "district", "district", "text");
 	column(r, sec, "adm2", "pcode", "text");
 	column(r, sec, "hazards", "hazards", "int");
@@ -312,7 +318,8 @@ static int sec_items(struct rctx *r)
 	column(r, sec, "previous", "previous", "int");
 	chart(sec, "category", "quantity");
 	json_array_foreach(items_of(fig), i, it)
-		row(sec, json_pack("{s:o, s:O, s:O, s:I}", "category", value_label(r, str(it, "category")), "quantity",
+		row(sec, json_pack("{s:s, s:o, s:O, s:O, s:I}", "category_code", str(it, "category"), "category",
+				   value_label(r, str(it, "category")), "quantity",
 				   json_object_get(it, "quantity"), "finds", json_object_get(it, "finds"), "previous",
 				   (json_int_t)sum_where(prev, "quantity", "category", str(it, "category"))));
 out:
@@ -346,7 +353,8 @@ static int sec_casualties_sex_age(struct rctx *r)
 					inj += num(it, "injured");
 				}
 			if (k + inj > 0)
-				row(sec, json_pack("{s:o, s:o, s:I, s:I, s:I}", "sex", value_label(r, sexes[s]), "age_group",
+				row(sec, json_pack("{s:s, s:s, s:o, s:o, s:I, s:I, s:I}", "sex_code", sexes[s], "age_code", ages[a],
+						   "sex", value_label(r, sexes[s]), "age_group",
 						   value_label(r, ages[a]), "killed", (json_int_t)k, "injured", (json_int_t)inj,
 						   "total", (json_int_t)(k + inj)));
 		}
@@ -358,7 +366,7 @@ static void eore_row(struct rctx *r, json_t *sec, const char *period, json_t *fi
 {
 	char k[64];
 	snprintf(k, sizeof(k), "report.col.%s", period);
-	row(sec, json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "period", text(r, k, NULL), "sessions",
+	row(sec, json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "key", period, "period", text(r, k, NULL), "sessions",
 			   (json_int_t)sum_where(fig, "sessions", NULL, NULL), "girls",
 			   (json_int_t)sum_where(fig, "girls", NULL, NULL), "boys", (json_int_t)sum_where(fig, "boys", NULL, NULL),
 			   "women", (json_int_t)sum_where(fig, "women", NULL, NULL), "men",
@@ -400,7 +408,8 @@ static int lm_table(struct rctx *r, json_t *fig, const char *dim, const char *ke
 		json_t *acc = json_object_get(by, d);
 		const char *outcome = str(it, "outcome");
 		if (!acc) {
-			acc = json_pack("{s:o, s:i, s:i, s:i}", dim, value_label(r, d), "killed", 0, "injured", 0, "total", 0);
+			acc = json_pack("{s:s, s:o, s:i, s:i, s:i}", "code", d, dim, value_label(r, d), "killed", 0, "injured", 0,
+					"total", 0);
 			json_object_set_new(by, d, acc);
 		}
 		if (outcome && (!strcmp(outcome, "killed") || !strcmp(outcome, "injured")))
@@ -544,6 +553,18 @@ int dm_report_list(const char *lang, json_t **out, struct dm_error *err)
 
 /* ---- parameters ---- */
 
+/* The last day of a period of MAX_PERIOD_YEARS calendar years from from (as days): from
+ * 2001-01-01 to 2020-12-31 is 20 years; from 29 February, the years end on 28 February. */
+static long last_day_within(const char *from)
+{
+	char end[16];
+	long y = strtol(from, NULL, 10) + MAX_PERIOD_YEARS;
+	snprintf(end, sizeof(end), "%04ld%.6s", y, from + 4);
+	if (!dm_is_date(end)) /* 29 February into a common year */
+		snprintf(end, sizeof(end), "%04ld-03-01", y);
+	return dm_date_days(end) - 1;
+}
+
 static int check_period(const struct dm_report_params *p, struct dm_error *err)
 {
 	if (!p->from || !*p->from)
@@ -556,7 +577,7 @@ static int check_period(const struct dm_report_params *p, struct dm_error *err)
 		return dm_error_set(err, DM_EINVAL, "to", "to: '%.40s' is not a date (YYYY-MM-DD)", p->to);
 	if (strcmp(p->to, p->from) < 0)
 		return dm_error_set(err, DM_EINVAL, "to", "to: the period ends (%s) before it starts (%s)", p->to, p->from);
-	if (dm_date_days(p->to) - dm_date_days(p->from) + 1 > MAX_PERIOD_DAYS)
+	if (dm_date_days(p->to) > last_day_within(p->from))
 		return dm_error_set(err, DM_EINVAL, "to", "to: the period from %s to %s is over 20 years", p->from, p->to);
 	return 0;
 }
@@ -612,7 +633,8 @@ static void model_params(struct rctx *r, const struct dm_report_params *p, const
 				      "empty", text(r, "report.empty_period", NULL)));
 }
 
-/* Every section empty: the report says the period has no data. */
+/* Every section of the period empty (the summaries and the remaining area, which stands
+ * whatever the period, aside): the report says the period has no data. */
 static void mark_empty(json_t *model)
 {
 	size_t i;
@@ -620,7 +642,8 @@ static void mark_empty(json_t *model)
 	int any = 0;
 	json_array_foreach(json_object_get(model, "sections"), i, s) {
 		const char *k = json_string_value(json_object_get(s, "key"));
-		if (k && strncmp(k, "summary", 7) && json_array_size(json_object_get(s, "rows")))
+		if (k && strncmp(k, "summary", 7) && !json_is_true(json_object_get(s, "stock")) &&
+		    json_array_size(json_object_get(s, "rows")))
 			any = 1;
 	}
 	json_object_set_new(model, "empty", json_boolean(!any));

@@ -30,6 +30,10 @@ static int fill_sheet(lxw_workbook *wb, json_t *sec, lxw_format *head, lxw_forma
 			if (dm_report_cell_number(col, v, &d))
 				worksheet_write_number(ws, (lxw_row_t)i + 1, (lxw_col_t)j, d,
 						       type && !strcmp(type, "area") ? area : NULL);
+			else if (json_is_string(v) && type && !strcmp(type, "money"))
+				/* a decimal string of minor units: exact in a double up to 2^53 */
+				worksheet_write_number(ws, (lxw_row_t)i + 1, (lxw_col_t)j, strtod(json_string_value(v), NULL),
+						       area);
 			else if (json_is_string(v))
 				worksheet_write_string(ws, (lxw_row_t)i + 1, (lxw_col_t)j, json_string_value(v), NULL);
 		}
