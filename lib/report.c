@@ -663,12 +663,12 @@ int dm_report_build(struct dm_db *db, const struct dm_actor *who, const char *na
 				    " donor)", name ? name : "");
 	if ((rc = check_period(p, err)))
 		return rc;
-	if (p->as_of)
-		rc = dm_parse_as_of(p->as_of, as_of, err);
-	else
-		dm_now(as_of);
-	if (rc)
+	if (p->as_of && (rc = dm_parse_as_of(p->as_of, as_of, err))) {
+		dm_error_prefix(err, "as_of");
 		return rc;
+	}
+	if (!p->as_of)
+		dm_now(as_of);
 	if (p->organisation && !dm_is_uuid(p->organisation))
 		return dm_error_set(err, DM_EINVAL, "organisation", "organisation: '%.60s' is not an organisation id (UUID)",
 				    p->organisation);
