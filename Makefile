@@ -102,7 +102,7 @@ cli-test: build/asan/demine
 # The C store tests, the CLI tests and the API tests again on PostgreSQL, in a throwaway cluster
 # that is stopped and removed whatever the tests do (scripts/pg-test-cluster; a state file of its
 # own per run, so two runs in one checkout do not stop each other's cluster).
-check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/asan/test_faults
+check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/asan/test_report build/asan/test_faults
 	@set -e; export DEMINE_PG_STATE=$(CURDIR)/build/pg-test-cluster.$$$$.state; \
 	base=$$(scripts/pg-test-cluster start); trap 'scripts/pg-test-cluster stop' EXIT INT TERM; \
 	echo "== PostgreSQL test cluster $$base"; \
@@ -110,6 +110,8 @@ check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/as
 	echo "== build/asan/test_store (postgres)"; DEMINE_TEST_PG=$$base/unit build/asan/test_store; \
 	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE stats TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"; \
 	echo "== build/asan/test_stats (sqlite and postgres)"; DEMINE_TEST_PG=$$base/stats build/asan/test_stats; \
+	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE report TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"; \
+	echo "== build/asan/test_report (sqlite and postgres)"; DEMINE_TEST_PG=$$base/report build/asan/test_report; \
 	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE faults TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"; \
 	build/asan/demine init --db $$base/faults >/dev/null; \
 	echo "== build/asan/test_faults (libpq calls)"; FAULT_KIND=store DEMINE_TEST_PG=$$base/faults build/asan/test_faults; \
