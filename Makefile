@@ -1,6 +1,6 @@
 # demine: build the library, the program and the tests. See README.md.
 CC      ?= cc
-PKGS    := geos proj jansson yajl libsodium libmicrohttpd sqlite3 libxml-2.0 libpq
+PKGS    := geos proj jansson yajl libsodium libmicrohttpd sqlite3 libxml-2.0 libpq nettle zlib
 # GDAL is optional: with it, import and export also speak Shapefile, GeoPackage, KML (lib/ogr.c).
 ifeq ($(shell pkg-config --exists gdal && echo yes),yes)
 PKGS    += gdal

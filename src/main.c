@@ -32,6 +32,7 @@ static const struct cli_command commands[] = {
 	{ "token", cli_token, "token revoke --db PATH   the token on stdin" },
 	{ "audit", cli_audit, "audit --db PATH [--limit N] [--offset N] [--json]   the audit log, newest first" },
 	{ "tile", cli_tile, "tile --db PATH LAYER Z X Y [-o FILE] [--role ROLE]   write one vector tile (.mvt)" },
+	{ "forms", cli_forms, "forms list | forms export NAME [-o FILE] [--db PATH] [--web DIR]   the field forms (ODK XForms)" },
 	{ "copy", cli_copy, "copy --from SRC --to DST             copy a whole database between stores, verified" },
 	{ "stats", cli_stats, "stats FIGURE --db PATH [--from D --to D --adm2 PCODE --organisation ID --currency C] [--json|--csv]   a dashboard figure" },
 	{ "backup", cli_backup, "backup --db PATH --to FILE           online backup of an SQLite database" },
