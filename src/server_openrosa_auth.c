@@ -72,7 +72,7 @@ static int load_ha1(struct req *r, const char *login, unsigned char out[MD5_DIGE
 	return rc;
 }
 
-enum MHD_Result srv_openrosa_challenge(struct req *r, const char *why)
+static enum MHD_Result challenge(struct req *r, const char *why, int stale)
 {
 	char body[600];
 	struct MHD_Response *resp;
@@ -86,9 +86,15 @@ enum MHD_Result srv_openrosa_challenge(struct req *r, const char *why)
 	MHD_add_response_header(resp, "X-OpenRosa-Version", "1.0");
 	MHD_add_response_header(resp, "WWW-Authenticate", "Basic realm=\"" REALM "\", charset=\"UTF-8\"");
 	r->status = 401;
-	ret = MHD_queue_auth_fail_response2(r->conn, REALM, "demine-openrosa", resp, MHD_NO, MHD_DIGEST_ALG_MD5);
+	ret = MHD_queue_auth_fail_response2(r->conn, REALM, "demine-openrosa", resp, stale ? MHD_YES : MHD_NO,
+					    MHD_DIGEST_ALG_MD5);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+enum MHD_Result srv_openrosa_challenge(struct req *r, const char *why)
+{
+	return challenge(r, why, 0);
 }
 
 static int user_of(struct req *r, const char *login)
@@ -118,7 +124,10 @@ static int digest(struct req *r, enum MHD_Result *sent)
 	}
 	ok = MHD_digest_auth_check_digest2(r->conn, REALM, login, h, sizeof(h), NONCE_TIMEOUT, MHD_DIGEST_ALG_MD5);
 	if (ok != MHD_YES || user_of(r, login)) {
-		*sent = srv_openrosa_challenge(r, ok == MHD_INVALID_NONCE ? "stale nonce" : "wrong user name or password");
+		/* a nonce is good for one method and path (libmicrohttpd 0.9.75): a client answers a stale
+		 * one by trying again with the new nonce, as OkHttp in ODK Collect does */
+		*sent = ok == MHD_INVALID_NONCE ? challenge(r, "stale nonce: answer the new challenge", 1)
+						: challenge(r, "wrong user name or password", 0);
 		MHD_free(login);
 		return -1;
 	}
