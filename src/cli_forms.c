@@ -76,9 +76,10 @@ int cli_forms(int argc, char **argv)
 	}
 	if (!sub || (strcmp(sub, "list") && strcmp(sub, "export")))
 		return cli_usage("forms", "forms list | forms export NAME [-o FILE] [--db PATH] [--web DIR]");
-	if (!strcmp(sub, "export") && (!name || !dm_form_find(name)))
-		return cli_usage("forms", "%s%s is not a form: see demine forms list", name ? "'" : "a form NAME",
-				 name ? name : "");
+	if (!strcmp(sub, "export") && !name)
+		return cli_usage("forms", "forms export needs a form NAME: see demine forms list");
+	if (!strcmp(sub, "export") && !dm_form_find(name))
+		return cli_usage("forms", "'%s' is not a form: see demine forms list", name);
 	/* with --db, the deployment's extra fields are asked too */
 	if (cli_db_path(dbopt)) {
 		if ((rc = cli_open("forms", dbopt, 0, &db)))
