@@ -194,27 +194,33 @@ int dm_openrosa_submit(struct dm_db *db, const struct dm_actor *who, const char 
 	struct dm_store *st = dm_db_store(db);
 	char hash[65], id[37] = "", code[64] = "", msg[1024], *stored = NULL;
 	int64_t status = 0;
-	int rc, known;
+	int rc, known, read_rc;
+	struct dm_error le;
 	memset(res, 0, sizeof(*res));
-	rc = dm_xform_read(dm_db_geo(db), dm_db_schema(db), xml, len, current_version, arg, &sub, err);
+	rc = read_rc = dm_xform_read(dm_db_geo(db), dm_db_schema(db), xml, len, current_version, arg, &sub, err);
 	if (rc && (!sub.form || !sub.instance_id[0] || rc != DM_EINVAL)) {
 		/* not one of our forms, or no instanceID to keep it under */
-		answer(res, rc == DM_EINVAL && strncmp(err->field, "encrypted", 9) ? 400 : status_of(rc), err->message);
-		if (rc == DM_EINVAL && !strcmp(err->field, "encrypted"))
-			res->status = 400;
+		answer(res, rc == DM_EINVAL ? 400 : status_of(rc), err->message);
+		dm_submission_release(&sub);
 		return rc;
 	}
 	dm_idem_hash(xml, len, hash);
-	known = dm_idem_lookup(db, sub.instance_id, who->user, hash, &status, &stored, err);
+	dm_error_init(&le);
+	known = dm_idem_lookup(db, sub.instance_id, who->user, hash, &status, &stored, &le);
 	if (known < 0) {
-		answer(res, status_of(known), err->message);
+		answer(res, status_of(known), le.message);
+		dm_error_release(err);
+		*err = le;
 		rc = known;
 		goto out;
 	}
+	dm_error_release(&le);
 	if (known == 1) {
 		rc = replay(db, who, &sub, status, stored, files, nfiles, res, err);
 		goto out;
 	}
+	if (read_rc)
+		goto refused; /* bad answers: kept as rejected below */
 	if ((rc = check_files(files, nfiles, err)) || (rc = dm_record_check_write(db, who, sub.form->type, NULL, err))) {
 		answer(res, rc == DM_EINVAL ? 415 : status_of(rc), err->message);
 		goto out;
@@ -242,6 +248,7 @@ int dm_openrosa_submit(struct dm_db *db, const struct dm_actor *who, const char 
 		snprintf(res->record_id, sizeof(res->record_id), "%s", id);
 		goto out;
 	}
+refused:
 	describe(err, msg, sizeof(msg));
 	answer(res, status_of(rc), msg);
 	if (rc == DM_EINVAL) {

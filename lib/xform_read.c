@@ -540,7 +540,11 @@ int dm_xform_read(struct dm_geo *g, const struct dm_schema *s, const char *xml, 
 		return err->code;
 	rc = read_root(g, s, xmlDocGetRootElement(doc), current_version, arg, out, err);
 	xmlFreeDoc(doc);
-	if (rc)
-		dm_submission_release(out);
+	if (rc) { /* the form and ids stay: a refused submission is kept under its instanceID */
+		json_decref(out->record);
+		json_decref(out->children);
+		json_decref(out->files);
+		out->record = out->children = out->files = NULL;
+	}
 	return rc;
 }

@@ -63,7 +63,8 @@ void dm_submission_release(struct dm_submission *sub);
  * the table and its version the current one (expected_version, from dm_xform_build). Every
  * problem is a detail of err naming the question; DM_EINVAL when any; DM_ENOTFOUND for a form or
  * version that does not exist; an encrypted envelope is DM_EINVAL with field "encrypted".
- * Turning points are walked into a polygon with g. Release out with dm_submission_release(). */
+ * Turning points are walked into a polygon with g. Release out with dm_submission_release()
+ * (also on failure, when out->form and out->instance_id say what was refused, if known). */
 struct dm_geo;
 int dm_xform_read(struct dm_geo *g, const struct dm_schema *s, const char *xml, size_t len,
 		  const char *(*current_version)(const struct dm_form *f, void *arg), void *arg,
