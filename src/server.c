@@ -49,7 +49,7 @@ const struct srv_route srv_routes[] = {
 	{ "GET", "/api/v1/search", srv_search, ROUTE_PUBLIC, 0, "search", "Search record codes and place names" },
 	{ "GET", "/api/v1/forms", srv_forms_list, 0, 0, "listForms", "The field forms the user may fill, with their versions" },
 	{ "GET", "/api/v1/forms/{formId}.xml", srv_or_form, 0, 0, "getForm", "One XForm, for the web app's Forms page" },
-	{ "POST", "/api/v1/forms/devices", srv_forms_device, 0, 0, "createFormDevice", "A device key and ODK Collect's QR settings for it" },
+	{ "POST", "/api/v1/forms/devices", srv_forms_device, ROUTE_WRITER, 0, "createFormDevice", "A device key and ODK Collect's QR settings for it" },
 	{ "GET", "/api/v1/field/submissions", srv_field_submissions, 0, DM_P_APPROVE, "listFieldSubmissions", "Field submissions, accepted and rejected (with the reason)" },
 	{ "GET", "/api/v1/*", srv_rec_list, ROUTE_PUBLIC, 0, "list", "List records" },
 	{ "POST", "/api/v1/*", srv_rec_create, ROUTE_RECORD_WRITE, 0, "create", "Create a record (a draft)" },
@@ -519,6 +519,12 @@ static int authorize(struct req *r, const struct srv_route *rt, enum MHD_Result 
 	if (rt->perm && !dm_actor_can(&r->who, rt->perm)) {
 		*sent = srv_error(r, 403, "forbidden", NULL, "role %s may not call %s %s", r->who.role, rt->method,
 				  rt->pattern);
+		return -1;
+	}
+	if ((rt->flags & ROUTE_WRITER) && !dm_actor_can(&r->who, DM_P_WRITE_ANY) &&
+	    !dm_actor_can(&r->who, DM_P_WRITE_OWN)) {
+		*sent = srv_error(r, 403, "forbidden", NULL, "role %s writes no records: it may not call %s %s",
+				  r->who.role, rt->method, rt->pattern);
 		return -1;
 	}
 	if (!(rt->flags & ROUTE_RECORD_WRITE))

@@ -82,6 +82,8 @@ typedef enum MHD_Result (*srv_handler)(struct req *r);
 			      * never the session cookie (a form post from another site cannot act) */
 #define ROUTE_RECORD_WRITE 4 /* writes the record of the path (or a new one of its type): who
 			      * may write it is decided before the body is read */
+#define ROUTE_WRITER 16    /* only for roles that write records of some organisation (their own or
+			      * any): a field device's key is of use only to them */
 
 /* The route table (server.c); also the source of the OpenAPI document (server_openapi.c).
  * Routes under /api/v1/ whose first segment is '*' are the record routes: one per type. */
