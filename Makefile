@@ -117,14 +117,19 @@ api-test: build/asan/demine
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
 
 # The web application's third-party files (MapLibre GL JS, Chart.js from npm, a DejaVu font for
-# map labels) copied into web/vendor/ (gitignored), so the application needs no internet.
+# map labels, the QR code generator and ODK's XForms engine for field forms) copied into
+# web/vendor/ (gitignored), so the application needs no internet.
 WEB_VENDOR := web/vendor/maplibre-gl.mjs web/vendor/maplibre-gl-worker.mjs web/vendor/maplibre-gl.css \
-	web/vendor/chart.umd.min.js web/vendor/DejaVuSans.ttf
+	web/vendor/chart.umd.min.js web/vendor/DejaVuSans.ttf web/vendor/qrcode.mjs web/vendor/xforms-engine.js
 .PHONY: web-vendor web-test
 web-vendor: $(WEB_VENDOR)
 web/vendor/maplibre-gl%: node_modules/maplibre-gl/dist/maplibre-gl%
 	@mkdir -p $(dir $@); cp $< $@
 web/vendor/chart.umd.min.js: node_modules/chart.js/dist/chart.umd.min.js
+	@mkdir -p $(dir $@); cp $< $@
+web/vendor/qrcode.mjs: node_modules/qrcode-generator/dist/qrcode.mjs
+	@mkdir -p $(dir $@); cp $< $@
+web/vendor/xforms-engine.js: node_modules/@getodk/xforms-engine/dist/index.js
 	@mkdir -p $(dir $@); cp $< $@
 web/vendor/DejaVuSans.ttf: /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 	@mkdir -p $(dir $@); cp $< $@
