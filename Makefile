@@ -124,9 +124,10 @@ api-test: build/asan/demine
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
 
 # The web application's third-party files (MapLibre GL JS, Chart.js from npm, a DejaVu font for
-# map labels) copied into web/vendor/ (gitignored), so the application needs no internet.
+# map labels, the QR code generator and ODK's XForms engine for field forms) copied into
+# web/vendor/ (gitignored), so the application needs no internet.
 WEB_VENDOR := web/vendor/maplibre-gl.mjs web/vendor/maplibre-gl-worker.mjs web/vendor/maplibre-gl.css \
-	web/vendor/chart.umd.min.js web/vendor/DejaVuSans.ttf
+	web/vendor/chart.umd.min.js web/vendor/DejaVuSans.ttf web/vendor/qrcode.mjs web/vendor/xforms-engine.js
 .PHONY: web-vendor web-test
 web-vendor: $(WEB_VENDOR)
 # npm ci runs once, and only when package-lock.json is newer than what it installed: every
@@ -140,6 +141,10 @@ web/vendor/maplibre-gl%: $(NPM_STAMP)
 	@mkdir -p $(dir $@); cp node_modules/maplibre-gl/dist/maplibre-gl$* $@
 web/vendor/chart.umd.min.js: $(NPM_STAMP)
 	@mkdir -p $(dir $@); cp node_modules/chart.js/dist/chart.umd.min.js $@
+web/vendor/qrcode.mjs: $(NPM_STAMP)
+	@mkdir -p $(dir $@); cp node_modules/qrcode-generator/dist/qrcode.mjs $@
+web/vendor/xforms-engine.js: $(NPM_STAMP)
+	@mkdir -p $(dir $@); cp node_modules/@getodk/xforms-engine/dist/index.js $@
 web/vendor/DejaVuSans.ttf: /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 	@mkdir -p $(dir $@); cp $< $@
 
