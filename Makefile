@@ -33,7 +33,7 @@ $(LIB_OBJ) $(ASAN_LIB_OBJ): LIBINC := -Ilib
 # keep the fuzzers' objects between runs
 .SECONDARY:
 
-.PHONY: all check check-pg unit cli-test api-test fuzz fuzz-short run clean deps demo docs
+.PHONY: all check check-pg unit cli-test api-test gis-test fuzz fuzz-short run clean deps demo docs
 all: build/demine web-vendor
 
 build/obj/%.o: %.c Makefile $(wildcard include/demine/*.h lib/*.h src/*.h)
@@ -111,10 +111,16 @@ check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/as
 	echo "== tests/cli on postgres"; \
 	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/cli/; \
 	echo "== tests/api on postgres"; \
-	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
+	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/; \
+	echo "== tests/gis on postgres"; \
+	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/gis/
 
 api-test: build/asan/demine
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
+
+# Clients nobody in the project wrote (GDAL's OAPIF and GPKG drivers, ...) against a real server.
+gis-test: build/asan/demine
+	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/gis/
 
 # The web application's third-party files (MapLibre GL JS, Chart.js from npm, a DejaVu font for
 # map labels) copied into web/vendor/ (gitignored), so the application needs no internet.
@@ -160,7 +166,7 @@ faults-alloc: build/asan/test_faults
 	FAULT_KIND=alloc build/asan/test_faults
 faults: faults-store faults-alloc
 
-check: all layers unit faults-store cli-test api-test web-test check-pg fuzz-short bench-smoke
+check: all layers unit faults-store cli-test api-test gis-test web-test check-pg fuzz-short bench-smoke
 	@echo "make check: all suites passed"
 
 # Benchmarks (bench/README.md): make bench installs nginx, wrk and PostGIS (as root), generates the

@@ -50,6 +50,7 @@ struct req {
 	struct dm_db *db;
 	struct dm_user user;
 	int authed, via_cookie;
+	int read_only;           /* the token's scope is "read": GET and HEAD only */
 	char csrf[65];
 	char token[65];          /* the credential this request came with */
 	struct dm_actor who;
@@ -109,6 +110,14 @@ enum MHD_Result srv_error(struct req *r, unsigned status, const char *code, cons
 			  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Maps a library error to its status and sends it with its details. */
 enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err);
+/* HTTP behaviour common to every answer (server_http.c): called by srv_send before a response
+ * is queued, it adds what the request and status call for (WWW-Authenticate on a 401 of a path
+ * that takes HTTP Basic with a token). */
+void srv_http_decorate(struct req *r, unsigned status, struct MHD_Response *resp);
+/* 1 for the paths where HTTP Basic with an API token as its password is a credential (the GIS
+ * clients' paths: /ogc, /tiles, /api/v1 and the API documents), 0 elsewhere (the OpenRosa paths
+ * take Basic/Digest with account passwords instead, and nothing else takes Basic). */
+int srv_basic_token_path(const char *url);
 /* Sends a response built by the caller (destroyed here). */
 enum MHD_Result srv_send(struct req *r, unsigned status, struct MHD_Response *resp);
 
@@ -133,6 +142,8 @@ enum MHD_Result srv_logout(struct req *r);
 enum MHD_Result srv_me(struct req *r);
 enum MHD_Result srv_token_create(struct req *r);
 enum MHD_Result srv_token_revoke(struct req *r);
+enum MHD_Result srv_tokens_list(struct req *r);
+enum MHD_Result srv_token_revoke_id(struct req *r);
 enum MHD_Result srv_users_list(struct req *r);
 enum MHD_Result srv_users_add(struct req *r);
 enum MHD_Result srv_user_disable(struct req *r);
