@@ -67,12 +67,15 @@ int srv_authenticate(struct req *r, enum MHD_Result *sent)
 			return -1;
 		rc = r->token[0] ? dm_token_lookup(r->db, r->token, &r->user, scope, &err) : DM_ENOTFOUND;
 		dm_error_release(&err);
+		if (rc && strncasecmp(auth, "Basic ", 6)) {
+			r->token[0] = 0;
+			*sent = srv_error(r, 401, "invalid_token", NULL, "the bearer token is unknown, expired or revoked");
+			return -1;
+		}
 		if (rc) {
 			r->token[0] = 0;
-			*sent = srv_error(r, 401, "invalid_token", NULL, strncasecmp(auth, "Basic ", 6)
-					  ? "the bearer token is unknown, expired or revoked"
-					  : "the password of HTTP Basic must be a live API token (make one on the Account"
-					    " page); account passwords are not accepted here");
+			*sent = srv_error(r, 401, "unauthorized", NULL, "the password of HTTP Basic must be a live API token"
+					  " (make one on the Account page); account passwords are not accepted here");
 			return -1;
 		}
 		r->read_only = !strcmp(scope, "read");

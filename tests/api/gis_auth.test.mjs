@@ -55,7 +55,7 @@ test('an account password is never a Basic credential on these paths', async () 
   for (const path of ['/ogc/collections/hazard/items', '/tiles/hazard.json', '/api/v1/me']) {
     const r = await get(path, { Authorization: basic('viewer', password('viewer')) });
     assert.equal(r.status, 401, path);
-    assert.equal(r.json.error.code, 'invalid_token');
+    assert.equal(r.json.error.code, 'unauthorized');
     assert.match(r.json.error.message, /account passwords are not accepted/);
     assert.equal(r.headers.get('www-authenticate'), 'Basic realm="demine"');
   }
