@@ -527,7 +527,7 @@ static enum MHD_Result dispatch(struct req *r)
 	int path_known = 0, rc;
 	size_t i;
 	const char *m = strcmp(r->method, "HEAD") ? r->method : "GET";
-	if (check_text(r, &sent))
+	if (check_text(r, &sent) || srv_http_options(r, &sent))
 		return sent;
 	split_path(r);
 	for (i = 0; i < srv_nroutes; i++) {

@@ -19,6 +19,8 @@
 #define SRV_LOGIN_MAX 5                      /* ... and this many block further attempts */
 
 #define SRV_MAX_PROXIES 8
+#define SRV_MAX_CORS 16
+#define SRV_ORIGIN_MAX 256
 
 struct srv_opts {
 	const char *db;
@@ -31,6 +33,10 @@ struct srv_opts {
 	/* --trusted-proxy: peers whose X-Forwarded-For and X-Forwarded-Proto are believed */
 	char proxies[SRV_MAX_PROXIES][64];
 	unsigned nproxies;
+	/* --cors-origin: origins whose scripts may read the tiles, OGC API and GET API ("*": any,
+	 * only with --public) */
+	char cors[SRV_MAX_CORS][SRV_ORIGIN_MAX];
+	unsigned ncors;
 };
 
 /* Shared by every worker, read-only once the daemon runs. */
@@ -112,8 +118,14 @@ enum MHD_Result srv_error(struct req *r, unsigned status, const char *code, cons
 enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err);
 /* HTTP behaviour common to every answer (server_http.c): called by srv_send before a response
  * is queued, it adds what the request and status call for (WWW-Authenticate on a 401 of a path
- * that takes HTTP Basic with a token). */
+ * that takes HTTP Basic with a token, the CORS headers for a listed origin). */
 void srv_http_decorate(struct req *r, unsigned status, struct MHD_Response *resp);
+/* An OPTIONS request: 1 with *sent when it was answered here (a CORS preflight, or OPTIONS on
+ * a path open to other origins: 204), 0 when the router should answer it as before. */
+int srv_http_options(struct req *r, enum MHD_Result *sent);
+/* Checks and adds a --cors-origin value; -1 with a message in msg (n bytes) when it is not
+ * "*" or scheme://host[:port] without a path, or too many. */
+int srv_cors_add(struct srv_opts *o, const char *origin, char *msg, size_t n);
 /* 1 for the paths where HTTP Basic with an API token as its password is a credential (the GIS
  * clients' paths: /ogc, /tiles, /api/v1 and the API documents), 0 elsewhere (the OpenRosa paths
  * take Basic/Digest with account passwords instead, and nothing else takes Basic). */
