@@ -30,7 +30,9 @@ const struct srv_route srv_routes[] = {
 	{ "POST", "/api/v1/logout", srv_logout, 0, 0, "logout", "End the session" },
 	{ "GET", "/api/v1/me", srv_me, 0, 0, "getMe", "The calling user" },
 	{ "POST", "/api/v1/tokens", srv_token_create, ROUTE_OPEN, 0, "createToken", "Create a bearer token" },
+	{ "GET", "/api/v1/tokens", srv_tokens_list, 0, 0, "listTokens", "The caller's live API tokens" },
 	{ "DELETE", "/api/v1/tokens/current", srv_token_revoke, 0, 0, "revokeToken", "Revoke the bearer token of the request" },
+	{ "DELETE", "/api/v1/tokens/{tokenId}", srv_token_revoke_id, 0, 0, "revokeTokenById", "Revoke one of the caller's tokens by its id" },
 	{ "GET", "/api/v1/users", srv_users_list, 0, DM_P_USERS, "listUsers", "List users" },
 	{ "POST", "/api/v1/users", srv_users_add, 0, DM_P_USERS, "createUser", "Add a user" },
 	{ "POST", "/api/v1/users/{login}/disable", srv_user_disable, 0, DM_P_USERS, "disableUser", "Disable a user" },
@@ -94,6 +96,7 @@ enum MHD_Result srv_send(struct req *r, unsigned status, struct MHD_Response *re
 	if (!resp)
 		return MHD_NO;
 	r->status = status;
+	srv_http_decorate(r, status, resp);
 	ret = MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -470,7 +473,13 @@ static int gate(struct req *r, const struct srv_route *rt, enum MHD_Result *sent
 		return 0;
 	}
 	if (!r->authed && !(rt->flags & ROUTE_OPEN)) {
-		*sent = srv_error(r, 401, "unauthorized", NULL, "log in or send Authorization: Bearer TOKEN");
+		*sent = srv_error(r, 401, "unauthorized", NULL, srv_basic_token_path(r->url)
+				  ? "log in, or send Authorization: Bearer TOKEN, or HTTP Basic with a token as the password"
+				  : "log in or send Authorization: Bearer TOKEN");
+		return -1;
+	}
+	if (r->read_only && !is_read(r->method)) {
+		*sent = srv_error(r, 403, "read_only_token", NULL, "this token is read-only (scope read): it may only GET");
 		return -1;
 	}
 	if (!(rt->flags & ROUTE_OPEN) && !is_read(r->method))
@@ -547,7 +556,7 @@ static enum MHD_Result dispatch(struct req *r)
 	int path_known = 0, rc;
 	size_t i;
 	const char *m = strcmp(r->method, "HEAD") ? r->method : "GET";
-	if (check_text(r, &sent))
+	if (check_text(r, &sent) || srv_http_options(r, &sent))
 		return sent;
 	split_path(r);
 	for (i = 0; i < srv_nroutes; i++) {
