@@ -5,7 +5,7 @@
 
 static const struct cli_command commands[] = {
 	{ "init", cli_init, "init --db PATH [--force]             create an empty database" },
-	{ "demo", cli_demo, "demo --db PATH [--force]             create and fill the demo database" },
+	{ "demo", cli_demo, "demo --db PATH [--force] [--no-users] create and fill the demo database, with its users" },
 	{ "import", cli_import, "import --db PATH --type TYPE FILE [--approve --reason TEXT] [--crs EPSG:N] [--repair]" },
 	{ "export", cli_export, "export --db PATH --type TYPE [--format geojson|csv|gpkg|shp|kml] [--hxl] [--as-of TIME] [--crs EPSG:N] [-o FILE]" },
 	{ "list", cli_list, "list --db PATH --type TYPE [--status S] [--json]" },
@@ -24,7 +24,7 @@ static const struct cli_command commands[] = {
 	{ "schema", cli_schema, "schema [--json|--markdown] [--db PATH]   the field tables" },
 	{ "geom", cli_geom, "geom turning-points FILE.csv        print the polygon of a turning-point survey" },
 	{ "landrelease", cli_landrelease, "landrelease recompute --db PATH   rebuild every hazard's land release figures" },
-	{ "serve", cli_serve, "serve --db PATH [--listen ADDR:PORT] [--web DIR] [--public] [--threads N] [--trusted-proxy ADDR]   the HTTP API and web app" },
+	{ "serve", cli_serve, "serve --db PATH [--listen ADDR:PORT] [--web DIR] [--public] [--threads N] [--trusted-proxy ADDR] [--max-connections N] [--max-per-ip N]   the HTTP API and web app" },
 	{ "user", cli_user_cmd, "user add --db PATH --name LOGIN --role ROLE [--org ID] [--full-name TEXT]   password on stdin" },
 	{ "user", cli_user_cmd, "user list --db PATH [--json] | user disable --db PATH --name LOGIN" },
 	{ "user", cli_user_cmd, "user password --db PATH --name LOGIN   the new password on stdin" },
