@@ -122,6 +122,14 @@ check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/as
 	echo "== tests/gis on postgres"; \
 	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/gis/
 
+# Every report figure against plain SQL on a generated 10,000-hazard set (about 2 minutes to
+# generate; make check runs the same checks on the demo data, in test_report).
+.PHONY: check-report-gen
+check-report-gen: build/demine build/asan/test_report
+	@set -e; d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT INT TERM; \
+	build/demine gen --db $$d/gen.db --hazards 10000 >/dev/null; \
+	echo "== build/asan/test_report on a generated 10,000-hazard set"; DEMINE_TEST_REPORT_DB=$$d/gen.db build/asan/test_report
+
 api-test: build/asan/demine
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
 

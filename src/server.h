@@ -153,6 +153,12 @@ json_t *srv_json_text(const char *s);
 
 const char *srv_header(struct req *r, const char *name);
 const char *srv_arg(struct req *r, const char *name);
+/* Reads the query string: val[i] the value of allowed[i] (NULL-terminated) or NULL; an unknown
+ * or repeated parameter answers 400 naming it and returns -1 (*sent the answer). */
+int srv_query_args(struct req *r, const char *const *allowed, const char **val, size_t nval, enum MHD_Result *sent);
+/* Reports (server_reports.c). */
+enum MHD_Result srv_reports_list(struct req *r);
+enum MHD_Result srv_report(struct req *r);
 /* Parses the body as a JSON object. Returns 0 with *out (caller frees), or a negative value
  * after an error response (415, 400) was sent; *sent holds its result. */
 int srv_body_object(struct req *r, json_t **out, enum MHD_Result *sent);
