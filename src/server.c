@@ -75,13 +75,13 @@ const struct srv_route srv_routes[] = {
 	{ "GET", "/forms/{formId}/manifest", srv_or_manifest, ROUTE_OPENROSA, 0, "openRosaManifest", "OpenRosa: the media files of a form" },
 	{ "GET", "/forms/{formId}/media/{file}", srv_or_media, ROUTE_OPENROSA, 0, "openRosaMedia", "OpenRosa: a media file (the organisation's open hazards or tasks, CSV)" },
 	{ "GET", "/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaSubmissionHead", "OpenRosa: HEAD before a submission (204, the size limit)" },
-	{ "POST", "/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaSubmit", "OpenRosa: a submission (multipart: xml_submission_file and attachments)" },
+	{ "POST", "/submission", srv_or_submission, ROUTE_OPENROSA | ROUTE_WRITER, 0, "openRosaSubmit", "OpenRosa: a submission (multipart: xml_submission_file and attachments)" },
 	{ "GET", "/key/{key}/formList", srv_or_formlist, ROUTE_OPENROSA, 0, "openRosaKeyFormList", "OpenRosa with a device key in the path: the forms" },
 	{ "GET", "/key/{key}/forms/{formId}.xml", srv_or_form, ROUTE_OPENROSA, 0, "openRosaKeyForm", "OpenRosa with a device key: one XForm" },
 	{ "GET", "/key/{key}/forms/{formId}/manifest", srv_or_manifest, ROUTE_OPENROSA, 0, "openRosaKeyManifest", "OpenRosa with a device key: a manifest" },
 	{ "GET", "/key/{key}/forms/{formId}/media/{file}", srv_or_media, ROUTE_OPENROSA, 0, "openRosaKeyMedia", "OpenRosa with a device key: a media file" },
 	{ "GET", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaKeySubmissionHead", "OpenRosa with a device key: HEAD before a submission" },
-	{ "POST", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaKeySubmit", "OpenRosa with a device key: a submission" },
+	{ "POST", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA | ROUTE_WRITER, 0, "openRosaKeySubmit", "OpenRosa with a device key: a submission" },
 	{ "GET", "/api/v1/*/*/attachments", srv_rec_attachments, ROUTE_PUBLIC, 0, "listAttachments", "The files attached to a record" },
 	{ "GET", "/api/v1/*/*/attachments/{name}", srv_rec_attachment, ROUTE_PUBLIC, 0, "getAttachment", "One file attached to a record" },
 	{ "GET", "/ogc", srv_ogc_landing, ROUTE_OPEN, 0, "getOgcLandingPage", "OGC API - Features: the landing page" },
@@ -539,8 +539,11 @@ static int authorize(struct req *r, const struct srv_route *rt, enum MHD_Result 
 	}
 	if ((rt->flags & ROUTE_WRITER) && !dm_actor_can(&r->who, DM_P_WRITE_ANY) &&
 	    !dm_actor_can(&r->who, DM_P_WRITE_OWN)) {
-		*sent = srv_error(r, 403, "forbidden", NULL, "role %s writes no records: it may not call %s %s",
-				  r->who.role, rt->method, rt->pattern);
+		if (rt->flags & ROUTE_OPENROSA) /* ODK Collect shows the message of its own document */
+			*sent = srv_or_message(r, 403, "this user's role writes no records: it may not send forms");
+		else
+			*sent = srv_error(r, 403, "forbidden", NULL, "role %s writes no records: it may not call %s %s",
+					  r->who.role, rt->method, rt->pattern);
 		return -1;
 	}
 	if (!(rt->flags & ROUTE_RECORD_WRITE))
