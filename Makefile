@@ -184,6 +184,25 @@ check-suites: all layers unit faults-store cli-test api-test web-test build-test
 build-test: web-vendor
 	node --test tests/build/
 
+# Kill loops (tests/reliability/kill_loop.mjs, docs/reliability.md; not in make check, whose
+# tests/cli/kill_loop.test.mjs runs 5): KILLS SIGKILLs of demine serve at random moments under 4
+# writing clients, and OPS_KILLS of each of import, recompute, copy and backup, on SQLite and on
+# PostgreSQL (a throwaway cluster); the figures, one JSON line per store, in
+# build/reliability/kill_loop.jsonl. KILL_SEED repeats a run.
+KILLS ?= 100
+OPS_KILLS ?= 10
+.PHONY: reliability
+reliability: build/demine
+	@mkdir -p build/reliability; rm -f build/reliability/kill_loop.jsonl
+	KILLS=$(KILLS) OPS_KILLS=$(OPS_KILLS) RELIABILITY_JSON=$(CURDIR)/build/reliability/kill_loop.jsonl \
+	  DEMINE_BIN=$(CURDIR)/build/demine node tests/reliability/kill_loop.mjs
+	@set -e; export DEMINE_PG_STATE=$(CURDIR)/build/pg-test-cluster.$$$$.state; \
+	base=$$(scripts/pg-test-cluster start); trap 'scripts/pg-test-cluster stop' EXIT INT TERM; \
+	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base KILLS=$(KILLS) OPS_KILLS=$(OPS_KILLS) \
+	  RELIABILITY_JSON=$(CURDIR)/build/reliability/kill_loop.jsonl DEMINE_BIN=$(CURDIR)/build/demine \
+	  node tests/reliability/kill_loop.mjs
+	@echo "make reliability: figures in build/reliability/kill_loop.jsonl"
+
 # Benchmarks (bench/README.md): make bench installs nginx, wrk and PostGIS (as root), generates the
 # data sets and runs every scenario beside its anchor into bench/results/latest.md and .json;
 # bench-smoke runs the harness on a few hundred hazards, demine's side only (part of make check).
