@@ -61,6 +61,7 @@ int cli_copy(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_gen(int argc, char **argv);
 int cli_stats(int argc, char **argv);
+int cli_report(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_user_cmd(int argc, char **argv); /* user add|list|disable|password */
 int cli_token(int argc, char **argv);    /* token create|revoke */

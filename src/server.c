@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
@@ -728,14 +729,45 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 	return (size_t)(w - s);
 }
 
+/* How many connections the server may hold at once: the limit asked for, but no more than the
+ * open files allow. The soft limit of open files (often 1,024) is raised to the hard one first,
+ * keeping SRV_FD_RESERVE for databases, static files and logs. */
+#define SRV_FD_RESERVE 64
+static unsigned connection_limit(unsigned wanted)
+{
+	struct rlimit rl;
+	if (!wanted)
+		wanted = SRV_MAX_CONNS;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return wanted;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)wanted + 2 * SRV_FD_RESERVE) {
+		unsigned fit = rl.rlim_cur > 2 * SRV_FD_RESERVE ? (unsigned)rl.rlim_cur - SRV_FD_RESERVE : SRV_FD_RESERVE;
+		fprintf(stderr, "demine serve: at most %u connections at once (open-file limit %llu)\n", fit,
+			(unsigned long long)rl.rlim_cur);
+		return fit;
+	}
+	return wanted;
+}
+
+/* Slow and idle clients cannot stop others being served: each worker waits on its connections
+ * with epoll (no FD_SETSIZE ceiling of select), a connection silent for 30 s is closed, the
+ * connections at once are bounded (a new one beyond is closed at once) and so are those from one
+ * address, so that one client dribbling headers on many connections cannot take them all. */
 static struct MHD_Daemon *start(struct srv *s, struct sockaddr_in *sa)
 {
-	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	return MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 				on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->opts.threads,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
+				MHD_OPTION_CONNECTION_LIMIT, connection_limit(s->opts.max_conns),
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)s->opts.max_per_ip,
+				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 				MHD_OPTION_DIGEST_AUTH_RANDOM, sizeof(s->digest_random), s->digest_random,
 				MHD_OPTION_NONCE_NC_SIZE, (unsigned int)4096,
 				MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,

@@ -20,6 +20,9 @@
 
 #define SRV_MAX_PROXIES 8
 
+#define SRV_MAX_CONNS 4096
+#define SRV_MAX_PER_IP 256 /* the default of --max-per-ip, without --trusted-proxy */
+
 struct srv_opts {
 	const char *db;
 	char addr[64];
@@ -27,6 +30,10 @@ struct srv_opts {
 	const char *web;
 	int public_read;  /* --public: anonymous GETs act with role "public" */
 	unsigned threads;
+	/* Connection limits (slow and idle clients, docs/api.md): at most max_conns at once (0: the
+	 * default, SRV_MAX_CONNS, lowered to what the open-file limit allows) and max_per_ip from one
+	 * address (0: no limit per address). */
+	unsigned max_conns, max_per_ip;
 	int quiet;        /* no access log (programs that run the server themselves) */
 	/* --trusted-proxy: peers whose X-Forwarded-For and X-Forwarded-Proto are believed */
 	char proxies[SRV_MAX_PROXIES][64];

@@ -1,4 +1,5 @@
-// helpers.mjs: a real `demine serve` on a throwaway demo database, with one user per role.
+// helpers.mjs: a real `demine serve` on a throwaway demo database (made with --no-users), with one
+// user per role whose password passes the password rule (not a demo account).
 // The database is an SQLite file, or a PostgreSQL database of its own when the tests run with
 // DEMINE_TEST_STORE=postgres and DEMINE_PG_BASE (see tests/cli/helpers.mjs).
 import { spawn, spawnSync } from 'node:child_process';
@@ -55,7 +56,8 @@ export async function startServer({ pub = false, login = true, setup, webDir = n
   const { db, drop } = newDb(dir);
   let srv, hazard;
   try {
-    ok(['demo', '--db', db]);
+    // the tests' own users (passwords that pass the rule), not demo's published ones
+    ok(['demo', '--db', db, '--no-users']);
     hazard = JSON.parse(ok(['show', '--db', db, '--json', 'HAZ-AGD-00001']).stdout);
     for (const role of ROLES) {
       const args = ['user', 'add', '--db', db, '--name', role, '--role', role, '--full-name', `The ${role}`];
