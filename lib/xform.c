@@ -124,6 +124,13 @@ static const struct word {
 	{ "image", "Photo", "Foto", "Фотография" },
 	{ "personal", "personal data", "şəxsi məlumat", "персональные данные" },
 	{ "yes", "yes", "bəli", "да" },
+	/* units of the field tables */
+	{ "years", "years", "il", "лет" },
+	{ "people", "people", "nəfər", "чел." },
+	{ "items", "items", "ədəd", "шт." },
+	{ "m2", "m²", "m²", "м²" },
+	{ "cm", "cm", "sm", "см" },
+	{ "m", "m", "m", "м" },
 	{ "no", "no", "xeyr", "нет" },
 };
 
@@ -195,7 +202,7 @@ static void itext_field(struct build *c, const char *path, const struct dm_field
 	if (fd->flags & DM_FF_PERSONAL)
 		snprintf(lbl, sizeof(lbl), "%s (%s)", field_label(fd, c->lang), word("personal", c->lang));
 	else if (fd->unit)
-		snprintf(lbl, sizeof(lbl), "%s (%s)", field_label(fd, c->lang), fd->unit);
+		snprintf(lbl, sizeof(lbl), "%s (%s)", field_label(fd, c->lang), word(fd->unit, c->lang));
 	else
 		snprintf(lbl, sizeof(lbl), "%s", field_label(fd, c->lang));
 	text(c->b, id, lbl);
