@@ -65,23 +65,8 @@ enum MHD_Result srv_or_message(struct req *r, unsigned status, const char *msg)
 
 /* ---- the forms of this server ---- */
 
-static json_t *load_labels(struct req *r)
-{
-	static const char *const langs[] = { "en", "az", "ru" };
-	char path[PATH_MAX + 32];
-	json_t *all = json_object(), *one;
-	size_t i;
-	for (i = 0; all && r->srv->web_real[0] && i < 3; i++) {
-		snprintf(path, sizeof(path), "%s/i18n/%s.json", r->srv->web_real, langs[i]);
-		if ((one = json_load_file(path, 0, NULL)))
-			json_object_set_new(all, langs[i], one);
-	}
-	return all;
-}
-
 struct built {
 	struct req *r;
-	json_t *labels;
 	char version[16][24];
 	int have[16];
 };
@@ -89,7 +74,7 @@ struct built {
 static int build_form(struct built *c, const struct dm_form *f, char **xml, size_t *len, char version[24],
 		      struct dm_error *err)
 {
-	return dm_xform_build(dm_db_schema(c->r->db), f, c->labels, xml, len, version, err);
+	return dm_xform_build(dm_db_schema(c->r->db), f, NULL, xml, len, version, err);
 }
 
 static const char *current_version(const struct dm_form *f, void *arg)
@@ -168,7 +153,7 @@ static const struct dm_form *path_form(struct req *r, enum MHD_Result *sent)
 
 enum MHD_Result srv_or_formlist(struct req *r)
 {
-	struct built c = { r, load_labels(r), { { 0 } }, { 0 } };
+	struct built c = { r, { { 0 } }, { 0 } };
 	struct dm_buf b;
 	struct dm_error err;
 	const struct dm_form *forms;
@@ -202,21 +187,19 @@ enum MHD_Result srv_or_formlist(struct req *r)
 	dm_buf_add(&b, "</xforms>\n");
 	ret = send_xml(r, 200, b.s ? b.s : "", b.len, NULL);
 	dm_buf_release(&b);
-	json_decref(c.labels);
 	return ret;
 }
 
 enum MHD_Result srv_or_form(struct req *r)
 {
-	struct built c = { r, load_labels(r), { { 0 } }, { 0 } };
+	struct built c = { r, { { 0 } }, { 0 } };
 	struct dm_error err;
 	enum MHD_Result sent;
 	const struct dm_form *f = path_form(r, &sent);
 	char *xml, version[24];
 	size_t len;
 	if (!f) {
-		json_decref(c.labels);
-		return sent;
+			return sent;
 	}
 	dm_error_init(&err);
 	if (build_form(&c, f, &xml, &len, version, &err)) {
@@ -226,7 +209,6 @@ enum MHD_Result srv_or_form(struct req *r)
 		free(xml);
 	}
 	dm_error_release(&err);
-	json_decref(c.labels);
 	return sent;
 }
 
@@ -375,7 +357,7 @@ static void parts_release(struct parts *ps)
 
 static enum MHD_Result submit(struct req *r, struct parts *ps)
 {
-	struct built c = { r, load_labels(r), { { 0 } }, { 0 } };
+	struct built c = { r, { { 0 } }, { 0 } };
 	struct dm_or_file files[OR_MAX_FILES + 2];
 	struct dm_or_result res;
 	struct dm_error err;
@@ -392,16 +374,13 @@ static enum MHD_Result submit(struct req *r, struct parts *ps)
 			nf++;
 		}
 	}
-	if (!xml) {
-		json_decref(c.labels);
+	if (!xml)
 		return srv_or_message(r, 400, "the multipart body has no xml_submission_file part");
-	}
 	dm_error_init(&err);
 	dm_openrosa_submit(r->db, &r->who, xml->data.s ? xml->data.s : "", xml->data.len, files, nf, current_version, &c,
 			   &res, &err);
 	sent = srv_or_message(r, (unsigned)res.status, res.message);
 	dm_error_release(&err);
-	json_decref(c.labels);
 	return sent;
 }
 
@@ -435,7 +414,7 @@ enum MHD_Result srv_or_submission(struct req *r)
 
 enum MHD_Result srv_forms_list(struct req *r)
 {
-	struct built c = { r, load_labels(r), { { 0 } }, { 0 } };
+	struct built c = { r, { { 0 } }, { 0 } };
 	const struct dm_form *forms;
 	size_t n, i, len;
 	json_t *a = json_array();
@@ -456,7 +435,6 @@ enum MHD_Result srv_forms_list(struct req *r)
 		}
 		dm_error_release(&err);
 	}
-	json_decref(c.labels);
 	return srv_json(r, 200, json_pack("{s:o}", "forms", a));
 }
 
