@@ -11,6 +11,7 @@
 #include "demine/stats.h"
 #include "demine/util.h"
 #include "demine/value.h"
+#include "render_map.h"
 
 #ifndef DEMINE_VERSION
 #define DEMINE_VERSION "0.1"
@@ -490,9 +491,29 @@ static int sec_grant(struct rctx *r)
 	return rc;
 }
 
+/* The map of the period's releases over the districts, coloured by result. */
+static int sec_map(struct rctx *r)
+{
+	static const char *const keys[] = { "cancelled", "reduced", "cleared", NULL };
+	json_t *map = NULL, *sec, *legend;
+	size_t i;
+	int rc = dm_render_map(r->db, r->who, &r->cur, &map, r->err);
+	if (rc || !map)
+		return rc;
+	sec = section(r, "map", "map");
+	legend = json_object();
+	for (i = 0; keys[i]; i++)
+		json_object_set_new(legend, keys[i], value_label(r, keys[i]));
+	json_object_set_new(map, "legend", legend);
+	json_object_set_new(sec, "map", map);
+	if (!json_integer_value(json_object_get(map, "releases")))
+		json_object_set_new(sec, "note", text(r, "report.map_empty", NULL));
+	return 0;
+}
+
 /* ---- the table of reports ---- */
 
-enum sec_kind { S_SUMMARY, S_RELEASED, S_RELEASED_OP, S_REMAINING, S_REMAINING_AP, S_ITEMS, S_CAS_SEX_AGE, S_EORE,
+enum sec_kind { S_SUMMARY, S_MAP, S_RELEASED, S_RELEASED_OP, S_REMAINING, S_REMAINING_AP, S_ITEMS, S_CAS_SEX_AGE, S_EORE,
 		S_EORE_PLAIN, S_CAS_LM, S_GRANT, S_END };
 
 static const struct report_def {
@@ -500,16 +521,17 @@ static const struct report_def {
 	int needs_grant;
 	enum sec_kind sections[12];
 } reports[] = {
-	{ "national", 0, { S_SUMMARY, S_RELEASED, S_RELEASED_OP, S_REMAINING, S_ITEMS, S_CAS_SEX_AGE, S_EORE, S_END } },
+	{ "national", 0, { S_SUMMARY, S_RELEASED, S_MAP, S_RELEASED_OP, S_REMAINING, S_ITEMS, S_CAS_SEX_AGE, S_EORE, S_END } },
 	{ "article7", 0, { S_REMAINING_AP, S_RELEASED, S_CAS_SEX_AGE, S_END } },
 	{ "casualties", 0, { S_CAS_SEX_AGE, S_CAS_LM, S_END } },
-	{ "donor", 1, { S_GRANT, S_RELEASED, S_RELEASED_OP, S_ITEMS, S_EORE_PLAIN, S_END } },
+	{ "donor", 1, { S_GRANT, S_RELEASED, S_MAP, S_RELEASED_OP, S_ITEMS, S_EORE_PLAIN, S_END } },
 };
 
 static int build_section(struct rctx *r, enum sec_kind k)
 {
 	switch (k) {
 	case S_SUMMARY: return sec_summary(r);
+	case S_MAP: return sec_map(r);
 	case S_RELEASED: return sec_released(r);
 	case S_RELEASED_OP: return sec_released_operator(r);
 	case S_REMAINING: return sec_remaining(r, "remaining", "remaining");

@@ -1025,3 +1025,96 @@ int dm_stats_compute(struct dm_db *db, const struct dm_actor *who, const char *f
 	}
 	return rc;
 }
+
+/* ---- geometries of the released figure, for maps ---- */
+
+static int geometry_rows(struct ctx *c, struct q *q, int with_result,
+			 int (*fn)(void *arg, const char *result, const unsigned char *wkb, size_t n, const double box[4]),
+			 void *arg)
+{
+	struct dm_stmt *s = NULL;
+	int rc = q_prepare(c, q, &s);
+	if (!rc)
+		dm_stmt_stream(s);
+	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1) {
+		size_t n = 0;
+		const void *wkb = dm_stmt_column_blob(s, 1, &n);
+		double box[4];
+		int i;
+		for (i = 0; i < 4; i++)
+			box[i] = dm_stmt_column_real(s, 2 + i);
+		rc = wkb && n ? fn(arg, with_result ? dm_stmt_column_text(s, 0) : NULL, wkb, n, box) : 0;
+	}
+	dm_stmt_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+int dm_stats_release_geometries(struct dm_db *db, const struct dm_actor *who, const struct dm_stats_filter *fin,
+				size_t max,
+				int (*fn)(void *arg, const char *result, const unsigned char *wkb, size_t n,
+					  const double box[4]),
+				void *arg, struct dm_error *err)
+{
+	/* cppcheck-suppress unassignedVariable ; a static const is zero, the empty filter */
+	static const struct dm_stats_filter none_f;
+	struct dm_stats_filter f = fin ? *fin : none_f;
+	struct ctx c;
+	struct q q, w, none;
+	char as_of[32];
+	int rc;
+	if ((rc = check_filter(&f, err)) || (rc = dm_auth_check_read_type(who, "land_release", err)) ||
+	    (rc = dm_auth_check_read_type(who, "location", err)))
+		return rc;
+	memset(&c, 0, sizeof(c));
+	if (f.as_of) {
+		if ((rc = dm_parse_as_of(f.as_of, as_of, err)))
+			return rc;
+		c.as_of = as_of;
+	}
+	c.db = db;
+	c.st = dm_db_store(db);
+	c.who = who;
+	c.f = &f;
+	c.err = err;
+	q_init(&q);
+	q_init(&w);
+	q_init(&none);
+	rc = f.adm2 ? resolve_adm2(&c) : 0;
+	if (rc)
+		goto out;
+	/* the districts: all of them, or the one asked for */
+	dm_buf_add(&q.sql, "SELECT NULL, p.geom, p.minx, p.miny, p.maxx, p.maxy FROM ");
+	approved_rows(&q, c.as_of, "location", "r.id AS id, r.kind AS kind, r.geom AS geom, r.minx AS minx, r.miny AS miny,"
+						 " r.maxx AS maxx, r.maxy AS maxy", &none, "p");
+	dm_buf_add(&q.sql, " WHERE p.kind = 'adm2' AND p.geom IS NOT NULL");
+	if (c.adm2_ids) {
+		size_t i;
+		json_t *v;
+		dm_buf_add(&q.sql, " AND p.id IN (");
+		json_array_foreach(c.adm2_ids, i, v) {
+			dm_buf_add(&q.sql, i ? ", ?" : "?");
+			q_param(&q, json_string_value(v));
+		}
+		dm_buf_add(&q.sql, ")");
+	}
+	dm_buf_addf(&q.sql, " ORDER BY p.id%s", collate(&c));
+	rc = geometry_rows(&c, &q, 0, fn, arg);
+	q_release(&q);
+	q_init(&q);
+	if (rc)
+		goto out;
+	add_filters(&c, &w, "r.end_date", loc_only, org_only, "task");
+	dm_buf_add(&w.sql, " AND r.geom IS NOT NULL");
+	dm_buf_add(&q.sql, "SELECT g.result, g.geom, g.minx, g.miny, g.maxx, g.maxy FROM ");
+	approved_rows(&q, c.as_of, "land_release", "r.id AS id, r.result AS result, r.geom AS geom, r.area_m2 AS m2,"
+						   " r.minx AS minx, r.miny AS miny, r.maxx AS maxx, r.maxy AS maxy", &w, "g");
+	dm_buf_addf(&q.sql, " ORDER BY g.m2 DESC, g.id%s LIMIT %zu", collate(&c), max);
+	rc = geometry_rows(&c, &q, 1, fn, arg);
+out:
+	json_decref(c.places);
+	json_decref(c.adm2_ids);
+	q_release(&q);
+	q_release(&w);
+	q_release(&none);
+	return rc;
+}

@@ -17,6 +17,7 @@
 #include "demine/report.h"
 #include "demine/store.h"
 #include "demine/util.h"
+#include "render_map.h"
 #include "check.h"
 
 static const struct dm_actor local = { "test", "local", NULL };
@@ -330,6 +331,27 @@ static void check_eore(struct dm_db *db, json_t *m, const char *from, const char
 	}
 }
 
+/* The map draws every release of the period that has a geometry, by result. */
+static void check_map(struct dm_db *db, json_t *m, const char *from, const char *to)
+{
+	json_t *map = json_object_get(sec_of(m, "map"), "map"), *l;
+	size_t i;
+	double drawn = 0;
+	double n = released(db, "COUNT(*)", from, to, " AND geom IS NOT NULL", NULL);
+	CHECK(map != NULL);
+	if (!map)
+		return;
+	if (n > DM_MAP_MAX_RELEASES) /* the largest are drawn */
+		n = DM_MAP_MAX_RELEASES;
+	CHECK_INT(json_integer_value(json_object_get(map, "releases")), n);
+	CHECK_INT(json_integer_value(json_object_get(map, "left_out")), 0);
+	json_array_foreach(json_object_get(map, "layers"), i, l)
+		if (i > 0)
+			drawn += (double)json_array_size(json_object_get(l, "paths"));
+	CHECK(drawn >= n);
+	CHECK(json_integer_value(json_object_get(map, "width")) > 0 && json_integer_value(json_object_get(map, "height")) > 0);
+}
+
 static void check_national(struct dm_db *db, const char *from, const char *to)
 {
 	struct dm_report_params p = { from, to, NULL, NULL, NULL, "en", NULL };
@@ -346,6 +368,7 @@ static void check_national(struct dm_db *db, const char *from, const char *to)
 	check_items(db, m, from, to, pfrom, pto);
 	check_casualties_by_sex(db, m, from, to);
 	check_eore(db, m, from, to);
+	check_map(db, m, from, to);
 	json_decref(m);
 }
 
