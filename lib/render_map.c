@@ -51,7 +51,8 @@ static int keep(void *arg, const char *result, const unsigned char *wkb, size_t 
 static int map_box(const struct collect *c, double box[4])
 {
 	size_t i;
-	int pass, found = 0;
+	int pass, found = 0, releases = 0;
+	box[0] = box[1] = box[2] = box[3] = 0;
 	for (pass = 0; pass < 2 && !found; pass++)
 		for (i = 0; i < c->n; i++) {
 			const struct feature *f = &c->f[i];
@@ -60,11 +61,12 @@ static int map_box(const struct collect *c, double box[4])
 			if (!found) {
 				box[0] = f->geom.minx, box[1] = f->geom.miny, box[2] = f->geom.maxx, box[3] = f->geom.maxy;
 				found = 1;
+				releases = pass == 0;
 			}
 			box[0] = fmin(box[0], f->geom.minx), box[1] = fmin(box[1], f->geom.miny);
 			box[2] = fmax(box[2], f->geom.maxx), box[3] = fmax(box[3], f->geom.maxy);
 		}
-	if (found && pass == 1) { /* releases: room around them, and at least about a kilometre across */
+	if (releases) { /* room around them, and at least about a kilometre across */
 		double dx = fmax((box[2] - box[0]) * 0.1, 0.005), dy = fmax((box[3] - box[1]) * 0.1, 0.005);
 		box[0] -= dx, box[2] += dx, box[1] -= dy, box[3] += dy;
 	}

@@ -21,7 +21,9 @@ struct dm_stats_filter {
 
 /* The figure names, NULL-terminated: released, remaining, items, casualties, eore, funding,
  * released_operator (area released by operator, method and result), remaining_ap (remaining,
- * of the hazards holding anti-personnel mines), casualties_lm (victims
+ * of the hazards holding anti-personnel mines), remaining_type (remaining by district and
+ * hazard type), va_services (victim assistance services given by service and status), tasks
+ * (tasks planned in the period by task_status, with their planned area), casualties_lm (victims
  * in the Landmine Monitor's breakdown). */
 extern const char *const dm_stats_figures[];
 
