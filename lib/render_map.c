@@ -146,7 +146,7 @@ int dm_render_map(struct dm_db *db, const struct dm_actor *who, const struct dm_
 	layers = json_array();
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		json_array_append_new(layers, json_pack("{s:s, s:[]}", "key", keys[i], "paths"));
-	for (i = 0; i < c.n && !rc; i++) {
+	for (i = 0; i < c.n; i++) {
 		struct dm_tile_geom tg = { 0 };
 		struct dm_error e;
 		json_t *paths = layer_of(layers, c.f[i].result[0] ? c.f[i].result : "districts");
