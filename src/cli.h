@@ -56,6 +56,7 @@ int cli_geom(int argc, char **argv);
 int cli_landrelease(int argc, char **argv);
 int cli_erase(int argc, char **argv);
 int cli_tile(int argc, char **argv);
+int cli_forms(int argc, char **argv);
 int cli_copy(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_gen(int argc, char **argv);

@@ -32,6 +32,7 @@ static const struct cli_command commands[] = {
 	{ "token", cli_token, "token revoke --db PATH   the token on stdin" },
 	{ "audit", cli_audit, "audit --db PATH [--limit N] [--offset N] [--json]   the audit log, newest first" },
 	{ "tile", cli_tile, "tile --db PATH LAYER Z X Y [-o FILE] [--role ROLE]   write one vector tile (.mvt)" },
+	{ "forms", cli_forms, "forms list | forms export NAME [-o FILE] [--db PATH] [--web DIR]   the field forms (ODK XForms)" },
 	{ "copy", cli_copy, "copy --from SRC --to DST             copy a whole database between stores, verified" },
 	{ "report", cli_report, "report NAME --db PATH --from D --to D [--area PCODE --grant ID --organisation ID --lang az|en|ru --as-of TIME] --format pdf|xlsx|csv|html|json [--table KEY] -o FILE   a report (national, article7, casualties, donor); --list lists them" },
 	{ "stats", cli_stats, "stats FIGURE --db PATH [--from D --to D --adm2 PCODE --organisation ID --grant ID --as-of TIME --currency C] [--json|--csv]   a dashboard figure" },
