@@ -138,9 +138,9 @@ static int check_geom_kind(const struct dm_type *t, const struct dm_geom *g, str
 		return DM_EINVAL;
 	}
 	/* A hazard known only as a point keeps an entered estimated area until surveyed. */
-	if (t->geom == DM_GEOM_AREA && k != 3 && k != 6 && !(k == 1 && t->point_area_field)) {
+	if (t->geom == DM_GEOM_AREA && k != 3 && k != 6 && !(k == 1 && (t->point_area_field || t->point_ok))) {
 		dm_error_add(err, "geometry", "a %s needs a Polygon or MultiPolygon%s", t->name,
-			     t->point_area_field ? " (or a Point with its estimated area)" : "");
+			     t->point_area_field ? " (or a Point with its estimated area)" : t->point_ok ? " or a Point" : "");
 		return DM_EINVAL;
 	}
 	return 0;

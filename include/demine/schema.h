@@ -80,6 +80,9 @@ struct dm_type {
 	/* An area type that may be located by a Point until surveyed, when this field (an area)
 	 * holds the entered estimate (hazard: estimated_area_m2); NULL = polygons only. */
 	const char *point_area_field;
+	/* An area type that may equally be a Point (a settlement before its built-up polygon is
+	 * mapped), without an estimate. */
+	int point_ok;
 };
 
 /* The builtin record types, in dependency order (organisation, location, ... disbursement). */

@@ -11,7 +11,9 @@
 #include "demine/auth.h"
 #include "demine/db.h"
 #include "demine/geo.h"
+#include "demine/readiness.h"
 #include "demine/record.h"
+#include "proximity.h"
 
 static struct dm_geo *G;
 static struct geod_geodesic WGS84;
@@ -169,8 +171,145 @@ static void test_bad_input(void)
 	free(p.wkb);
 }
 
+/* ---- over a database: the readiness of a settlement follows its hazards ---- */
+static const struct dm_actor officer = { "ana", "local", NULL };
+
+static struct dm_record *create(struct dm_db *db, const char *type, const char *json, int approve)
+{
+	struct dm_write_opts opts = { .approve = approve };
+	struct dm_record *r = NULL;
+	struct dm_error err;
+	json_t *in = json_loads(json, 0, NULL);
+	dm_error_init(&err);
+	if (!in || dm_record_create(db, &officer, type, in, &opts, &r, &err))
+		fprintf(stderr, "  create %s: %s\n", type, err.message);
+	json_decref(in);
+	dm_error_release(&err);
+	return r;
+}
+
+static struct dm_record *get(struct dm_db *db, const char *id)
+{
+	struct dm_record *r = NULL;
+	struct dm_error err;
+	dm_error_init(&err);
+	if (dm_record_get(db, &officer, id, NULL, &r, &err))
+		fprintf(stderr, "  get %s: %s\n", id, err.message);
+	dm_error_release(&err);
+	return r;
+}
+
+static const char *field_str(const struct dm_record *r, const char *name)
+{
+	return r ? json_string_value(json_object_get(r->fields, name)) : NULL;
+}
+
+static double field_num(const struct dm_record *r, const char *name)
+{
+	return r ? json_number_value(json_object_get(r->fields, name)) : -1;
+}
+
+/* The box 300 to 470 m east of (47, 40), 220 m high. */
+#define HZ_BOX "[[[47.0035,39.999],[47.0055,39.999],[47.0055,40.001],[47.0035,40.001],[47.0035,39.999]]]"
+
+static void test_readiness(struct dm_db *db)
+{
+	char buf[1200];
+	struct dm_record *adm, *s, *h, *rt, *lr, *now;
+	struct dm_prox p;
+	struct dm_error err;
+	json_t *reasons;
+	adm = create(db, "location", "{\"kind\":\"adm2\",\"name_en\":\"Fuzuli\",\"abbr\":\"FZL\",\"change_reason\":"
+		     "\"cod-ab\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[46.5,39.5],[47.5,39.5],[47.5,"
+		     "40.5],[46.5,40.5],[46.5,39.5]]]}}", 1);
+	s = create(db, "settlement", "{\"name_en\":\"Khidirli\",\"name_az\":\"Xıdırlı\",\"planned_returnees\":300,"
+		   "\"return_priority\":1,\"change_reason\":\"return plan\",\"geometry\":{\"type\":\"Point\","
+		   "\"coordinates\":[47,40]}}", 1);
+	CHECK(adm && s);
+	if (!adm || !s)
+		return;
+	CHECK_STR(field_str(s, "readiness_status"), "cleared_for_return");
+	CHECK_STR(s->location, adm->id);
+	/* an open CHA 300 m away blocks it: a system version on the hazard's approval */
+	h = create(db, "hazard", "{\"category\":\"cha\",\"hazard_type\":\"minefield\",\"land_status\":\"open\","
+		   "\"change_reason\":\"survey\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" HZ_BOX "}}", 1);
+	CHECK(h != NULL);
+	now = get(db, s->id);
+	CHECK_STR(field_str(now, "readiness_status"), "blocked");
+	CHECK_INT(field_num(now, "open_hazards"), 1);
+	CHECK_NEAR(field_num(now, "hazard_within_m2"), field_num(h, "area_m2"), 0.01);
+	CHECK_STR(now ? now->updated_by : NULL, "system");
+	snprintf(buf, sizeof(buf), "1 open CHA within 500 m: %s (", h ? h->code : "?");
+	reasons = now ? json_object_get(now->fields, "readiness_reasons") : NULL;
+	CHECK(json_is_string(json_array_get(reasons, 0)) &&
+	      !strncmp(json_string_value(json_array_get(reasons, 0)), buf, strlen(buf)));
+	dm_record_free(now);
+	/* the proximity module itself: distance about 298 m (the box's west edge) */
+	dm_error_init(&err);
+	CHECK_INT(dm_prox_near(db, &s->geom, 500, 1, &p, &err), 0);
+	CHECK_INT(p.n, 1);
+	if (p.n)
+		CHECK_NEAR(p.hz[0].distance_m, 298.1, 1);
+	dm_prox_release(&p);
+	CHECK_INT(dm_prox_near(db, &s->geom, 250, 0, &p, &err), 0);
+	CHECK_INT(p.n, 0);
+	dm_prox_release(&p);
+	/* a road to the settlement crossing the hazard */
+	snprintf(buf, sizeof(buf), "{\"name\":\"R-12\",\"kind\":\"road\",\"settlements\":[\"%s\"],\"change_reason\":"
+		 "\"roads\",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[47,40],[47.02,40]]}}", s->id);
+	rt = create(db, "access_route", buf, 1);
+	CHECK(rt != NULL);
+	CHECK_INT(field_num(rt, "hazards_crossed"), 1);
+	now = get(db, s->id);
+	CHECK_INT(field_num(now, "routes_blocked"), 1);
+	reasons = now ? json_object_get(now->fields, "readiness_reasons") : NULL;
+	CHECK(json_array_size(reasons) == 2 && strstr(json_string_value(json_array_get(reasons, 1)), "route R-12") != NULL);
+	dm_record_free(now);
+	/* approving the release that clears the last hazard: cleared for return in the same
+	 * transaction, a system version naming the release */
+	snprintf(buf, sizeof(buf), "{\"hazard\":\"%s\",\"method\":\"clearance\",\"result\":\"cleared\",\"end_date\":"
+		 "\"2026-05-01\",\"change_reason\":\"completion report\",\"geometry\":{\"type\":\"Polygon\","
+		 "\"coordinates\":" HZ_BOX "}}", h ? h->id : "");
+	lr = create(db, "land_release", buf, 1);
+	CHECK(lr != NULL);
+	now = get(db, s->id);
+	CHECK_STR(field_str(now, "readiness_status"), "cleared_for_return");
+	CHECK_STR(now ? now->updated_by : NULL, "system");
+	CHECK(now && lr && now->change_reason && strstr(now->change_reason, lr->code) &&
+	      strstr(now->change_reason, "cleared for return"));
+	CHECK_NEAR(field_num(now, "released_within_m2"), field_num(h, "area_m2"), 1);
+	CHECK_INT(field_num(now, "routes_blocked"), 0);
+	dm_record_free(now);
+	now = get(db, rt ? rt->id : "");
+	CHECK_INT(field_num(now, "hazards_crossed"), 0);
+	dm_record_free(now);
+	/* a settlement outside every admin area is refused with the reason */
+	CHECK(create(db, "settlement", "{\"name_en\":\"Nowhere\",\"change_reason\":\"x\",\"geometry\":{\"type\":"
+		     "\"Point\",\"coordinates\":[47.8,40]}}", 1) == NULL);
+	/* the rules: unknown names and bad values are refused naming them */
+	CHECK_INT(dm_readiness_set(db, "readiness.bufer_m", "300", &err), DM_EINVAL);
+	CHECK(strstr(err.message, "unknown readiness setting 'readiness.bufer_m'") != NULL);
+	dm_error_release(&err);
+	dm_error_init(&err);
+	CHECK_INT(dm_readiness_set(db, "readiness.buffer_m", "9000", &err), DM_EINVAL);
+	CHECK(strstr(err.message, "readiness.buffer_m") && strstr(err.message, "9000"));
+	dm_error_release(&err);
+	dm_error_init(&err);
+	CHECK_INT(dm_readiness_set(db, "readiness.categories", "cha,uxo", &err), DM_EINVAL);
+	CHECK(strstr(err.message, "'uxo' is not a hazard category") != NULL);
+	dm_error_release(&err);
+	dm_record_free(adm);
+	dm_record_free(s);
+	dm_record_free(h);
+	dm_record_free(rt);
+	dm_record_free(lr);
+}
+
 int main(void)
 {
+	char dir[] = "/tmp/demine-test-prox-XXXXXX", path[600], cmd[700];
+	struct dm_db *db = NULL;
+	struct dm_error err;
 	G = dm_geo_new();
 	geod_init(&WGS84, 6378137.0, 1 / 298.257223563);
 	test_areas();
@@ -179,5 +318,21 @@ int main(void)
 	test_route();
 	test_bad_input();
 	dm_geo_free(G);
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/p.db", dir);
+	dm_error_init(&err);
+	CHECK_INT(dm_db_open(path, 1, &db, &err), 0);
+	dm_error_release(&err);
+	if (db) {
+		G = dm_db_geo(db);
+		test_readiness(db);
+		dm_db_close(db);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
 	return check_report("proximity");
 }
