@@ -149,6 +149,7 @@ struct route_hit {
 struct figures {
 	struct dm_prox prox;
 	size_t accidents, nroutes, routes_blocked;
+	int routes_untouched; /* a route crosses a hazard no one works on */
 	struct route_hit *routes;
 	const char *status;
 	json_t *reasons;
@@ -243,6 +244,8 @@ static int routes_of(struct dm_db *db, const char *settlement_id, const struct r
 			for (size_t k = 0; !rc && k < p.n; k++)
 				if (json_array_append_new(f->routes[i].crossed, json_string(p.hz[k].code)))
 					rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+				else
+					f->routes_untouched |= !strcmp(p.hz[k].land_status, "open");
 			f->routes_blocked += p.n > 0;
 		}
 		dm_prox_release(&p);
@@ -284,7 +287,7 @@ static const char *decide(const struct figures *f, const struct rules *ru)
 		untouched |= !strcmp(f->prox.hz[i].land_status, "open");
 	if (f->prox.open_within_m2 <= ru->cleared_max_m2 && !f->routes_blocked)
 		return "cleared_for_return";
-	if (f->prox.open_inside_m2 > ru->blocked_inside_m2 || (untouched && ru->untouched_blocks))
+	if (f->prox.open_inside_m2 > ru->blocked_inside_m2 || ((untouched || f->routes_untouched) && ru->untouched_blocks))
 		return "blocked";
 	return "in_progress";
 }

@@ -24,6 +24,7 @@ static const struct cli_command commands[] = {
 	{ "schema", cli_schema, "schema [--json|--markdown] [--db PATH]   the field tables" },
 	{ "geom", cli_geom, "geom turning-points FILE.csv        print the polygon of a turning-point survey" },
 	{ "landrelease", cli_landrelease, "landrelease recompute --db PATH   rebuild every hazard's land release figures" },
+	{ "readiness", cli_readiness, "readiness recompute|settings|set NAME VALUE|show ID --db PATH   settlement readiness for return" },
 	{ "serve", cli_serve, "serve --db PATH [--listen ADDR:PORT] [--web DIR] [--public] [--threads N] [--trusted-proxy ADDR]   the HTTP API and web app" },
 	{ "user", cli_user_cmd, "user add --db PATH --name LOGIN --role ROLE [--org ID] [--full-name TEXT]   password on stdin" },
 	{ "user", cli_user_cmd, "user list --db PATH [--json] | user disable --db PATH --name LOGIN" },

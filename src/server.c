@@ -46,6 +46,8 @@ const struct srv_route srv_routes[] = {
 	{ "GET", "/api/v1/stats/eore", srv_stats, ROUTE_PUBLIC, 0, "getStatsEore", "Risk education beneficiaries per month" },
 	{ "GET", "/api/v1/stats/funding", srv_stats, ROUTE_PUBLIC, 0, "getStatsFunding", "Funding by donor in one currency" },
 	{ "GET", "/api/v1/search", srv_search, ROUTE_PUBLIC, 0, "search", "Search record codes and place names" },
+	{ "GET", "/api/v1/readiness/settings", srv_readiness_settings, ROUTE_PUBLIC, 0, "getReadinessSettings", "The settlement readiness rules (thresholds) in force" },
+	{ "GET", "/api/v1/settlement/{id}/readiness", srv_readiness, ROUTE_PUBLIC, 0, "getSettlementReadiness", "A settlement's readiness for return: status, reasons, hazards near it, routes, history" },
 	{ "GET", "/api/v1/*", srv_rec_list, ROUTE_PUBLIC, 0, "list", "List records" },
 	{ "POST", "/api/v1/*", srv_rec_create, ROUTE_RECORD_WRITE, 0, "create", "Create a record (a draft)" },
 	{ "GET", "/api/v1/*/*", srv_rec_get, ROUTE_PUBLIC, 0, "get", "Get a record by id or code" },
