@@ -4,7 +4,7 @@
 #include <string.h>
 #include "lr_figures.h"
 #include "locate.h"
-#include "readiness_hooks.h"
+#include "readiness_rules.h"
 #include "rec_hooks.h"
 
 /* Several rows may name the same type and event (e.g. an approved hazard feeding both

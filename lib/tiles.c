@@ -23,7 +23,7 @@ static const struct tile_layer {
 	{ "location", { "kind", "name_en", "name_az", "name_ru", "pcode", "abbr", NULL } },
 	{ "settlement", { "name_en", "name_az", "name_ru", "readiness_status", "open_hazards", "hazard_within_m2",
 			  "return_priority", "planned_returnees", NULL } },
-	{ "access_route", { "name", "kind", "hazards_crossed", NULL } },
+	{ "access_route", { "kind", "hazards_crossed", NULL } },
 };
 #define NLAYERS (sizeof(layers) / sizeof(layers[0]))
 

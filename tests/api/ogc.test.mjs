@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, api, ok, sql } from './helpers.mjs';
 
-const COLLECTIONS = ['location', 'hazard', 'land_release', 'eo_find', 'accident', 'eore_session'];
+const COLLECTIONS = ['location', 'hazard', 'land_release', 'eo_find', 'accident', 'eore_session', 'settlement', 'access_route'];
 const PERSONAL = 'witness_name';
 const WITNESS = 'Elvin Mammadov';
 
@@ -377,7 +377,7 @@ test('with --public: anonymous readers get the public collections, approved feat
   try {
     const c = await api(p, null, 'GET', '/ogc/collections');
     assert.equal(c.status, 200, c.text);
-    assert.deepEqual(c.json.collections.map((x) => x.id), ['location', 'hazard', 'land_release']);
+    assert.deepEqual(c.json.collections.map((x) => x.id), ['location', 'hazard', 'land_release', 'settlement']);
     const r = await api(p, null, 'GET', '/ogc/collections/hazard/items?limit=1000');
     assert.equal(r.status, 200);
     assert.ok(r.json.features.length > 0);
