@@ -62,12 +62,13 @@ int cli_serve(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' }, { "listen", required_argument, NULL, 'l' },
 		{ "web", required_argument, NULL, 'w' }, { "public", no_argument, NULL, 'p' },
 		{ "threads", required_argument, NULL, 't' }, { "trusted-proxy", required_argument, NULL, 'x' },
+		{ "max-connections", required_argument, NULL, 'm' }, { "max-per-ip", required_argument, NULL, 'i' },
 		{ 0, 0, 0, 0 },
 	};
 	struct srv_opts o;
 	struct dm_db *db = NULL;
 	long long n;
-	int c, rc;
+	int c, rc, per_ip_given = 0;
 	memset(&o, 0, sizeof(o));
 	snprintf(o.addr, sizeof(o.addr), "127.0.0.1");
 	o.port = 8080;
@@ -93,11 +94,30 @@ int cli_serve(int argc, char **argv)
 				return cli_usage("serve", "--threads must be 1-256");
 			o.threads = (unsigned)n;
 			break;
+		case 'm':
+			if ((rc = cli_parse_int("serve", "--max-connections", optarg, &n)))
+				return rc;
+			if (n < 16 || n > 1000000)
+				return cli_usage("serve", "--max-connections must be 16-1000000");
+			o.max_conns = (unsigned)n;
+			break;
+		case 'i':
+			if ((rc = cli_parse_int("serve", "--max-per-ip", optarg, &n)))
+				return rc;
+			if (n < 0 || n > 1000000)
+				return cli_usage("serve", "--max-per-ip must be 0 (no limit) to 1000000");
+			o.max_per_ip = (unsigned)n;
+			per_ip_given = 1;
+			break;
 		default: return cli_usage("serve", "unknown option");
 		}
 	}
 	if (optind != argc)
 		return cli_usage("serve", "unexpected argument '%s'", argv[optind]);
+	/* behind a proxy every client comes from the proxy's address: a limit per address would
+	 * be one for everybody (the proxy limits its clients instead, docs/operations.md) */
+	if (!per_ip_given)
+		o.max_per_ip = o.nproxies ? 0 : SRV_MAX_PER_IP;
 	o.db = cli_db_path(o.db);
 	/* open once here: migrations run before any worker, and a bad path fails at once */
 	if ((rc = cli_open("serve", o.db, 0, &db)))

@@ -5,7 +5,7 @@
 
 static const struct cli_command commands[] = {
 	{ "init", cli_init, "init --db PATH [--force]             create an empty database" },
-	{ "demo", cli_demo, "demo --db PATH [--force]             create and fill the demo database" },
+	{ "demo", cli_demo, "demo --db PATH [--force] [--no-users] create and fill the demo database, with its users" },
 	{ "import", cli_import, "import --db PATH --type TYPE FILE [--approve --reason TEXT] [--crs EPSG:N] [--repair]" },
 	{ "export", cli_export, "export --db PATH --type TYPE [--format geojson|csv|gpkg|shp|kml] [--hxl] [--as-of TIME] [--crs EPSG:N] [-o FILE]" },
 	{ "list", cli_list, "list --db PATH --type TYPE [--status S] [--json]" },
@@ -25,7 +25,7 @@ static const struct cli_command commands[] = {
 	{ "geom", cli_geom, "geom turning-points FILE.csv        print the polygon of a turning-point survey" },
 	{ "landrelease", cli_landrelease, "landrelease recompute --db PATH   rebuild every hazard's land release figures" },
 	{ "readiness", cli_readiness, "readiness recompute|settings|set NAME VALUE|show ID --db PATH   settlement readiness for return" },
-	{ "serve", cli_serve, "serve --db PATH [--listen ADDR:PORT] [--web DIR] [--public] [--threads N] [--trusted-proxy ADDR]   the HTTP API and web app" },
+	{ "serve", cli_serve, "serve --db PATH [--listen ADDR:PORT] [--web DIR] [--public] [--threads N] [--trusted-proxy ADDR] [--max-connections N] [--max-per-ip N]   the HTTP API and web app" },
 	{ "user", cli_user_cmd, "user add --db PATH --name LOGIN --role ROLE [--org ID] [--full-name TEXT]   password on stdin" },
 	{ "user", cli_user_cmd, "user list --db PATH [--json] | user disable --db PATH --name LOGIN" },
 	{ "user", cli_user_cmd, "user password --db PATH --name LOGIN   the new password on stdin" },
@@ -33,7 +33,9 @@ static const struct cli_command commands[] = {
 	{ "token", cli_token, "token revoke --db PATH   the token on stdin" },
 	{ "audit", cli_audit, "audit --db PATH [--limit N] [--offset N] [--json]   the audit log, newest first" },
 	{ "tile", cli_tile, "tile --db PATH LAYER Z X Y [-o FILE] [--role ROLE]   write one vector tile (.mvt)" },
+	{ "forms", cli_forms, "forms list | forms export NAME [-o FILE] [--db PATH] [--web DIR]   the field forms (ODK XForms)" },
 	{ "copy", cli_copy, "copy --from SRC --to DST             copy a whole database between stores, verified" },
+	{ "report", cli_report, "report NAME --db PATH --from D --to D [--area PCODE --grant ID --organisation ID --lang az|en|ru --as-of TIME] --format pdf|xlsx|csv|html|json [--table KEY] -o FILE   a report (national, article7, casualties, donor); --list lists them" },
 	{ "stats", cli_stats, "stats FIGURE --db PATH [--from D --to D --adm2 PCODE --organisation ID --currency C] [--json|--csv]   a dashboard figure" },
 	{ "backup", cli_backup, "backup --db PATH --to FILE           online backup of an SQLite database" },
 	{ "gen", cli_gen, "gen --db PATH --hazards N [--seed S] [--geojson FILE] [--batch N] [--force]   generate a national data set (benchmarks)" },

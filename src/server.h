@@ -20,6 +20,9 @@
 
 #define SRV_MAX_PROXIES 8
 
+#define SRV_MAX_CONNS 4096
+#define SRV_MAX_PER_IP 256 /* the default of --max-per-ip, without --trusted-proxy */
+
 struct srv_opts {
 	const char *db;
 	char addr[64];
@@ -27,6 +30,10 @@ struct srv_opts {
 	const char *web;
 	int public_read;  /* --public: anonymous GETs act with role "public" */
 	unsigned threads;
+	/* Connection limits (slow and idle clients, docs/api.md): at most max_conns at once (0: the
+	 * default, SRV_MAX_CONNS, lowered to what the open-file limit allows) and max_per_ip from one
+	 * address (0: no limit per address). */
+	unsigned max_conns, max_per_ip;
 	int quiet;        /* no access log (programs that run the server themselves) */
 	/* --trusted-proxy: peers whose X-Forwarded-For and X-Forwarded-Proto are believed */
 	char proxies[SRV_MAX_PROXIES][64];
@@ -38,6 +45,7 @@ struct srv {
 	struct srv_opts opts;
 	char web_real[PATH_MAX]; /* realpath of the web folder, "" when it does not exist */
 	pthread_key_t db_key;    /* each worker thread's own database connection */
+	unsigned char digest_random[32]; /* HTTP Digest nonces (OpenRosa) */
 };
 
 /* One request: everything a handler needs; freed when the request completes. */
@@ -47,6 +55,7 @@ struct req {
 	const char *method, *url;
 	struct dm_buf body;
 	int body_too_big, body_nul;
+	int binary_body;         /* multipart/form-data: kept byte for byte (OpenRosa submissions) */
 	struct dm_db *db;
 	struct dm_user user;
 	int authed, via_cookie;
@@ -61,6 +70,7 @@ struct req {
 	struct timespec t0;
 	char addr[64];           /* the client: the peer, or what a trusted proxy forwarded */
 	int https;               /* a trusted proxy says the client spoke HTTPS */
+	int via_key;             /* OpenRosa: the device key came in the path (/key/TOKEN/...) */
 };
 
 /* A handler answers the request (through srv_json/srv_error...) and returns their result. */
@@ -68,6 +78,8 @@ typedef enum MHD_Result (*srv_handler)(struct req *r);
 
 #define ROUTE_OPEN 1       /* no credentials needed (login, tokens with a password, healthz) */
 #define ROUTE_PUBLIC 2     /* with --public, anonymous GETs act with role "public" */
+#define ROUTE_OPENROSA 8   /* an OpenRosa path: Digest, Basic, Bearer or a device key in the path;
+			      * never the session cookie (a form post from another site cannot act) */
 #define ROUTE_RECORD_WRITE 4 /* writes the record of the path (or a new one of its type): who
 			      * may write it is decided before the body is read */
 
@@ -140,6 +152,26 @@ enum MHD_Result srv_user_password(struct req *r);
 /* Credentials of the request (Bearer token or session cookie): fills r->user, r->who;
  * returns -1 after a 401 was sent for a bad bearer token. */
 int srv_authenticate(struct req *r, enum MHD_Result *sent);
+
+/* Checks a login and password with the login limits (as POST /api/v1/login): 0 with r->user and
+ * r->who, else -1 after a 401 or 429 was sent. */
+int srv_password_check(struct req *r, const char *login, const char *password, enum MHD_Result *sent);
+/* OpenRosa credentials (server_openrosa_auth.c): -1 after a 401 with the Digest and Basic
+ * challenges was sent. */
+int srv_openrosa_authenticate(struct req *r, enum MHD_Result *sent);
+enum MHD_Result srv_openrosa_challenge(struct req *r, const char *why);
+
+/* Handlers (server_openrosa.c): OpenRosa 1.0 for ODK Collect and web forms */
+enum MHD_Result srv_or_formlist(struct req *r);
+enum MHD_Result srv_or_form(struct req *r);
+enum MHD_Result srv_or_manifest(struct req *r);
+enum MHD_Result srv_or_media(struct req *r);
+enum MHD_Result srv_or_submission(struct req *r);
+enum MHD_Result srv_forms_list(struct req *r);      /* GET /api/v1/forms (JSON) */
+enum MHD_Result srv_forms_device(struct req *r);    /* POST /api/v1/forms/devices: a device key + QR settings */
+enum MHD_Result srv_field_submissions(struct req *r); /* GET /api/v1/field/submissions */
+enum MHD_Result srv_rec_attachments(struct req *r);  /* GET /api/v1/{type}/{id}/attachments */
+enum MHD_Result srv_rec_attachment(struct req *r);   /* GET /api/v1/{type}/{id}/attachments/{name} */
 
 /* Handlers (server_openapi.c) */
 enum MHD_Result srv_openapi(struct req *r);

@@ -135,6 +135,19 @@ static int check_password(struct req *r, json_t *body, enum MHD_Result *sent)
 	return 0;
 }
 
+int srv_password_check(struct req *r, const char *login, const char *password, enum MHD_Result *sent)
+{
+	json_t *body = json_pack("{s:s, s:s}", "username", login, "password", password);
+	int rc;
+	if (!body) {
+		*sent = srv_error(r, 401, "bad_credentials", NULL, "the user name or password is not valid UTF-8");
+		return -1;
+	}
+	rc = check_password(r, body, sent);
+	json_decref(body);
+	return rc;
+}
+
 enum MHD_Result srv_login(struct req *r)
 {
 	json_t *body;
