@@ -16,6 +16,8 @@ const ROUTES = [
   { path: 'inbox', page: 'inbox', nav: 'nav.inbox', roles: ['im_officer', 'operator', 'va_officer', 'admin'] },
   { path: 'review/:type/:id', page: 'review' },
   { path: 'dashboard', page: 'dashboard', nav: 'nav.dashboard' },
+  { path: 'return', page: 'return', nav: 'nav.return' },
+  { path: 'return/:id', page: 'return' },
   { path: 'account', page: 'account' },
   { path: 'users', page: 'users', nav: 'nav.users', roles: ['admin'] },
 ];
