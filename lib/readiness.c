@@ -93,6 +93,99 @@ static json_t *routes_json(const struct dm_readiness_figures *f)
 	return a;
 }
 
+/* "?, ?, ?" for n placeholders. */
+static void placeholders(struct dm_buf *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dm_buf_add(b, i ? ", ?" : "?");
+}
+
+/* The approved tasks on the hazards near the settlement. */
+static json_t *tasks_json(struct dm_db *db, const struct dm_prox *p, json_t *task_ids, struct dm_error *err)
+{
+	struct dm_buf b;
+	struct dm_stmt *s = NULL;
+	json_t *a = json_array();
+	size_t n = p->n > 500 ? 500 : p->n;
+	int rc;
+	if (!a || !n)
+		return a;
+	dm_buf_init(&b, 65536);
+	dm_buf_add(&b, "SELECT h.id, h.code, h.task_status, h.planned_method, h.planned_start, h.planned_end FROM task c JOIN"
+		       " task_history h ON h.id = c.id AND h.version = c.approved_version WHERE h.deleted = 0 AND c.id IN"
+		       " (SELECT from_id FROM record_link WHERE field = 'hazards' AND to_id IN (");
+	placeholders(&b, n);
+	dm_buf_addf(&b, ")) ORDER BY h.code%s", dm_store_collate_binary(db->st));
+	rc = b.overflow ? DM_ENOMEM : dm_stmt_prepare(db->st, b.s, &s, err);
+	dm_buf_release(&b);
+	for (size_t i = 0; !rc && i < n; i++)
+		dm_stmt_bind_text(s, (int)i + 1, p->hz[i].id);
+	while (!rc && (rc = dm_stmt_step(s, err)) == 1) {
+		json_t *t = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?}", "id", dm_stmt_column_text(s, 0), "code",
+				      dm_stmt_column_text(s, 1), "task_status", dm_stmt_column_text(s, 2), "planned_method",
+				      dm_stmt_column_text(s, 3), "planned_start", dm_stmt_column_text(s, 4), "planned_end",
+				      dm_stmt_column_text(s, 5));
+		if (json_array_append_new(a, t) || json_array_append_new(task_ids, json_string(dm_stmt_column_text(s, 0))))
+			rc = DM_ENOMEM;
+		else
+			rc = 0;
+	}
+	dm_stmt_finalize(s);
+	if (rc < 0) {
+		if (rc == DM_ENOMEM)
+			dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* The date the hazardous area near it would be cleared at the rate its tasks' approved releases
+ * ended in the last 183 days (before today): {released_6m_m2, rate_m2_per_day, remaining_m2,
+ * cleared_by (null without a rate)}. */
+static json_t *projection_json(struct dm_db *db, const struct dm_readiness_figures *f, json_t *task_ids,
+			       struct dm_error *err)
+{
+	char now[32], today[11], since[11], by[11];
+	struct dm_buf b;
+	struct dm_stmt *s = NULL;
+	double released = 0, rate, remaining = f->prox.open_within_m2;
+	size_t i, n = json_array_size(task_ids);
+	json_t *v;
+	int rc = 0;
+	dm_now(now);
+	snprintf(today, sizeof(today), "%.10s", now);
+	dm_days_to_date(dm_date_days(today) - 183, since);
+	if (n) {
+		dm_buf_init(&b, 65536);
+		dm_buf_add(&b, "SELECT COALESCE(SUM(h.area_m2), 0) FROM land_release c JOIN land_release_history h ON h.id = c.id"
+			       " AND h.version = c.approved_version WHERE h.deleted = 0 AND h.end_date >= ? AND h.end_date <= ?"
+			       " AND h.task IN (");
+		placeholders(&b, n);
+		dm_buf_add(&b, ")");
+		rc = b.overflow ? dm_error_set(err, DM_ENOMEM, NULL, "out of memory") : dm_stmt_prepare(db->st, b.s, &s, err);
+		dm_buf_release(&b);
+		if (!rc) {
+			dm_stmt_bind_text(s, 1, since);
+			dm_stmt_bind_text(s, 2, today);
+			json_array_foreach(task_ids, i, v)
+				dm_stmt_bind_text(s, (int)i + 3, json_string_value(v));
+			if ((rc = dm_stmt_step(s, err)) == 1)
+				released = dm_stmt_column_real(s, 0), rc = 0;
+		}
+		dm_stmt_finalize(s);
+		if (rc < 0)
+			return NULL;
+	}
+	rate = released / 183.0;
+	if (rate > 0 && remaining / rate < 365.0 * 200)
+		dm_days_to_date(dm_date_days(today) + (long)ceil(remaining / rate), by);
+	return json_pack("{s:s,s:f,s:f,s:f,s:s?}", "since", since, "released_6m_m2", round(released * 100) / 100,
+			 "rate_m2_per_day", round(rate * 100) / 100, "remaining_m2", round(remaining * 100) / 100,
+			 "cleared_by", rate > 0 && remaining > 0 && remaining / rate < 365.0 * 200 ? by
+				       : remaining <= 0 ? today : NULL);
+}
+
 struct hist {
 	json_t *a;
 	char last[32];
@@ -120,7 +213,7 @@ int dm_readiness_get(struct dm_db *db, const struct dm_actor *who, const char *i
 	struct dm_readiness_figures f;
 	struct dm_readiness_rules ru;
 	struct hist h = { NULL, "" };
-	json_t *o = NULL;
+	json_t *o = NULL, *task_ids = NULL, *tasks = NULL, *proj = NULL;
 	int rc = dm_record_get(db, who, id_or_code, &ro, &s, err);
 	memset(&f, 0, sizeof(f));
 	if (!rc && strcmp(s->type->name, "settlement"))
@@ -133,6 +226,9 @@ int dm_readiness_get(struct dm_db *db, const struct dm_actor *who, const char *i
 		rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	if (!rc)
 		rc = dm_record_history(db, who, s->id, add_history, &h, err);
+	if (!rc && !((task_ids = json_array()) && (tasks = tasks_json(db, &f.prox, task_ids, err)) &&
+		     (proj = projection_json(db, &f, task_ids, err))))
+		rc = err->code ? err->code : dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	if (!rc) {
 		o = json_pack("{s:s,s:s?,s:s?,s:O?,s:O?,s:f,s:o*,s:o*,s:o}", "id", s->id, "code", s->code, "name_en",
 			      json_string_value(json_object_get(s->fields, "name_en")), "readiness_status",
@@ -146,13 +242,17 @@ int dm_readiness_get(struct dm_db *db, const struct dm_actor *who, const char *i
 							 "routes_blocked", (json_int_t)f.routes_blocked,
 							 "released_within_m2", round(f.prox.released_within_m2 * 100) / 100,
 							 "accidents_within", (json_int_t)f.accidents) : NULL;
-		if (o && (!fig || json_object_update(o, fig)))
+		if (o && (!fig || json_object_update(o, fig) || json_object_set(o, "tasks", tasks) ||
+			  json_object_set(o, "projection", proj)))
 			json_decref(o), o = NULL;
 		json_decref(fig);
 		if (!o)
 			rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	}
 	json_decref(h.a);
+	json_decref(task_ids);
+	json_decref(tasks);
+	json_decref(proj);
 	dm_readiness_figures_free(&f);
 	dm_record_free(s);
 	*out = o;

@@ -65,6 +65,43 @@ test('approving the release that clears the last hazard near a settlement flips 
   assert.equal(r.json.routes_blocked, 0);
 });
 
+test('the tasks on the hazards near a settlement, and its clearance date at their last 6 months\' rate', async () => {
+  let r = await im('GET', '/api/v1/settlement/SET-AGD-00003/readiness'); // Ahmadbayli, beside HAZ-AGD-00002
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.hazards.map((h) => h.code), ['HAZ-AGD-00002']);
+  assert.deepEqual(r.json.tasks.map((x) => x.code), ['TSK-AGD-00002']);
+  assert.equal(r.json.projection.rate_m2_per_day, 0, 'no release of its tasks in the last 6 months');
+  assert.equal(r.json.projection.cleared_by, null);
+  const hz = (await im('GET', '/api/v1/hazard/HAZ-AGD-00002')).json;
+  // a new task and a release 30 days ago of one sector of the hazard (centre, two corners)
+  const ring = hz.geometry.coordinates[0];
+  const c = ring.slice(0, -1).reduce((a, p) => [a[0] + p[0] / (ring.length - 1), a[1] + p[1] / (ring.length - 1)], [0, 0]);
+  r = await im('POST', '/api/v1/task', { body: { organisation: hz.organisation, hazards: [hz.id], task_status: 'in_progress',
+    planned_method: 'clearance', change_reason: 'tasking' } });
+  assert.equal(r.status, 201, r.text);
+  const task = r.json;
+  for (const [i, v] of [[task.id, 1], [task.id, 2]]) {
+    r = await im('POST', `/api/v1/task/${i}/${v === 1 ? 'submit' : 'approve'}`, { headers: ifm(v) });
+    assert.equal(r.status, 200, r.text);
+  }
+  const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+  r = await im('POST', '/api/v1/land_release', { body: { organisation: hz.organisation, hazard: hz.id, task: task.id,
+    method: 'clearance', result: 'cleared', end_date: day(-30), change_reason: 'completion report',
+    geometry: { type: 'Polygon', coordinates: [[c, ring[0], ring[1], c]] } } });
+  assert.equal(r.status, 201, r.text);
+  const lr = r.json;
+  await im('POST', `/api/v1/land_release/${lr.id}/submit`, { headers: ifm(1) });
+  r = await im('POST', `/api/v1/land_release/${lr.id}/approve`, { headers: ifm(2) });
+  assert.equal(r.status, 200, r.text);
+  r = await im('GET', '/api/v1/settlement/SET-AGD-00003/readiness');
+  assert.ok(r.json.tasks.some((x) => x.code === task.code));
+  const p = r.json.projection;
+  assert.ok(Math.abs(p.released_6m_m2 - lr.area_m2) < 0.01, `${p.released_6m_m2} vs ${lr.area_m2}`);
+  assert.ok(Math.abs(p.rate_m2_per_day - lr.area_m2 / 183) < 0.01);
+  assert.equal(p.remaining_m2, r.json.hazard_within_m2);
+  assert.equal(p.cleared_by, day(Math.ceil(p.remaining_m2 / (lr.area_m2 / 183))));
+});
+
 test('bad input: a settlement outside every admin area, bad geometry, a record that is not a settlement, unknown rules', async () => {
   let r = await im('POST', '/api/v1/settlement', { body: { organisation: s.org, name_en: 'Nowhere',
     geometry: { type: 'Point', coordinates: [49.9, 41.2] } } });

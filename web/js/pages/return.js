@@ -127,13 +127,22 @@ async function settlementPage(main, id) {
   const routes = h('ul', { id: 'readiness-routes' }, r.routes.length ? r.routes.map((x) => h('li', {}, h('strong', { text: `${x.name} ` }),
     h('span', { class: 'muted', text: x.code }), ' ', x.crosses.length ? t('return.crosses', { codes: x.crosses.join(', ') }) : t('return.clear_route')))
     : h('li', { class: 'muted', text: t('return.no_routes') }));
+  const tasks = h('ul', { id: 'readiness-tasks' }, r.tasks.length ? r.tasks.map((x) => h('li', {},
+    h('a', { href: `#/record/task/${x.id}`, text: x.code }), ` ${valueLabel(x.task_status || '')}`,
+    x.planned_end ? h('span', { class: 'muted', text: ` · ${fmtDate(x.planned_start)} – ${fmtDate(x.planned_end)}` }) : null))
+    : h('li', { class: 'muted', text: t('return.no_tasks') }));
+  const p = r.projection;
+  const projection = h('p', { id: 'readiness-projection' }, p.cleared_by
+    ? t('return.projection', { date: fmtDate(p.cleared_by), rate: fmtNum(p.rate_m2_per_day, { maximumFractionDigits: 0 }), since: fmtDate(p.since) })
+    : t('return.no_projection', { since: fmtDate(p.since) }));
   const history = h('ol', { id: 'readiness-history' }, r.history.map((v) => h('li', {}, badge(v.readiness_status), ` ${fmtDate(v.at)} · ${v.by}`,
     v.reason ? h('div', { class: 'muted', text: v.reason }) : null)));
   main.append(h('p', {}, h('a', { href: '#/return', text: t('return.back') })),
     h('h1', { text: `${nameOf(rec)} (${r.code})` }),
     h('ul', { class: 'reasons', id: 'readiness-reasons' }, r.readiness_reasons.map((s) => h('li', { text: s }))),
     h('dl', { class: 'figures' }, figures.flatMap(([k, v]) => [h('dt', { text: t(k) }), h('dd', {}, v)])),
-    h('div', { class: 'card' }, hz), h('h2', { text: t('return.routes') }), routes,
+    h('div', { class: 'card' }, hz), h('h2', { text: t('return.tasks') }), tasks, projection,
+    h('h2', { text: t('return.routes') }), routes,
     h('h2', { text: t('return.history') }), history,
     h('p', {}, h('a', { href: `#/record/settlement/${r.id}`, text: t('return.record') })));
   return null;
