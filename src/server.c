@@ -57,6 +57,8 @@ const struct srv_route srv_routes[] = {
 	{ "GET", "/api/v1/reports", srv_reports_list, 0, 0, "listReports", "The reports and their parameters" },
 	{ "GET", "/api/v1/reports/{name}", srv_report, 0, 0, "getReport", "A report as PDF, XLSX, CSV (one table), HTML or JSON" },
 	{ "GET", "/api/v1/search", srv_search, ROUTE_PUBLIC, 0, "search", "Search record codes and place names" },
+	{ "GET", "/api/v1/readiness/settings", srv_readiness_settings, ROUTE_PUBLIC, 0, "getReadinessSettings", "The settlement readiness rules (thresholds) in force" },
+	{ "GET", "/api/v1/settlement/{id}/readiness", srv_readiness, ROUTE_PUBLIC, 0, "getSettlementReadiness", "A settlement's readiness for return: status, reasons, hazards near it, routes, history" },
 	{ "GET", "/api/v1/forms", srv_forms_list, 0, 0, "listForms", "The field forms the user may fill, with their versions" },
 	{ "GET", "/api/v1/forms/{formId}.xml", srv_or_form, 0, 0, "getForm", "One XForm, for the web app's Forms page" },
 	{ "GET", "/api/v1/forms/{formId}/media/{file}", srv_or_media, 0, 0, "getFormMedia", "A form's media file, for the web app's forms" },

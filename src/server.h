@@ -240,5 +240,8 @@ void srv_ogc_openapi_params(const struct srv_route *rt, json_t *params);
 /* Handlers (server_stats.c) */
 enum MHD_Result srv_stats(struct req *r);  /* GET /api/v1/stats/FIGURE */
 enum MHD_Result srv_search(struct req *r); /* GET /api/v1/search */
+/* Handlers (server_readiness.c) */
+enum MHD_Result srv_readiness(struct req *r);          /* GET /api/v1/settlement/{id}/readiness */
+enum MHD_Result srv_readiness_settings(struct req *r); /* GET /api/v1/readiness/settings */
 
 #endif
