@@ -48,6 +48,7 @@ static json_t *field_json(const struct dm_field *f)
 	json_object_set_new(o, "readonly", json_boolean(f->flags & (DM_FF_READONLY | DM_FF_COMPUTED)));
 	json_object_set_new(o, "nonneg", json_boolean(f->flags & DM_FF_NONNEG || f->type == DM_F_AREA));
 	json_object_set_new(o, "search", json_boolean(f->flags & DM_FF_SEARCH));
+	json_object_set_new(o, "past", json_boolean(f->flags & DM_FF_PAST));
 	json_object_set_new(o, "values", vals);
 	json_object_set_new(o, "unit", str_or_null(f->unit));
 	json_object_set_new(o, "link_type", str_or_null(f->link_type));
@@ -115,6 +116,7 @@ static void flags_text(const struct dm_field *f, char *out, size_t n)
 		{ DM_FF_NONNEG, ">= 0" }, { DM_FF_INDEX, "indexed" }, { DM_FF_SEARCH, "search" },
 		{ DM_FF_HISTORY_INDEX, "indexed in history" },
 		{ DM_FF_EXTRA, "extra" }, { DM_FF_INTERNAL, "internal (not public)" },
+		{ DM_FF_PAST, "not in the future" },
 	};
 	size_t i, len = 0;
 	out[0] = 0;
