@@ -285,7 +285,7 @@ static const struct dm_field hazard_fields[] = {
 	F("evidence", DM_F_TEXT, SRCH | INTL, NULL, NULL, NULL, "Evidence", "Sübutlar", "Свидетельства",
 	  "#description+evidence", "What shows or suggests the presence of explosive ordnance"),
 	F("land_status", DM_F_ENUM, REQ, v_land_status, NULL, NULL, "Land status", "Torpağın vəziyyəti",
-	  "Статус земли", "#status+land", "Open, being worked on, or closed (fully released)"),
+	  "Статус земли", "#status+land", "Open, being worked on (partly released), or closed (fully released, cancelled by NTS, or by hand)"),
 	F("priority", DM_F_ENUM, 0, v_hml, NULL, NULL, "Priority", "Prioritet", "Приоритет", "#severity+priority",
 	  "Priority for survey and clearance"),
 	F("blockages", DM_F_SET, 0, v_land_use, NULL, NULL, "Blocked land use", "Məhdudlaşdırılan istifadə",
@@ -312,7 +312,7 @@ static const struct dm_field hazard_fields[] = {
 	  "Təhlükəli ərazidən kənarda azad edilmiş sahə", "Высвобождено за пределами опасного района",
 	  "#output+area+outside+num", "Released land of this hazard lying outside its polygon (flagged)"),
 	F("closure_reason", DM_F_TEXT, COMP, NULL, NULL, NULL, "Reason of closure", "Bağlanma səbəbi",
-	  "Причина закрытия", "#status+reason", "Why the system closed the hazard (e.g. fully released)"),
+	  "Причина закрытия", "#status+reason", "Why the land status is what it is: set by the system (fully released, partly released, cancelled by non-technical survey) or the reason of a closure by hand"),
 };
 
 static const struct dm_field task_fields[] = {

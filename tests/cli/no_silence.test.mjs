@@ -17,7 +17,7 @@ test('update --set of a computed or read-only field is refused and writes nothin
     ok(['demo', '--db', db, '--force']);
     const h = json(['show', '--db', db, 'HAZ-AGD-00001', '--json']);
     for (const [set, want] of [
-      ['closure_reason=done by hand', /closure_reason is computed and cannot be set: why the system closed the hazard/],
+      ['closure_reason=done by hand', /closure_reason is computed and cannot be set: why the land status is what it is/],
       ['remaining_m2=5', /remaining_m2 is computed and cannot be set: polygon minus the union of its released polygons/],
       ['area_m2=1', /area_m2 is computed and cannot be set: geodesic area of the polygon/],
       ['status=approved', /status is read-only: set by submit, approve and reject/],
