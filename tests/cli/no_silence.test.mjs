@@ -5,16 +5,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demine, ok, json, freshDb, writeJson } from './helpers.mjs';
+import { rmSync } from 'node:fs';
+import { demine, ok, json, tempDir, newDb, writeJson } from './helpers.mjs';
+
+// The demo database in a folder of its own (SQLite or PostgreSQL, as the run says).
+function demoDb() {
+  const dir = tempDir();
+  const { db, drop } = newDb(dir);
+  ok(['demo', '--db', db]);
+  return { dir, db, cleanup: () => { rmSync(dir, { recursive: true, force: true }); drop(); } };
+}
 
 // demine audit --json prints one JSON object a line, newest first.
 const audit = (db, limit = 1000) => ok(['audit', '--db', db, '--json', '--limit', String(limit)]).stdout.trim().split('\n').map((l) => JSON.parse(l));
 const versions = (db, code) => json(['history', '--db', db, code, '--json']).items.length;
 
 test('update --set of a computed or read-only field is refused and writes nothing', () => {
-  const { db, cleanup } = freshDb();
+  const { db, cleanup } = demoDb();
   try {
-    ok(['demo', '--db', db, '--force']);
     const h = json(['show', '--db', db, 'HAZ-AGD-00001', '--json']);
     for (const [set, want] of [
       ['closure_reason=done by hand', /closure_reason is computed and cannot be set: why the land status is what it is/],
@@ -32,9 +40,8 @@ test('update --set of a computed or read-only field is refused and writes nothin
 });
 
 test('update --set to the values a record already has writes no version and says so', () => {
-  const { db, cleanup } = freshDb();
+  const { db, cleanup } = demoDb();
   try {
-    ok(['demo', '--db', db, '--force']);
     const h = json(['show', '--db', db, 'HAZ-AGD-00001', '--json']);
     const r = ok(['update', '--db', db, h.code, '--set', `land_status=${h.land_status}`, '--set', `priority=${h.priority}`,
       '--expect-version', String(h.version), '--reason', 'same']);
@@ -45,9 +52,8 @@ test('update --set to the values a record already has writes no version and says
 });
 
 test('re-importing an unchanged export writes nothing; a changed record is still updated', () => {
-  const { db, dir, cleanup } = freshDb();
+  const { db, dir, cleanup } = demoDb();
   try {
-    ok(['demo', '--db', db, '--force']);
     for (const [type, ext] of [['hazard', 'geojson'], ['land_release', 'csv'], ['accident', 'geojson']]) {
       const f = join(dir, `${type}.${ext}`);
       ok(['export', '--db', db, '--type', type, ...(ext === 'csv' ? ['--format', 'csv'] : []), '-o', f]);
