@@ -207,8 +207,10 @@ static int note_hand_status(struct dm_record *h, const char *ls, const char *rea
 {
 	const char *sys = status_of_reason(reason);
 	int hand_changed = sys && strcmp(sys, ls); /* a status the system set, changed by a user */
+	/* "created" is the reason a new record gets when none was given: not a reason for closing */
+	const char *why = h->change_reason && strcmp(h->change_reason, "created") ? h->change_reason : "closed by hand";
 	if (!strcmp(ls, "closed") && (hand_changed || !reason))
-		return set_text(h->fields, "closure_reason", h->change_reason ? h->change_reason : "closed by hand") ? -1 : 1;
+		return set_text(h->fields, "closure_reason", why) ? -1 : 1;
 	if (strcmp(ls, "closed") && reason && (hand_changed || !sys))
 		return set_text(h->fields, "closure_reason", NULL) ? -1 : 1;
 	return 0;
