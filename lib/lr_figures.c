@@ -234,8 +234,8 @@ static int apply_status(struct dm_record *h, const struct dm_lr_figures *f, doub
 	return set_text(h->fields, "land_status", to) || set_text(h->fields, "closure_reason", to_reason) ? -1 : 1;
 }
 
-/* Writes the figures into h's fields and closes or reopens it: 0 when nothing changed, 1 when
- * a figure did, 2 when the hazard was closed or reopened (*why says which). */
+/* Writes the figures into h's fields and moves its land status: 0 when nothing changed, 1 when
+ * a figure (or the reason of a status set by hand) did, 2 when the land status moved (*why). */
 int dm_lr_apply_figures(struct dm_db *db, struct dm_record *h, const struct dm_lr_figures *f, size_t nrel,
 			const char **why)
 {
@@ -251,9 +251,11 @@ int dm_lr_apply_figures(struct dm_db *db, struct dm_record *h, const struct dm_l
 			return -1;
 		diff |= c;
 	}
-	if (ls && (c = note_hand_status(h, ls, json_string_value(json_object_get(h->fields, "closure_reason")))) < 0)
-		return -1;
-	diff |= ls ? c : 0;
+	if (ls) {
+		if ((c = note_hand_status(h, ls, json_string_value(json_object_get(h->fields, "closure_reason")))) < 0)
+			return -1;
+		diff |= c;
+	}
 	/* Only approved data moves a hazard's land status. */
 	if (!strcmp(h->status, "approved") && !h->deleted) {
 		if ((c = apply_status(h, f, tol, nrel, why)) < 0)
