@@ -522,6 +522,24 @@ static void grow_box(const struct dm_geom *g, double m, double out[4])
 
 int dm_readiness_refresh_route(struct dm_hook_ctx *c, const char *id, struct dm_error *err);
 
+/* The box of the approved version before h's, if any: 1 and box filled, 0 when none. */
+static int previous_box(struct dm_db *db, const struct dm_record *h, double box[4], struct dm_error *err)
+{
+	struct dm_stmt *s = NULL;
+	int rc = dm_stmt_prepare(db->st, "SELECT minx, miny, maxx, maxy FROM hazard_history WHERE id = ? AND version < ?"
+				 " AND status = 'approved' AND geom IS NOT NULL ORDER BY version DESC LIMIT 1", &s, err);
+	if (rc)
+		return rc;
+	dm_stmt_bind_text(s, 1, h->id);
+	dm_stmt_bind_int(s, 2, h->version);
+	rc = dm_stmt_step(s, err);
+	if (rc == 1)
+		for (int i = 0; i < 4; i++)
+			box[i] = dm_stmt_column_real(s, i);
+	dm_stmt_finalize(s);
+	return rc;
+}
+
 /* AFTER_WRITE of a hazard: an approved version (a closure by its release included) changes
  * the routes that cross it and the settlements near it. */
 int dm_readiness_hazard_hook(struct dm_hook_ctx *c, struct dm_record *h, struct dm_error *err)
@@ -552,6 +570,12 @@ int dm_readiness_hazard_hook(struct dm_hook_ctx *c, struct dm_record *h, struct 
 	grow_box(&h->geom, ru.buffer_m, box);
 	if (!rc)
 		rc = ids_in_box(c->db, "settlement", box, near, err);
+	/* a hazard moved by this version leaves the settlements near where it was */
+	if (!rc && (rc = previous_box(c->db, h, box, err)) == 1) {
+		struct dm_geom was = { NULL, 0, box[0], box[1], box[2], box[3] };
+		grow_box(&was, ru.buffer_m, box);
+		rc = ids_in_box(c->db, "settlement", box, near, err);
+	}
 	json_array_foreach(near, i, v)
 		if (!rc)
 			rc = recompute_settlement(c, json_string_value(v), h, err);
