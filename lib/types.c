@@ -465,6 +465,8 @@ static const struct dm_field eore_session_fields[] = {
 	  "Women reached (18 and over)"),
 	F("men", DM_F_INT, NN, NULL, "people", NULL, "Men", "Kişilər", "Мужчины", "#reached+m+adults",
 	  "Men reached (18 and over)"),
+	F("with_disability", DM_F_INT, NN, NULL, "people", NULL, "Persons with disabilities", "Əlilliyi olan şəxslər",
+	  "Лица с инвалидностью", "#reached+disabled", "Of the people reached, those with a disability"),
 	F("materials", DM_F_TEXT, 0, NULL, NULL, NULL, "Materials", "Materiallar", "Материалы", "#item+materials",
 	  "Leaflets, posters and other materials used or handed out"),
 	F("grant", DM_F_LINK, 0, NULL, NULL, "grant", "Funding grant", "Maliyyələşdirən qrant", "Финансирующий грант",
