@@ -1097,17 +1097,11 @@ static int villages_near_hazards(struct ctx *c)
 			continue;
 		x = h->s.cx + (h->s.r_m + 250 + (k == 0 ? 200 : 0)) / synth_kx(h->s.cy);
 		y = h->s.cy;
-		char vid[37];
 		rc = put(c, "settlement", json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:o}", "date_of_information",
 			"2024-01-15", "name_en", villages[k][0], "name_az", villages[k][1], "name_ru", villages[k][2],
 			"location", h->district->id, "population_before", (json_int_t)(400 + 150 * k), "planned_returnees",
 			(json_int_t)(250 + 100 * k), "return_priority", (json_int_t)(NSETTLE + k + 1), "geometry",
-			village_geom(x, y, k == 0)), WF_APPROVED, vid, NULL, 0);
-		/* the first village's school, mapped as a point */
-		if (!rc && k == 0)
-			rc = put(c, "access_route", json_pack("{s:s,s:s,s:s,s:[s],s:s,s:o}", "date_of_information", "2024-01-15",
-				"name", "Kangarli school", "kind", "school", "settlements", vid, "location", h->district->id,
-				"geometry", synth_point(x + 100 / synth_kx(y), y + 50 / SYNTH_KY)), WF_APPROVED, NULL, NULL, 0);
+			village_geom(x, y, k == 0)), WF_APPROVED, NULL, NULL, 0);
 		k++;
 	}
 	return rc;
