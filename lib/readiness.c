@@ -106,9 +106,11 @@ static json_t *tasks_json(struct dm_db *db, const struct dm_prox *p, json_t *tas
 	struct dm_buf b;
 	struct dm_stmt *s = NULL;
 	json_t *a = json_array();
-	size_t n = p->n > 500 ? 500 : p->n;
+	size_t n = p->n;
 	int rc;
-	if (!a || !n)
+	if (n > 500) /* the nearest 500 are the ones that matter; keeps the statement bounded */
+		n = 500;
+	if (!a || n == 0)
 		return a;
 	dm_buf_init(&b, 65536);
 	dm_buf_add(&b, "SELECT h.id, h.code, h.task_status, h.planned_method, h.planned_start, h.planned_end FROM task c JOIN"
