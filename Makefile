@@ -38,7 +38,7 @@ $(LIB_OBJ) $(ASAN_LIB_OBJ): LIBINC := -Ilib
 $(FLAGS_C) $(FLAGS_L): FORCE
 	@scripts/build-flags $(notdir $@) $@
 
-.PHONY: all check check-pg unit cli-test api-test fuzz fuzz-short run clean deps demo docs
+.PHONY: all check check-pg unit cli-test api-test gis-test fuzz fuzz-short run clean deps demo docs
 all: build/demine web-vendor
 
 build/obj/%.o: %.c Makefile $(FLAGS_C) $(wildcard include/demine/*.h lib/*.h src/*.h)
@@ -118,10 +118,24 @@ check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/as
 	echo "== tests/cli on postgres"; \
 	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/cli/; \
 	echo "== tests/api on postgres"; \
-	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
+	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/; \
+	echo "== tests/gis on postgres"; \
+	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/gis/
+
+# Every report figure against plain SQL on a generated 10,000-hazard set (about 2 minutes to
+# generate; make check runs the same checks on the demo data, in test_report).
+.PHONY: check-report-gen
+check-report-gen: build/demine build/asan/test_report
+	@set -e; d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT INT TERM; \
+	build/demine gen --db $$d/gen.db --hazards 10000 >/dev/null; \
+	echo "== build/asan/test_report on a generated 10,000-hazard set"; DEMINE_TEST_REPORT_DB=$$d/gen.db build/asan/test_report
 
 api-test: build/asan/demine
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
+
+# Clients nobody in the project wrote (GDAL's OAPIF and GPKG drivers, ...) against a real server.
+gis-test: build/asan/demine
+	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/gis/
 
 # The web application's third-party files (MapLibre GL JS, Chart.js from npm, a DejaVu font for
 # map labels, the QR code generator and ODK's XForms engine for field forms) copied into
@@ -183,7 +197,7 @@ INSTALL_DEPS ?= scripts/install-deps
 check:
 	$(INSTALL_DEPS)
 	@$(MAKE) --no-print-directory check-suites
-check-suites: all layers unit faults-store cli-test api-test web-test build-test check-pg fuzz-short bench-smoke
+check-suites: all layers unit faults-store cli-test api-test gis-test web-test build-test check-pg fuzz-short bench-smoke
 	@echo "make check: all suites passed"
 
 # The Makefile itself on a first run (empty pkg-config, GDAL appearing, npm ci once).

@@ -455,6 +455,13 @@ static int sec_grant(struct rctx *r)
 		return rc;
 	}
 	gj = dm_record_to_json(r->db, r->who, g, NULL);
+	if (dm_actor_can(r->who, DM_P_OWN_GRANTS) &&
+	    (!r->who->org_id || !str(gj, "donor") || strcmp(str(gj, "donor"), r->who->org_id))) {
+		json_decref(gj);
+		dm_record_free(g);
+		return dm_error_set(r->err, DM_EPERM, "grant", "grant: %s is not a grant of your organisation",
+				    r->grant_id);
+	}
 	currencies[0] = str(gj, "currency");
 	currencies[1] = "AZN";
 	sec = section(r, "grant", "grant");
@@ -672,6 +679,10 @@ int dm_report_build(struct dm_db *db, const struct dm_actor *who, const char *na
 	if (p->organisation && !dm_is_uuid(p->organisation))
 		return dm_error_set(err, DM_EINVAL, "organisation", "organisation: '%.60s' is not an organisation id (UUID)",
 				    p->organisation);
+	/* a donor sees the donor report of its own grants, and nothing else */
+	if (dm_actor_can(who, DM_P_OWN_GRANTS) && !def->needs_grant)
+		return dm_error_set(err, DM_EPERM, "report", "report: a donor sees the donor report of its own grants, not the"
+				    " %s report", name);
 	if (def->needs_grant && !p->grant)
 		return dm_error_set(err, DM_EINVAL, "grant", "grant: the %s report is for one grant: give its id or code",
 				    name);

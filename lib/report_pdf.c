@@ -251,4 +251,11 @@ const char *__lsan_default_suppressions(void)
 	return "leak:libfontconfig.so\nleak:libpango-1.0.so\nleak:libpangoft2-1.0.so\nleak:libpangocairo-1.0.so\n"
 	       "leak:libglib-2.0.so\nleak:libgobject-2.0.so\nleak:libharfbuzz.so\nleak:libcairo.so\n";
 }
+
+/* ... and says nothing of them (LSAN_OPTIONS still decides). */
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
 #endif

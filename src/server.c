@@ -30,7 +30,9 @@ const struct srv_route srv_routes[] = {
 	{ "POST", "/api/v1/logout", srv_logout, 0, 0, "logout", "End the session" },
 	{ "GET", "/api/v1/me", srv_me, 0, 0, "getMe", "The calling user" },
 	{ "POST", "/api/v1/tokens", srv_token_create, ROUTE_OPEN, 0, "createToken", "Create a bearer token" },
+	{ "GET", "/api/v1/tokens", srv_tokens_list, 0, 0, "listTokens", "The caller's live API tokens" },
 	{ "DELETE", "/api/v1/tokens/current", srv_token_revoke, 0, 0, "revokeToken", "Revoke the bearer token of the request" },
+	{ "DELETE", "/api/v1/tokens/{tokenId}", srv_token_revoke_id, 0, 0, "revokeTokenById", "Revoke one of the caller's tokens by its id" },
 	{ "GET", "/api/v1/users", srv_users_list, 0, DM_P_USERS, "listUsers", "List users" },
 	{ "POST", "/api/v1/users", srv_users_add, 0, DM_P_USERS, "createUser", "Add a user" },
 	{ "POST", "/api/v1/users/{login}/disable", srv_user_disable, 0, DM_P_USERS, "disableUser", "Disable a user" },
@@ -46,12 +48,17 @@ const struct srv_route srv_routes[] = {
 	{ "GET", "/api/v1/stats/casualties", srv_stats, ROUTE_PUBLIC, 0, "getStatsCasualties", "Casualties by year, sex and age group" },
 	{ "GET", "/api/v1/stats/eore", srv_stats, ROUTE_PUBLIC, 0, "getStatsEore", "Risk education beneficiaries per month" },
 	{ "GET", "/api/v1/stats/funding", srv_stats, ROUTE_PUBLIC, 0, "getStatsFunding", "Funding by donor in one currency" },
+	{ "GET", "/api/v1/stats/released_operator", srv_stats, ROUTE_PUBLIC, 0, "getStatsReleasedOperator", "Area released by operator, method and result" },
+	{ "GET", "/api/v1/stats/remaining_ap", srv_stats, ROUTE_PUBLIC, 0, "getStatsRemainingAp", "Remaining area of the hazards holding anti-personnel mines, by district" },
+	{ "GET", "/api/v1/stats/casualties_lm", srv_stats, ROUTE_PUBLIC, 0, "getStatsCasualtiesLm", "Casualties in the Landmine Monitor's breakdown" },
+	{ "GET", "/api/v1/reports", srv_reports_list, 0, 0, "listReports", "The reports and their parameters" },
+	{ "GET", "/api/v1/reports/{name}", srv_report, 0, 0, "getReport", "A report as PDF, XLSX, CSV (one table), HTML or JSON" },
 	{ "GET", "/api/v1/search", srv_search, ROUTE_PUBLIC, 0, "search", "Search record codes and place names" },
 	{ "GET", "/api/v1/forms", srv_forms_list, 0, 0, "listForms", "The field forms the user may fill, with their versions" },
 	{ "GET", "/api/v1/forms/{formId}.xml", srv_or_form, 0, 0, "getForm", "One XForm, for the web app's Forms page" },
 	{ "GET", "/api/v1/forms/{formId}/media/{file}", srv_or_media, 0, 0, "getFormMedia", "A form's media file, for the web app's forms" },
-	{ "POST", "/api/v1/submissions", srv_or_submission, 0, 0, "createSubmission", "A field form submission from the web app (OpenRosa multipart, session and CSRF token)" },
-	{ "POST", "/api/v1/forms/devices", srv_forms_device, 0, 0, "createFormDevice", "A device key and ODK Collect's QR settings for it" },
+	{ "POST", "/api/v1/submissions", srv_or_submission, ROUTE_WRITER, 0, "createSubmission", "A field form submission from the web app (OpenRosa multipart, session and CSRF token)" },
+	{ "POST", "/api/v1/forms/devices", srv_forms_device, ROUTE_WRITER, 0, "createFormDevice", "A device key and ODK Collect's QR settings for it" },
 	{ "GET", "/api/v1/field/submissions", srv_field_submissions, 0, DM_P_APPROVE, "listFieldSubmissions", "Field submissions, accepted and rejected (with the reason)" },
 	{ "GET", "/api/v1/*", srv_rec_list, ROUTE_PUBLIC, 0, "list", "List records" },
 	{ "POST", "/api/v1/*", srv_rec_create, ROUTE_RECORD_WRITE, 0, "create", "Create a record (a draft)" },
@@ -94,6 +101,7 @@ enum MHD_Result srv_send(struct req *r, unsigned status, struct MHD_Response *re
 	if (!resp)
 		return MHD_NO;
 	r->status = status;
+	srv_http_decorate(r, status, resp);
 	ret = MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -470,7 +478,13 @@ static int gate(struct req *r, const struct srv_route *rt, enum MHD_Result *sent
 		return 0;
 	}
 	if (!r->authed && !(rt->flags & ROUTE_OPEN)) {
-		*sent = srv_error(r, 401, "unauthorized", NULL, "log in or send Authorization: Bearer TOKEN");
+		*sent = srv_error(r, 401, "unauthorized", NULL, srv_basic_token_path(r->url)
+				  ? "log in, or send Authorization: Bearer TOKEN, or HTTP Basic with a token as the password"
+				  : "log in or send Authorization: Bearer TOKEN");
+		return -1;
+	}
+	if (r->read_only && !is_read(r->method)) {
+		*sent = srv_error(r, 403, "read_only_token", NULL, "this token is read-only (scope read): it may only GET");
 		return -1;
 	}
 	if (!(rt->flags & ROUTE_OPEN) && !is_read(r->method))
@@ -523,6 +537,12 @@ static int authorize(struct req *r, const struct srv_route *rt, enum MHD_Result 
 				  rt->pattern);
 		return -1;
 	}
+	if ((rt->flags & ROUTE_WRITER) && !dm_actor_can(&r->who, DM_P_WRITE_ANY) &&
+	    !dm_actor_can(&r->who, DM_P_WRITE_OWN)) {
+		*sent = srv_error(r, 403, "forbidden", NULL, "role %s writes no records: it may not call %s %s",
+				  r->who.role, rt->method, rt->pattern);
+		return -1;
+	}
 	if (!(rt->flags & ROUTE_RECORD_WRITE))
 		return 0;
 	dm_error_init(&err);
@@ -541,7 +561,7 @@ static enum MHD_Result dispatch(struct req *r)
 	int path_known = 0, rc;
 	size_t i;
 	const char *m = strcmp(r->method, "HEAD") ? r->method : "GET";
-	if (check_text(r, &sent))
+	if (check_text(r, &sent) || srv_http_options(r, &sent))
 		return sent;
 	split_path(r);
 	for (i = 0; i < srv_nroutes; i++) {

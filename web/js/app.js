@@ -17,6 +17,7 @@ const ROUTES = [
   { path: 'inbox', page: 'inbox', nav: 'nav.inbox', roles: ['im_officer', 'operator', 'va_officer', 'admin'] },
   { path: 'review/:type/:id', page: 'review' },
   { path: 'dashboard', page: 'dashboard', nav: 'nav.dashboard' },
+  { path: 'reports', page: 'reports', nav: 'nav.reports', roles: ['admin', 'im_officer', 'operator', 'va_officer', 'donor', 'viewer'] },
   { path: 'account', page: 'account' },
   { path: 'users', page: 'users', nav: 'nav.users', roles: ['admin'] },
   { path: 'forms', page: 'forms', nav: 'nav.forms', roles: ['admin', 'im_officer', 'operator', 'va_officer'] },
