@@ -7,6 +7,7 @@
 #include <nettle/md5.h>
 #include <sodium.h>
 #include "demine/store.h"
+#include "demine/tokens.h"
 #include "server.h"
 
 #define REALM "demine"
@@ -154,11 +155,18 @@ static int basic(struct req *r, enum MHD_Result *sent)
 static int token(struct req *r, const char *t, enum MHD_Result *sent)
 {
 	struct dm_error err;
+	char scope[8] = "";
 	int rc;
 	dm_error_init(&err);
 	snprintf(r->token, sizeof(r->token), "%s", t);
-	rc = strlen(t) == 64 ? dm_session_lookup(r->db, r->token, "token", &r->user, r->csrf, &err) : DM_ENOTFOUND;
+	rc = strlen(t) == 64 ? dm_token_lookup(r->db, r->token, &r->user, scope, &err) : DM_ENOTFOUND;
 	dm_error_release(&err);
+	if (!rc && strcmp(scope, "full") && strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
+		r->token[0] = 0;
+		*sent = srv_error(r, 403, "read_only_token", NULL, "a read-only token cannot send submissions: make a"
+				  " device key on the Forms page");
+		return -1;
+	}
 	if (rc) {
 		r->token[0] = 0;
 		*sent = srv_error(r, 401, "invalid_token", NULL, "the device key or bearer token is unknown, expired or"

@@ -329,6 +329,23 @@ test('a device key: the QR settings are Collect\'s JSON, zlib and base64, and th
   const r = await or(`${path}/submission`, { auth: null, method: 'POST', body: multipart(eoXml(v, 'uuid:by-key')) });
   assert.equal(r.status, 201, r.text);
   assert.equal((await or('/key/' + '0'.repeat(64) + '/formList', { auth: null })).status, 401);
+  // the device key is one of the user's tokens, named after the tablet, and revoked like one
+  const key = path.split('/').pop();
+  const mine = (await api(s, 'operator', 'GET', '/api/v1/tokens')).json;
+  const tok = (mine.tokens || mine.items || mine).find((x) => x.name === 'Tablet 7 (ODK Collect)');
+  assert.ok(tok, 'listed');
+  assert.equal((await api(s, 'operator', 'DELETE', `/api/v1/tokens/${tok.id}`)).status < 300, true);
+  assert.equal((await or(`/key/${key}/formList`, { auth: null })).status, 401, 'revoked');
+});
+
+test('a read-only token reads the forms but cannot send a submission', async () => {
+  const t = await fetch(`${s.url}/api/v1/tokens`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'operator', password: password('operator'), scope: 'read', name: 'qgis' }) });
+  const { token } = await t.json();
+  assert.equal((await or('/formList', { auth: `Bearer ${token}` })).status, 200);
+  const r = await or('/submission', { auth: `Bearer ${token}`, method: 'POST', body: multipart(eoXml(await versionOf('demine_eo'), 'uuid:read-only')) });
+  assert.equal(r.status, 403);
+  assert.match(r.text, /read-only token cannot send submissions/);
 });
 
 test('the forms page lists the forms with their versions', async () => {
