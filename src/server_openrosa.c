@@ -315,6 +315,20 @@ enum MHD_Result srv_or_media(struct req *r)
 	return sent;
 }
 
+/* Sending forms and making device keys are for the roles that write records (the role table:
+ * their own organisation's, or any); the others are refused first, whatever the body. */
+static int writes_records(struct req *r, enum MHD_Result *sent)
+{
+	char msg[200];
+	if (dm_actor_can(&r->who, DM_P_WRITE_OWN) || dm_actor_can(&r->who, DM_P_WRITE_ANY))
+		return 1;
+	snprintf(msg, sizeof(msg), "role %s writes no records: it may not call %s %s", r->who.role, r->method,
+		 strncmp(r->url, "/key/", 5) ? r->url : "/key/.../submission");
+	/* ODK Collect reads the OpenRosa answer; the web app the API's error */
+	*sent = strncmp(r->url, "/api/", 5) ? or_message(r, 403, msg) : srv_error(r, 403, "forbidden", NULL, "%s", msg);
+	return 0;
+}
+
 /* ---- submissions ---- */
 
 struct part {
@@ -393,6 +407,8 @@ enum MHD_Result srv_or_submission(struct req *r)
 	enum MHD_Result sent;
 	if (!strcmp(r->method, "HEAD") || !strcmp(r->method, "GET"))
 		return send_xml(r, 204, "", 0, NULL);
+	if (!writes_records(r, &sent))
+		return sent;
 	if (r->body_too_big)
 		return or_message(r, 413, "the submission is larger than the server accepts");
 	if (!r->binary_body)
@@ -467,6 +483,8 @@ enum MHD_Result srv_forms_device(struct req *r)
 	json_t *settings, *body = NULL;
 	enum MHD_Result sent;
 	const char *device = NULL;
+	if (!writes_records(r, &sent))
+		return sent;
 	if (r->body.len && srv_body_object(r, &body, &sent))
 		return sent;
 	device = json_string_value(json_object_get(body, "device"));

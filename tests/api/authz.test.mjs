@@ -18,7 +18,7 @@ before(async () => {
   records = {};
   for (const path of routes.map(([, p]) => p).filter((p) => /^\/api\/v1\/\w+$/.test(p))) {
     const type = path.split('/')[3];
-    if (['users', 'login', 'logout', 'tokens'].includes(type)) continue;
+    if (['users', 'login', 'logout', 'tokens', 'submissions'].includes(type)) continue; // not record types
     const items = (await api(s, 'im_officer', 'GET', `/api/v1/${type}?limit=1000`)).json.items;
     records[type] = items.find((r) => r.organisation && r.organisation !== operatorOrg) || items[0];
   }
@@ -38,7 +38,7 @@ function allowed(role, method, path, rec) {
     return true; // one's own session: every role
   if (path.startsWith('/api/v1/users')) return role === 'admin';
   // a key for one's own tablet, a field form filled in the browser: the roles that write records
-  if (path === '/api/v1/forms/devices' || path === '/api/v1/submissions') return WRITERS.includes(role);
+  if (['/api/v1/forms/devices', '/api/v1/submissions', '/submission', '/key/{key}/submission'].includes(path)) return WRITERS.includes(role);
   const type = path.split('/')[3];
   if (/\/(approve|reject)$/.test(path)) return role === 'im_officer';
   if (!WRITERS.includes(role)) return false;
@@ -61,9 +61,12 @@ test('every write route refuses every role without the right with 403, whatever 
       if (pattern === '/api/v1/users/{login}/password' && role === 'viewer') continue; // one's own password
       for (const [what, opts] of [['valid', { body: valid }], ['invalid', { body: { colour: 'red' } }], ['empty', {}]]) {
         const headers = rec ? { 'If-Match': `"${rec.version}"` } : {};
-        const r = await api(s, role, method, path, { ...opts, headers });
+        // a device key in the path is the credential of the OpenRosa routes under /key/
+        const r = await api(s, role, method, path.replace('{key}', s.tokens[role]), { ...opts, headers });
         assert.equal(r.status, 403, `${role} ${method} ${path} (${what} body): ${r.status} ${r.text.slice(0, 200)}`);
-        assert.equal(r.json.error.code, 'forbidden');
+        // OpenRosa routes answer ODK Collect with the OpenRosa error document, the rest with JSON
+        if (/^\/(submission|key\/)/.test(pattern)) assert.match(r.text, /<OpenRosaResponse xmlns="http:\/\/openrosa.org\/http\/response"><message nature="error">role \w+ writes no records/);
+        else assert.equal(r.json.error.code, 'forbidden');
         calls++;
       }
     }
