@@ -49,7 +49,7 @@ static void add_esc(struct dm_buf *b, const char *s)
 }
 
 /* The OpenRosa response document: nature submit_success or error. */
-static enum MHD_Result or_message(struct req *r, unsigned status, const char *msg)
+enum MHD_Result srv_or_message(struct req *r, unsigned status, const char *msg)
 {
 	struct dm_buf b;
 	enum MHD_Result ret;
@@ -146,7 +146,7 @@ static const struct dm_form *path_form(struct req *r, enum MHD_Result *sent)
 	snprintf(id, sizeof(id), "%.*s", (int)(n > 4 && !strcmp(p + n - 4, ".xml") ? n - 4 : n), p);
 	f = dm_form_find(id);
 	if (!f || !may_fill(r, f)) {
-		*sent = or_message(r, 404, f ? "you may not fill this form" : "no such form");
+		*sent = srv_or_message(r, 404, f ? "you may not fill this form" : "no such form");
 		return NULL;
 	}
 	return f;
@@ -204,7 +204,7 @@ enum MHD_Result srv_or_form(struct req *r)
 	}
 	dm_error_init(&err);
 	if (build_form(&c, f, &xml, &len, version, &err)) {
-		sent = or_message(r, 500, err.message);
+		sent = srv_or_message(r, 500, err.message);
 	} else {
 		sent = send_xml(r, 200, xml, len, NULL);
 		free(xml);
@@ -307,26 +307,12 @@ enum MHD_Result srv_or_media(struct req *r)
 	dm_error_init(&err);
 	if (!dm_form_uses_media(dm_db_schema(r->db), f, !strcmp(file, "hazards.csv") ? "hazard" : "task") ||
 	    media_csv(r, file, &m, &err) || m.overflow)
-		sent = or_message(r, 404, err.code ? err.message : "no such media file");
+		sent = srv_or_message(r, 404, err.code ? err.message : "no such media file");
 	else
 		sent = send_xml(r, 200, m.s, m.len, "text/csv; charset=utf-8");
 	dm_error_release(&err);
 	dm_buf_release(&m);
 	return sent;
-}
-
-/* Sending forms and making device keys are for the roles that write records (the role table:
- * their own organisation's, or any); the others are refused first, whatever the body. */
-static int writes_records(struct req *r, enum MHD_Result *sent)
-{
-	char msg[200];
-	if (dm_actor_can(&r->who, DM_P_WRITE_OWN) || dm_actor_can(&r->who, DM_P_WRITE_ANY))
-		return 1;
-	snprintf(msg, sizeof(msg), "role %s writes no records: it may not call %s %s", r->who.role, r->method,
-		 strncmp(r->url, "/key/", 5) ? r->url : "/key/.../submission");
-	/* ODK Collect reads the OpenRosa answer; the web app the API's error */
-	*sent = strncmp(r->url, "/api/", 5) ? or_message(r, 403, msg) : srv_error(r, 403, "forbidden", NULL, "%s", msg);
-	return 0;
 }
 
 /* ---- submissions ---- */
@@ -389,13 +375,12 @@ static enum MHD_Result submit(struct req *r, struct parts *ps)
 			nf++;
 		}
 	}
-	if (!xml) {
-			return or_message(r, 400, "the multipart body has no xml_submission_file part");
-	}
+	if (!xml)
+		return srv_or_message(r, 400, "the multipart body has no xml_submission_file part");
 	dm_error_init(&err);
 	dm_openrosa_submit(r->db, &r->who, xml->data.s ? xml->data.s : "", xml->data.len, files, nf, current_version, &c,
 			   &res, &err);
-	sent = or_message(r, (unsigned)res.status, res.message);
+	sent = srv_or_message(r, (unsigned)res.status, res.message);
 	dm_error_release(&err);
 	return sent;
 }
@@ -407,17 +392,15 @@ enum MHD_Result srv_or_submission(struct req *r)
 	enum MHD_Result sent;
 	if (!strcmp(r->method, "HEAD") || !strcmp(r->method, "GET"))
 		return send_xml(r, 204, "", 0, NULL);
-	if (!writes_records(r, &sent))
-		return sent;
 	if (r->body_too_big)
-		return or_message(r, 413, "the submission is larger than the server accepts");
+		return srv_or_message(r, 413, "the submission is larger than the server accepts");
 	if (!r->binary_body)
-		return or_message(r, 400, "a submission is a multipart/form-data body with an xml_submission_file part");
+		return srv_or_message(r, 400, "a submission is a multipart/form-data body with an xml_submission_file part");
 	if (!(ps = calloc(1, sizeof(*ps))))
 		return MHD_NO;
 	pp = MHD_create_post_processor(r->conn, 64 * 1024, on_part, ps);
 	if (!pp || MHD_post_process(pp, r->body.s ? r->body.s : "", r->body.len) != MHD_YES)
-		sent = or_message(r, 400, ps->too_many ? "more than 50 files in one submission"
+		sent = srv_or_message(r, 400, ps->too_many ? "more than 50 files in one submission"
 						       : "the multipart body cannot be read");
 	else
 		sent = submit(r, ps);
@@ -483,8 +466,6 @@ enum MHD_Result srv_forms_device(struct req *r)
 	json_t *settings, *body = NULL;
 	enum MHD_Result sent;
 	const char *device = NULL;
-	if (!writes_records(r, &sent))
-		return sent;
 	if (r->body.len && srv_body_object(r, &body, &sent))
 		return sent;
 	device = json_string_value(json_object_get(body, "device"));
