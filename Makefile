@@ -1,17 +1,18 @@
 # demine: build the library, the program and the tests. See README.md.
 CC      ?= cc
-PKGS    := geos proj jansson yajl libsodium libmicrohttpd sqlite3 libxml-2.0 libpq
-# GDAL is optional: with it, import and export also speak Shapefile, GeoPackage, KML (lib/ogr.c).
-ifeq ($(shell pkg-config --exists gdal && echo yes),yes)
-PKGS    += gdal
-GDAL_DEF := -DDM_HAVE_GDAL
-endif
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgeos_c -lm -lpthread
+# The flags of the libraries (pkg-config, with -DDM_HAVE_GDAL when GDAL is there) are asked for
+# when building, not when make reads this file: build/flags/cflags and build/flags/libs are
+# rewritten by scripts/build-flags only when they change, and every object and binary depends on
+# them, so a first build that ran before the -dev packages were installed (or without GDAL) is
+# rebuilt once they are. Recipes read them with $$(cat ...).
+FLAGS_C := build/flags/cflags
+FLAGS_L := build/flags/libs
+PKG_CFLAGS = $$(cat $(FLAGS_C))
+PKG_LIBS   = $$(cat $(FLAGS_L))
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -Wshadow -Wstrict-prototypes
 # src/ (the CLI and the server) sees only the public headers in include/demine/: lib/'s private
 # headers are on the include path of the library, its unit tests and fuzzers alone.
-BASEFLAGS := -std=c11 -D_GNU_SOURCE -DDEMINE_DATADIR=\"$(CURDIR)/data\" $(WARN) -Iinclude -include lib/banned.h $(GDAL_DEF) $(PKG_CFLAGS)
+BASEFLAGS := -std=c11 -D_GNU_SOURCE -DDEMINE_DATADIR=\"$(CURDIR)/data\" $(WARN) -Iinclude -include lib/banned.h $(PKG_CFLAGS)
 CFLAGS  ?= -O2 -g
 # The test build: sanitizers, and the fault injection points of lib/fault.h (inert unless a
 # test arms them).
@@ -33,14 +34,18 @@ $(LIB_OBJ) $(ASAN_LIB_OBJ): LIBINC := -Ilib
 # keep the fuzzers' objects between runs
 .SECONDARY:
 
-.PHONY: all check check-pg unit cli-test api-test fuzz fuzz-short run clean deps demo docs
+.PHONY: FORCE
+$(FLAGS_C) $(FLAGS_L): FORCE
+	@scripts/build-flags $(notdir $@) $@
+
+.PHONY: all check check-pg unit cli-test api-test gis-test fuzz fuzz-short run clean deps demo docs
 all: build/demine web-vendor
 
-build/obj/%.o: %.c Makefile $(wildcard include/demine/*.h lib/*.h src/*.h)
+build/obj/%.o: %.c Makefile $(FLAGS_C) $(wildcard include/demine/*.h lib/*.h src/*.h)
 	@mkdir -p $(dir $@)
 	@echo "CC $<"; $(CC) $(BASEFLAGS) $(LIBINC) $(CFLAGS) -c $< -o $@
 
-build/asan/obj/%.o: %.c Makefile $(wildcard include/demine/*.h lib/*.h src/*.h)
+build/asan/obj/%.o: %.c Makefile $(FLAGS_C) $(wildcard include/demine/*.h lib/*.h src/*.h)
 	@mkdir -p $(dir $@)
 	@echo "CC (asan) $<"; $(CC) $(BASEFLAGS) $(LIBINC) $(SANFLAGS) -c $< -o $@
 
@@ -50,37 +55,37 @@ build/libdemine.a: $(LIB_OBJ)
 build/asan/libdemine.a: $(ASAN_LIB_OBJ)
 	@rm -f $@; ar rcs $@ $^
 
-build/demine: $(CLI_OBJ) build/libdemine.a
+build/demine: $(CLI_OBJ) build/libdemine.a $(FLAGS_L)
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) build/libdemine.a $(PKG_LIBS)
 
-build/asan/demine: $(ASAN_CLI_OBJ) build/asan/libdemine.a
+build/asan/demine: $(ASAN_CLI_OBJ) build/asan/libdemine.a $(FLAGS_L)
 	$(CC) $(SANFLAGS) -o $@ $(ASAN_CLI_OBJ) build/asan/libdemine.a $(PKG_LIBS)
 
-build/asan/test_%: tests/unit/test_%.c tests/unit/check.h build/asan/libdemine.a
+build/asan/test_%: tests/unit/test_%.c tests/unit/check.h build/asan/libdemine.a $(FLAGS_L)
 	@mkdir -p $(dir $@)
 	@echo "LINK $@"; $(CC) $(BASEFLAGS) -Ilib -Itests/unit $(SANFLAGS) -o $@ $< build/asan/libdemine.a $(PKG_LIBS)
 
 # The fault walk wraps the malloc family of the library (not of SQLite, GEOS or libc) so that
 # the Nth allocation can fail (tests/unit/test_faults.c).
 FAULT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
-build/asan/test_faults: tests/unit/test_faults.c tests/unit/check.h build/asan/libdemine.a
+build/asan/test_faults: tests/unit/test_faults.c tests/unit/check.h build/asan/libdemine.a $(FLAGS_L)
 	@mkdir -p $(dir $@)
 	@echo "LINK $@"; $(CC) $(BASEFLAGS) -Ilib -Itests/unit $(SANFLAGS) -o $@ $< build/asan/libdemine.a $(PKG_LIBS) $(FAULT_WRAP)
 
 # libFuzzer targets need clang; they link the library built with the fuzzer's instrumentation.
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
-build/fuzz/obj/%.o: %.c $(wildcard include/demine/*.h lib/*.h)
+build/fuzz/obj/%.o: %.c $(FLAGS_C) $(wildcard include/demine/*.h lib/*.h)
 	@mkdir -p $(dir $@)
 	@echo "CC (fuzz) $<"; clang $(BASEFLAGS) -Ilib -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ) $(FLAGS_L)
 	@mkdir -p $(dir $@)
 	@echo "LINK $@"; clang $(BASEFLAGS) -Ilib -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
 # The HTTP target runs the server in its own process: it links the server's objects too.
 FUZZ_SRV_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(filter src/server%.c,$(CLI_SRC)))
-build/fuzz/obj/src/%.o: src/%.c $(wildcard include/demine/*.h lib/*.h src/*.h)
+build/fuzz/obj/src/%.o: src/%.c $(FLAGS_C) $(wildcard include/demine/*.h lib/*.h src/*.h)
 	@mkdir -p $(dir $@)
 	@echo "CC (fuzz) $<"; clang $(BASEFLAGS) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
-build/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_LIB_OBJ) $(FUZZ_SRV_OBJ)
+build/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_LIB_OBJ) $(FUZZ_SRV_OBJ) $(FLAGS_L)
 	@mkdir -p $(dir $@)
 	@echo "LINK $@"; clang $(BASEFLAGS) -Isrc -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRV_OBJ) $(FUZZ_LIB_OBJ) $(PKG_LIBS)
 
@@ -97,7 +102,7 @@ cli-test: build/asan/demine
 # The C store tests, the CLI tests and the API tests again on PostgreSQL, in a throwaway cluster
 # that is stopped and removed whatever the tests do (scripts/pg-test-cluster; a state file of its
 # own per run, so two runs in one checkout do not stop each other's cluster).
-check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/asan/test_faults
+check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/asan/test_report build/asan/test_faults
 	@set -e; export DEMINE_PG_STATE=$(CURDIR)/build/pg-test-cluster.$$$$.state; \
 	base=$$(scripts/pg-test-cluster start); trap 'scripts/pg-test-cluster stop' EXIT INT TERM; \
 	echo "== PostgreSQL test cluster $$base"; \
@@ -105,31 +110,57 @@ check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/as
 	echo "== build/asan/test_store (postgres)"; DEMINE_TEST_PG=$$base/unit build/asan/test_store; \
 	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE stats TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"; \
 	echo "== build/asan/test_stats (sqlite and postgres)"; DEMINE_TEST_PG=$$base/stats build/asan/test_stats; \
+	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE report TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"; \
+	echo "== build/asan/test_report (sqlite and postgres)"; DEMINE_TEST_PG=$$base/report build/asan/test_report; \
 	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE faults TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"; \
 	build/asan/demine init --db $$base/faults >/dev/null; \
 	echo "== build/asan/test_faults (libpq calls)"; FAULT_KIND=store DEMINE_TEST_PG=$$base/faults build/asan/test_faults; \
 	echo "== tests/cli on postgres"; \
 	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/cli/; \
 	echo "== tests/api on postgres"; \
-	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
+	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/; \
+	echo "== tests/gis on postgres"; \
+	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/gis/
+
+# Every report figure against plain SQL on a generated 10,000-hazard set (about 2 minutes to
+# generate; make check runs the same checks on the demo data, in test_report).
+.PHONY: check-report-gen
+check-report-gen: build/demine build/asan/test_report
+	@set -e; d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT INT TERM; \
+	build/demine gen --db $$d/gen.db --hazards 10000 >/dev/null; \
+	echo "== build/asan/test_report on a generated 10,000-hazard set"; DEMINE_TEST_REPORT_DB=$$d/gen.db build/asan/test_report
 
 api-test: build/asan/demine
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
 
+# Clients nobody in the project wrote (GDAL's OAPIF and GPKG drivers, ...) against a real server.
+gis-test: build/asan/demine
+	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/gis/
+
 # The web application's third-party files (MapLibre GL JS, Chart.js from npm, a DejaVu font for
-# map labels) copied into web/vendor/ (gitignored), so the application needs no internet.
+# map labels, the QR code generator and ODK's XForms engine for field forms) copied into
+# web/vendor/ (gitignored), so the application needs no internet.
 WEB_VENDOR := web/vendor/maplibre-gl.mjs web/vendor/maplibre-gl-worker.mjs web/vendor/maplibre-gl.css \
-	web/vendor/chart.umd.min.js web/vendor/DejaVuSans.ttf
+	web/vendor/chart.umd.min.js web/vendor/DejaVuSans.ttf web/vendor/qrcode.mjs web/vendor/xforms-engine.js
 .PHONY: web-vendor web-test
 web-vendor: $(WEB_VENDOR)
-web/vendor/maplibre-gl%: node_modules/maplibre-gl/dist/maplibre-gl%
-	@mkdir -p $(dir $@); cp $< $@
-web/vendor/chart.umd.min.js: node_modules/chart.js/dist/chart.umd.min.js
-	@mkdir -p $(dir $@); cp $< $@
+# npm ci runs once, and only when package-lock.json is newer than what it installed: every
+# vendored file depends on the one stamp npm itself writes (node_modules/.package-lock.json),
+# never on a pattern rule that would run npm ci once per file, concurrently under -j.
+NPM_STAMP := node_modules/.package-lock.json
+$(NPM_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+web/vendor/maplibre-gl%: $(NPM_STAMP)
+	@mkdir -p $(dir $@); cp node_modules/maplibre-gl/dist/maplibre-gl$* $@
+web/vendor/chart.umd.min.js: $(NPM_STAMP)
+	@mkdir -p $(dir $@); cp node_modules/chart.js/dist/chart.umd.min.js $@
+web/vendor/qrcode.mjs: $(NPM_STAMP)
+	@mkdir -p $(dir $@); cp node_modules/qrcode-generator/dist/qrcode.mjs $@
+web/vendor/xforms-engine.js: $(NPM_STAMP)
+	@mkdir -p $(dir $@); cp node_modules/@getodk/xforms-engine/dist/index.js $@
 web/vendor/DejaVuSans.ttf: /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 	@mkdir -p $(dir $@); cp $< $@
-node_modules/%:
-	npm ci --no-audit --no-fund
 
 web-test: build/asan/demine web-vendor
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test --test-concurrency=1 tests/web/
@@ -160,8 +191,19 @@ faults-alloc: build/asan/test_faults
 	FAULT_KIND=alloc build/asan/test_faults
 faults: faults-store faults-alloc
 
-check: all layers unit faults-store cli-test api-test web-test check-pg fuzz-short bench-smoke
+# make check and make run install what is missing first and only then build, in a make of
+# their own (the flags are asked for after the packages are there; tests/build/first_run.test.mjs).
+INSTALL_DEPS ?= scripts/install-deps
+check:
+	$(INSTALL_DEPS)
+	@$(MAKE) --no-print-directory check-suites
+check-suites: all layers unit faults-store cli-test api-test gis-test web-test build-test check-pg fuzz-short bench-smoke
 	@echo "make check: all suites passed"
+
+# The Makefile itself on a first run (empty pkg-config, GDAL appearing, npm ci once).
+.PHONY: build-test check-suites
+build-test: web-vendor
+	node --test tests/build/
 
 # Benchmarks (bench/README.md): make bench installs nginx, wrk and PostGIS (as root), generates the
 # data sets and runs every scenario beside its anchor into bench/results/latest.md and .json;
@@ -183,7 +225,7 @@ CPPCHECK_FLAGS := -q --std=c11 -D_GNU_SOURCE -Iinclude -Ilib --include=scripts/c
 	--enable=warning,style,performance,portability --inline-suppr --error-exitcode=1 \
 	--suppress=missingIncludeSystem --suppress=variableScope --suppress=unreadVariable
 .PHONY: analyze analyze-objs
-build/analyze/obj/%.o: %.c
+build/analyze/obj/%.o: %.c $(FLAGS_C)
 	@mkdir -p $(dir $@)
 	@echo "ANALYZE $<"; $(CC) $(BASEFLAGS) $(if $(filter lib/%,$<),-Ilib) -O0 -c $< -o $@
 analyze-objs: $(ANALYZE_OBJ)
@@ -194,12 +236,14 @@ analyze:
 	@echo "make analyze: no finding"
 
 deps:
-	scripts/install-deps
+	$(INSTALL_DEPS)
 
 demo.db: build/demine
 	build/demine demo --db demo.db --force
 
-run: deps all
+run:
+	$(INSTALL_DEPS)
+	@$(MAKE) --no-print-directory all
 	build/demine demo --db demo.db --force
 	@scripts/run-demo
 

@@ -62,12 +62,15 @@ int cli_serve(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' }, { "listen", required_argument, NULL, 'l' },
 		{ "web", required_argument, NULL, 'w' }, { "public", no_argument, NULL, 'p' },
 		{ "threads", required_argument, NULL, 't' }, { "trusted-proxy", required_argument, NULL, 'x' },
-		{ 0, 0, 0, 0 },
+		{ "max-connections", required_argument, NULL, 'm' }, { "max-per-ip", required_argument, NULL, 'i' },
+		{ "cors-origin", required_argument, NULL, 'c' }, { 0, 0, 0, 0 },
 	};
 	struct srv_opts o;
 	struct dm_db *db = NULL;
+	char msg[320];
 	long long n;
-	int c, rc;
+	unsigned i;
+	int c, rc, per_ip_given = 0;
 	memset(&o, 0, sizeof(o));
 	snprintf(o.addr, sizeof(o.addr), "127.0.0.1");
 	o.port = 8080;
@@ -78,6 +81,10 @@ int cli_serve(int argc, char **argv)
 		case 'd': o.db = optarg; break;
 		case 'w': o.web = optarg; break;
 		case 'p': o.public_read = 1; break;
+		case 'c':
+			if (srv_cors_add(&o, optarg, msg, sizeof(msg)))
+				return cli_usage("serve", "%s", msg);
+			break;
 		case 'x':
 			if ((rc = add_proxy(optarg, &o)))
 				return rc;
@@ -93,11 +100,34 @@ int cli_serve(int argc, char **argv)
 				return cli_usage("serve", "--threads must be 1-256");
 			o.threads = (unsigned)n;
 			break;
+		case 'm':
+			if ((rc = cli_parse_int("serve", "--max-connections", optarg, &n)))
+				return rc;
+			if (n < 16 || n > 1000000)
+				return cli_usage("serve", "--max-connections must be 16-1000000");
+			o.max_conns = (unsigned)n;
+			break;
+		case 'i':
+			if ((rc = cli_parse_int("serve", "--max-per-ip", optarg, &n)))
+				return rc;
+			if (n < 0 || n > 1000000)
+				return cli_usage("serve", "--max-per-ip must be 0 (no limit) to 1000000");
+			o.max_per_ip = (unsigned)n;
+			per_ip_given = 1;
+			break;
 		default: return cli_usage("serve", "unknown option");
 		}
 	}
 	if (optind != argc)
 		return cli_usage("serve", "unexpected argument '%s'", argv[optind]);
+	for (i = 0; i < o.ncors; i++)
+		if (!strcmp(o.cors[i], "*") && !o.public_read)
+			return cli_usage("serve", "--cors-origin '*' lets any web site read with its visitors' tokens;"
+					 " it is allowed only with --public (name the partner sites' origins otherwise)");
+	/* behind a proxy every client comes from the proxy's address: a limit per address would
+	 * be one for everybody (the proxy limits its clients instead, docs/operations.md) */
+	if (!per_ip_given)
+		o.max_per_ip = o.nproxies ? 0 : SRV_MAX_PER_IP;
 	o.db = cli_db_path(o.db);
 	/* open once here: migrations run before any worker, and a bad path fails at once */
 	if ((rc = cli_open("serve", o.db, 0, &db)))
