@@ -322,6 +322,33 @@ static int same_value(json_t *a, json_t *b)
 	return json_equal(a, b);
 }
 
+/* The WKB of a single-part Multi* geometry's one part (a GeoPackage layer of MultiPolygons
+ * gives back a Polygon as one), or the geometry itself; *len receives its length. */
+static const unsigned char *single_part(const struct dm_geom *g, size_t *len)
+{
+	unsigned type, n;
+	const unsigned char *w = g->wkb;
+	*len = g->wkb_len;
+	if (!w || g->wkb_len < 9 + 5)
+		return w;
+	type = w[0] == 1 ? (unsigned)(w[1] | w[2] << 8 | w[3] << 16 | (unsigned)w[4] << 24)
+			 : (unsigned)(w[4] | w[3] << 8 | w[2] << 16 | (unsigned)w[1] << 24);
+	n = w[0] == 1 ? (unsigned)(w[5] | w[6] << 8 | w[7] << 16 | (unsigned)w[8] << 24)
+		      : (unsigned)(w[8] | w[7] << 8 | w[6] << 16 | (unsigned)w[5] << 24);
+	if (type % 1000 < 4 || type % 1000 > 6 || n != 1)
+		return w;
+	*len = g->wkb_len - 9;
+	return w + 9;
+}
+
+/* The same geometry, byte for byte, a single-part Multi* and its one part counting as one. */
+static int same_geom(const struct dm_geom *a, const struct dm_geom *b)
+{
+	size_t la, lb;
+	const unsigned char *wa = single_part(a, &la), *wb = single_part(b, &lb);
+	return la == lb && (!la || !memcmp(wa, wb, la));
+}
+
 /* 1 when r's content is a's: every field the writer sets, the geometry and the common members.
  * Computed fields follow from these (and from other records, which this write does not change). */
 static int same_content(const struct dm_record *a, const struct dm_record *r)
@@ -329,7 +356,7 @@ static int same_content(const struct dm_record *a, const struct dm_record *r)
 	size_t i;
 	if (!same_text(a->external_id, r->external_id) || !same_text(a->organisation, r->organisation) ||
 	    !same_text(a->location, r->location) || !same_text(a->date_of_information, r->date_of_information) ||
-	    a->geom.wkb_len != r->geom.wkb_len || (a->geom.wkb_len && memcmp(a->geom.wkb, r->geom.wkb, a->geom.wkb_len)))
+	    !same_geom(&a->geom, &r->geom))
 		return 0;
 	for (i = 0; i < r->type->nfields; i++) {
 		const char *k = r->type->fields[i].name;
