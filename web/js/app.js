@@ -49,6 +49,7 @@ function parseHash() {
 // where sign-in returns to.
 const NEXT = 'demine.next';
 export function afterSignIn() {
+  clear(document.getElementById('toast')); // "your session has expired" is over
   const next = sessionStorage.getItem(NEXT);
   sessionStorage.removeItem(NEXT);
   go(next && !next.startsWith('#/login') ? next : '#/map');
