@@ -182,7 +182,7 @@ static int check_geom_kind(const struct dm_type *t, const struct dm_geom *g, str
 		dm_error_addc(err, "geometry", "wrong_geometry", json_pack("{s:s,s:s}", "type", t->name, "expected",
 									   "Polygon"),
 			      "a %s needs a Polygon or MultiPolygon%s", t->name,
-			      t->point_area_field ? " (or a Point with its estimated area)" : "");
+			      !t->point_area_field ? "" : *t->point_area_field ? " (or a Point with its estimated area)" : " or a Point");
 		return DM_EINVAL;
 	}
 	return 0;
@@ -358,8 +358,8 @@ static void validate_money(const struct dm_type *t, json_t *fields, struct dm_er
 static void validate_point_area(const struct dm_record *r, struct dm_error *err)
 {
 	const char *f = r->type->point_area_field;
-	json_t *v = f ? json_object_get(r->fields, f) : NULL;
-	if (f && wkb_type(&r->geom) == 1 && (!json_is_number(v) || json_number_value(v) <= 0))
+	json_t *v = f && *f ? json_object_get(r->fields, f) : NULL;
+	if (f && *f && wkb_type(&r->geom) == 1 && (!json_is_number(v) || json_number_value(v) <= 0))
 		dm_error_addc(err, f, "point_needs_area", json_pack("{s:s}", "type", r->type->name),
 			      "a %s located only by a Point needs its estimated area (%s, in m2) until its"
 			      " polygon is surveyed", r->type->name, f);

@@ -52,10 +52,15 @@ const struct srv_route srv_routes[] = {
 	{ "GET", "/api/v1/stats/funding", srv_stats, ROUTE_PUBLIC, 0, "getStatsFunding", "Funding by donor in one currency" },
 	{ "GET", "/api/v1/stats/released_operator", srv_stats, ROUTE_PUBLIC, 0, "getStatsReleasedOperator", "Area released by operator, method and result" },
 	{ "GET", "/api/v1/stats/remaining_ap", srv_stats, ROUTE_PUBLIC, 0, "getStatsRemainingAp", "Remaining area of the hazards holding anti-personnel mines, by district" },
+	{ "GET", "/api/v1/stats/remaining_type", srv_stats, ROUTE_PUBLIC, 0, "getStatsRemainingType", "Remaining area by district and hazard type" },
+	{ "GET", "/api/v1/stats/va_services", srv_stats, ROUTE_PUBLIC, 0, "getStatsVaServices", "Victim assistance services by service and status" },
+	{ "GET", "/api/v1/stats/tasks", srv_stats, ROUTE_PUBLIC, 0, "getStatsTasks", "Tasks by status with their planned area" },
 	{ "GET", "/api/v1/stats/casualties_lm", srv_stats, ROUTE_PUBLIC, 0, "getStatsCasualtiesLm", "Casualties in the Landmine Monitor's breakdown" },
 	{ "GET", "/api/v1/reports", srv_reports_list, 0, 0, "listReports", "The reports and their parameters" },
 	{ "GET", "/api/v1/reports/{name}", srv_report, 0, 0, "getReport", "A report as PDF, XLSX, CSV (one table), HTML or JSON" },
 	{ "GET", "/api/v1/search", srv_search, ROUTE_PUBLIC, 0, "search", "Search record codes and place names" },
+	{ "GET", "/api/v1/readiness/settings", srv_readiness_settings, ROUTE_PUBLIC, 0, "getReadinessSettings", "The settlement readiness rules (thresholds) in force" },
+	{ "GET", "/api/v1/settlement/{id}/readiness", srv_readiness, ROUTE_PUBLIC, 0, "getSettlementReadiness", "A settlement's readiness for return: status, reasons, hazards near it, routes, history" },
 	{ "GET", "/api/v1/forms", srv_forms_list, 0, 0, "listForms", "The field forms the user may fill, with their versions" },
 	{ "GET", "/api/v1/forms/{formId}.xml", srv_or_form, 0, 0, "getForm", "One XForm, for the web app's Forms page" },
 	{ "GET", "/api/v1/forms/{formId}/media/{file}", srv_or_media, 0, 0, "getFormMedia", "A form's media file, for the web app's forms" },
@@ -78,13 +83,13 @@ const struct srv_route srv_routes[] = {
 	{ "GET", "/forms/{formId}/manifest", srv_or_manifest, ROUTE_OPENROSA, 0, "openRosaManifest", "OpenRosa: the media files of a form" },
 	{ "GET", "/forms/{formId}/media/{file}", srv_or_media, ROUTE_OPENROSA, 0, "openRosaMedia", "OpenRosa: a media file (the organisation's open hazards or tasks, CSV)" },
 	{ "GET", "/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaSubmissionHead", "OpenRosa: HEAD before a submission (204, the size limit)" },
-	{ "POST", "/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaSubmit", "OpenRosa: a submission (multipart: xml_submission_file and attachments)" },
+	{ "POST", "/submission", srv_or_submission, ROUTE_OPENROSA | ROUTE_WRITER, 0, "openRosaSubmit", "OpenRosa: a submission (multipart: xml_submission_file and attachments)" },
 	{ "GET", "/key/{key}/formList", srv_or_formlist, ROUTE_OPENROSA, 0, "openRosaKeyFormList", "OpenRosa with a device key in the path: the forms" },
 	{ "GET", "/key/{key}/forms/{formId}.xml", srv_or_form, ROUTE_OPENROSA, 0, "openRosaKeyForm", "OpenRosa with a device key: one XForm" },
 	{ "GET", "/key/{key}/forms/{formId}/manifest", srv_or_manifest, ROUTE_OPENROSA, 0, "openRosaKeyManifest", "OpenRosa with a device key: a manifest" },
 	{ "GET", "/key/{key}/forms/{formId}/media/{file}", srv_or_media, ROUTE_OPENROSA, 0, "openRosaKeyMedia", "OpenRosa with a device key: a media file" },
 	{ "GET", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaKeySubmissionHead", "OpenRosa with a device key: HEAD before a submission" },
-	{ "POST", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaKeySubmit", "OpenRosa with a device key: a submission" },
+	{ "POST", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA | ROUTE_WRITER, 0, "openRosaKeySubmit", "OpenRosa with a device key: a submission" },
 	{ "GET", "/api/v1/*/*/attachments", srv_rec_attachments, ROUTE_PUBLIC, 0, "listAttachments", "The files attached to a record" },
 	{ "GET", "/api/v1/*/*/attachments/{name}", srv_rec_attachment, ROUTE_PUBLIC, 0, "getAttachment", "One file attached to a record" },
 	{ "GET", "/ogc", srv_ogc_landing, ROUTE_OPEN, 0, "getOgcLandingPage", "OGC API - Features: the landing page" },
@@ -608,8 +613,11 @@ static int authorize(struct req *r, const struct srv_route *rt, enum MHD_Result 
 	}
 	if ((rt->flags & ROUTE_WRITER) && !dm_actor_can(&r->who, DM_P_WRITE_ANY) &&
 	    !dm_actor_can(&r->who, DM_P_WRITE_OWN)) {
-		*sent = srv_error(r, 403, "forbidden", NULL, "role %s writes no records: it may not call %s %s",
-				  r->who.role, rt->method, rt->pattern);
+		if (rt->flags & ROUTE_OPENROSA) /* ODK Collect shows the message of its own document */
+			*sent = srv_or_message(r, 403, "this user's role writes no records: it may not send forms");
+		else
+			*sent = srv_error(r, 403, "forbidden", NULL, "role %s writes no records: it may not call %s %s",
+					  r->who.role, rt->method, rt->pattern);
 		return -1;
 	}
 	if (!(rt->flags & ROUTE_RECORD_WRITE))

@@ -68,6 +68,14 @@ int dm_record_get(struct dm_db *db, const struct dm_actor *who, const char *id_o
 		  const struct dm_read_opts *opts, struct dm_record **out, struct dm_error *err);
 
 /* Lists records of a type (newest versions, deleted ones left out unless asked). */
+/* The geometry families of a listing. A type whose records may be areas or single points
+ * (hazards known only by a point, settlements beside districts) is offered to GIS clients as
+ * two layers of one family each: DM_FAMILY_AREA (every record that is not a single point,
+ * records without geometry included) and DM_FAMILY_POINT (single points). */
+enum dm_geom_family { DM_FAMILY_ALL = 0, DM_FAMILY_AREA, DM_FAMILY_POINT };
+/* 1 when records of t come in both families (areas that may be points, or any geometry). */
+int dm_type_has_point_family(const struct dm_type *t);
+
 struct dm_list_opts {
 	const char *status;     /* NULL = any */
 	const char *as_of;
@@ -82,6 +90,7 @@ struct dm_list_opts {
 	const char *after;      /* cursor: the number of items to skip (an offset) */
 	const char *after_id;   /* keyset cursor: only records after this one in the default order
 	                           (code, then id); stable while records change; not with sort */
+	enum dm_geom_family family; /* one geometry family of a type that has two (see below) */
 };
 /* Calls fn for each record (the record is freed after fn returns; fn returning non-zero stops). */
 int dm_record_list(struct dm_db *db, const struct dm_actor *who, const char *type,

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { demine, ok, json, tempDir, newDb, dbDigest } from './helpers.mjs';
 
 const hasOgr = spawnSync('ogr2ogr', ['--version'], { encoding: 'utf8' }).status === 0;
+// GDAL's GeoPackage validator (python3-gdal's samples)
+const VALIDATE_GPKG = '/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py';
 
 function gdal(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -162,8 +164,13 @@ test('export --format gpkg, shp, kml: GDAL reads them with every record; they im
     const gpkg = join(dir, 'hazards.gpkg');
     ok(['export', '--db', db, '--type', 'hazard', '--format', 'gpkg', '-o', gpkg]);
     const info = gdal('ogrinfo', ['-ro', '-al', '-so', gpkg]);
-    assert.match(info, /Layer name: hazard/);
-    assert.match(info, new RegExp(`Feature Count: ${n}\\b`));
+    // one table per geometry family: the polygons, and the hazards known only by a point
+    const nPoints = base.features.filter((f) => f.geometry?.type === 'Point').length;
+    assert.ok(nPoints > 0);
+    assert.match(info, new RegExp(`Layer name: hazard\\nGeometry: Multi Polygon\\nFeature Count: ${n - nPoints}\\b`));
+    assert.match(info, new RegExp(`Layer name: hazard_point\\nGeometry: Point\\nFeature Count: ${nPoints}\\b`));
+    const valid = spawnSync('/usr/bin/python3', [VALIDATE_GPKG, gpkg], { encoding: 'utf8' });
+    assert.equal(valid.status, 0, `validate_gpkg.py: ${valid.stderr}`);
     for (const col of ['code', 'hazard_type', 'land_status', 'contamination', 'area_m2', 'date_of_information']) assert.match(info, new RegExp(`\\n${col}: `));
     assert.match(info, /area_m2: Real/);
     assert.match(info, /date_of_information: Date/);
@@ -181,6 +188,7 @@ test('export --format gpkg, shp, kml: GDAL reads them with every record; they im
     ok(['export', '--db', db, '--type', 'hazard', '--format', 'gpkg', '--crs', 'EPSG:32638', '-o', utm]);
     assert.match(gdal('ogrinfo', ['-ro', '-al', '-so', utm]), /ID\["EPSG",32638\]\]\s*$/m);
     gdal('ogrinfo', [utm, '-sql', 'UPDATE hazard SET id = NULL, version = NULL']);
+    gdal('ogrinfo', [utm, '-sql', 'UPDATE hazard_point SET id = NULL, version = NULL']);
     const before = exportFc(db, 'hazard');
     ok(['import', '--db', db, '--type', 'hazard', utm]);
     const after = exportFc(db, 'hazard');

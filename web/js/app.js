@@ -18,6 +18,8 @@ const ROUTES = [
   { path: 'review/:type/:id', page: 'review' },
   { path: 'dashboard', page: 'dashboard', nav: 'nav.dashboard' },
   { path: 'reports', page: 'reports', nav: 'nav.reports', roles: ['admin', 'im_officer', 'operator', 'va_officer', 'donor', 'viewer'] },
+  { path: 'return', page: 'return', nav: 'nav.return' },
+  { path: 'return/:id', page: 'return' },
   { path: 'account', page: 'account' },
   { path: 'users', page: 'users', nav: 'nav.users', roles: ['admin'] },
   { path: 'forms', page: 'forms', nav: 'nav.forms', roles: ['admin', 'im_officer', 'operator', 'va_officer'] },
