@@ -50,7 +50,7 @@ test("the user's language setting wins over Accept-Language, and null gives the 
   assert.equal(bad.json.error.field, 'language');
   assert.match(bad.json.error.message, /'fr' is not one of az, en, ru/);
   const back = await api(s, 'im_officer', 'PATCH', '/api/v1/me', { body: { language: null } });
-  assert.equal(back.json.user.language, undefined);
+  assert.equal(back.json.user.language ?? null, null, 'no setting of its own');
   const r2 = await api(s, 'im_officer', 'POST', '/api/v1/land_release', { body: badRelease(), headers: { 'Accept-Language': 'az' } });
   assert.equal(byField(r2.json.error.details).hazard.message, 'tələb olunur, lakin doldurulmayıb');
 });
