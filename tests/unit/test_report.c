@@ -650,6 +650,27 @@ static void check_catalog(void)
 	t = dm_catalog_text(az, "report.section.remaining", NULL);
 	CHECK(t && strstr(t, "ə"));
 	free(t);
+	/* validation messages: a plural counted by a param the entry names, lists and reals */
+	params = json_pack("{s:I,s:i}", "length", (json_int_t)300, "max", 255);
+	t = dm_catalog_text(ru, "error.too_long", params);
+	CHECK_STR(t, "слишком длинно: не более 255 символов");
+	free(t);
+	json_object_set_new(params, "max", json_integer(21));
+	t = dm_catalog_text(ru, "error.too_long", params);
+	CHECK_STR(t, "слишком длинно: не более 21 символа");
+	free(t);
+	json_decref(params);
+	params = json_pack("{s:s,s:[s,s]}", "value", "x", "allowed", "manual", "mechanical");
+	t = dm_catalog_text(en, "error.not_allowed", params);
+	CHECK_STR(t, "'x' is not one of the allowed values: manual, mechanical");
+	free(t);
+	json_decref(params);
+	params = json_pack("{s:f}", "value", -2.5);
+	t = dm_catalog_text(az, "error.negative", params);
+	CHECK_STR(t, "-2.5 mənfidir; 0 və ya daha çox olmalıdır");
+	free(t);
+	json_decref(params);
+	CHECK(dm_catalog_has(ru, "error.required") && !dm_catalog_has(ru, "error.no_such_code"));
 out:
 	dm_catalog_free(ru);
 	dm_catalog_free(az);
