@@ -30,7 +30,9 @@ const struct srv_route srv_routes[] = {
 	{ "POST", "/api/v1/logout", srv_logout, 0, 0, "logout", "End the session" },
 	{ "GET", "/api/v1/me", srv_me, 0, 0, "getMe", "The calling user" },
 	{ "POST", "/api/v1/tokens", srv_token_create, ROUTE_OPEN, 0, "createToken", "Create a bearer token" },
+	{ "GET", "/api/v1/tokens", srv_tokens_list, 0, 0, "listTokens", "The caller's live API tokens" },
 	{ "DELETE", "/api/v1/tokens/current", srv_token_revoke, 0, 0, "revokeToken", "Revoke the bearer token of the request" },
+	{ "DELETE", "/api/v1/tokens/{tokenId}", srv_token_revoke_id, 0, 0, "revokeTokenById", "Revoke one of the caller's tokens by its id" },
 	{ "GET", "/api/v1/users", srv_users_list, 0, DM_P_USERS, "listUsers", "List users" },
 	{ "POST", "/api/v1/users", srv_users_add, 0, DM_P_USERS, "createUser", "Add a user" },
 	{ "POST", "/api/v1/users/{login}/disable", srv_user_disable, 0, DM_P_USERS, "disableUser", "Disable a user" },
@@ -55,14 +57,19 @@ const struct srv_route srv_routes[] = {
 	{ "GET", "/api/v1/reports", srv_reports_list, 0, 0, "listReports", "The reports and their parameters" },
 	{ "GET", "/api/v1/reports/{name}", srv_report, 0, 0, "getReport", "A report as PDF, XLSX, CSV (one table), HTML or JSON" },
 	{ "GET", "/api/v1/search", srv_search, ROUTE_PUBLIC, 0, "search", "Search record codes and place names" },
+	{ "GET", "/api/v1/readiness/settings", srv_readiness_settings, ROUTE_PUBLIC, 0, "getReadinessSettings", "The settlement readiness rules (thresholds) in force" },
+	{ "GET", "/api/v1/settlement/{id}/readiness", srv_readiness, ROUTE_PUBLIC, 0, "getSettlementReadiness", "A settlement's readiness for return: status, reasons, hazards near it, routes, history" },
 	{ "GET", "/api/v1/forms", srv_forms_list, 0, 0, "listForms", "The field forms the user may fill, with their versions" },
 	{ "GET", "/api/v1/forms/{formId}.xml", srv_or_form, 0, 0, "getForm", "One XForm, for the web app's Forms page" },
-	{ "POST", "/api/v1/forms/devices", srv_forms_device, 0, 0, "createFormDevice", "A device key and ODK Collect's QR settings for it" },
+	{ "GET", "/api/v1/forms/{formId}/media/{file}", srv_or_media, 0, 0, "getFormMedia", "A form's media file, for the web app's forms" },
+	{ "POST", "/api/v1/submissions", srv_or_submission, ROUTE_WRITER, 0, "createSubmission", "A field form submission from the web app (OpenRosa multipart, session and CSRF token)" },
+	{ "POST", "/api/v1/forms/devices", srv_forms_device, ROUTE_WRITER, 0, "createFormDevice", "A device key and ODK Collect's QR settings for it" },
 	{ "GET", "/api/v1/field/submissions", srv_field_submissions, 0, DM_P_APPROVE, "listFieldSubmissions", "Field submissions, accepted and rejected (with the reason)" },
 	{ "GET", "/api/v1/*", srv_rec_list, ROUTE_PUBLIC, 0, "list", "List records" },
 	{ "POST", "/api/v1/*", srv_rec_create, ROUTE_RECORD_WRITE, 0, "create", "Create a record (a draft)" },
 	{ "GET", "/api/v1/*/*", srv_rec_get, ROUTE_PUBLIC, 0, "get", "Get a record by id or code" },
 	{ "PUT", "/api/v1/*/*", srv_rec_update, ROUTE_RECORD_WRITE, 0, "update", "Update a record (If-Match: its version)" },
+	{ "PATCH", "/api/v1/*/*", srv_rec_patch, ROUTE_RECORD_WRITE, 0, "patch", "Change some members of a record (If-Match: its version; computed members refused)" },
 	{ "DELETE", "/api/v1/*/*", srv_rec_delete, ROUTE_RECORD_WRITE, 0, "delete", "Delete a record (a deletion version with a reason)" },
 	{ "GET", "/api/v1/*/*/history", srv_rec_history, ROUTE_PUBLIC, 0, "getHistory", "Every version of a record" },
 	{ "POST", "/api/v1/*/*/submit", srv_rec_submit, ROUTE_RECORD_WRITE, 0, "submit", "Submit a draft for approval" },
@@ -74,13 +81,13 @@ const struct srv_route srv_routes[] = {
 	{ "GET", "/forms/{formId}/manifest", srv_or_manifest, ROUTE_OPENROSA, 0, "openRosaManifest", "OpenRosa: the media files of a form" },
 	{ "GET", "/forms/{formId}/media/{file}", srv_or_media, ROUTE_OPENROSA, 0, "openRosaMedia", "OpenRosa: a media file (the organisation's open hazards or tasks, CSV)" },
 	{ "GET", "/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaSubmissionHead", "OpenRosa: HEAD before a submission (204, the size limit)" },
-	{ "POST", "/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaSubmit", "OpenRosa: a submission (multipart: xml_submission_file and attachments)" },
+	{ "POST", "/submission", srv_or_submission, ROUTE_OPENROSA | ROUTE_WRITER, 0, "openRosaSubmit", "OpenRosa: a submission (multipart: xml_submission_file and attachments)" },
 	{ "GET", "/key/{key}/formList", srv_or_formlist, ROUTE_OPENROSA, 0, "openRosaKeyFormList", "OpenRosa with a device key in the path: the forms" },
 	{ "GET", "/key/{key}/forms/{formId}.xml", srv_or_form, ROUTE_OPENROSA, 0, "openRosaKeyForm", "OpenRosa with a device key: one XForm" },
 	{ "GET", "/key/{key}/forms/{formId}/manifest", srv_or_manifest, ROUTE_OPENROSA, 0, "openRosaKeyManifest", "OpenRosa with a device key: a manifest" },
 	{ "GET", "/key/{key}/forms/{formId}/media/{file}", srv_or_media, ROUTE_OPENROSA, 0, "openRosaKeyMedia", "OpenRosa with a device key: a media file" },
 	{ "GET", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaKeySubmissionHead", "OpenRosa with a device key: HEAD before a submission" },
-	{ "POST", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaKeySubmit", "OpenRosa with a device key: a submission" },
+	{ "POST", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA | ROUTE_WRITER, 0, "openRosaKeySubmit", "OpenRosa with a device key: a submission" },
 	{ "GET", "/api/v1/*/*/attachments", srv_rec_attachments, ROUTE_PUBLIC, 0, "listAttachments", "The files attached to a record" },
 	{ "GET", "/api/v1/*/*/attachments/{name}", srv_rec_attachment, ROUTE_PUBLIC, 0, "getAttachment", "One file attached to a record" },
 	{ "GET", "/ogc", srv_ogc_landing, ROUTE_OPEN, 0, "getOgcLandingPage", "OGC API - Features: the landing page" },
@@ -100,6 +107,7 @@ enum MHD_Result srv_send(struct req *r, unsigned status, struct MHD_Response *re
 	if (!resp)
 		return MHD_NO;
 	r->status = status;
+	srv_http_decorate(r, status, resp);
 	ret = MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -219,6 +227,17 @@ static enum MHD_Result internal_error(struct req *r, const struct dm_error *err)
 	return srv_error(r, 500, "internal", NULL, "internal error; the server log has the details under [%s]", ref);
 }
 
+/* A detail's parameters as an object ({} when it has none). */
+static json_t *detail_params(const struct dm_error_detail *d)
+{
+	json_t *p = d->params[0] ? json_loads(d->params, 0, NULL) : NULL;
+	if (p && !json_is_object(p)) {
+		json_decref(p);
+		p = NULL;
+	}
+	return p ? p : json_object();
+}
+
 enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err)
 {
 	json_t *details;
@@ -237,6 +256,8 @@ enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err)
 		json_t *d = json_object();
 		json_object_set_new(d, "field", err->details[i].field[0] ? srv_json_text(err->details[i].field) : json_null());
 		json_object_set_new(d, "message", srv_json_text(err->details[i].message));
+		json_object_set_new(d, "code", json_string(err->details[i].code[0] ? err->details[i].code : "invalid"));
+		json_object_set_new(d, "params", detail_params(&err->details[i]));
 		json_array_append_new(details, d);
 	}
 	return srv_json(r, status, error_body(name, err->message[0] ? err->message : dm_err_name(err->code),
@@ -476,7 +497,13 @@ static int gate(struct req *r, const struct srv_route *rt, enum MHD_Result *sent
 		return 0;
 	}
 	if (!r->authed && !(rt->flags & ROUTE_OPEN)) {
-		*sent = srv_error(r, 401, "unauthorized", NULL, "log in or send Authorization: Bearer TOKEN");
+		*sent = srv_error(r, 401, "unauthorized", NULL, srv_basic_token_path(r->url)
+				  ? "log in, or send Authorization: Bearer TOKEN, or HTTP Basic with a token as the password"
+				  : "log in or send Authorization: Bearer TOKEN");
+		return -1;
+	}
+	if (r->read_only && !is_read(r->method)) {
+		*sent = srv_error(r, 403, "read_only_token", NULL, "this token is read-only (scope read): it may only GET");
 		return -1;
 	}
 	if (!(rt->flags & ROUTE_OPEN) && !is_read(r->method))
@@ -529,6 +556,15 @@ static int authorize(struct req *r, const struct srv_route *rt, enum MHD_Result 
 				  rt->pattern);
 		return -1;
 	}
+	if ((rt->flags & ROUTE_WRITER) && !dm_actor_can(&r->who, DM_P_WRITE_ANY) &&
+	    !dm_actor_can(&r->who, DM_P_WRITE_OWN)) {
+		if (rt->flags & ROUTE_OPENROSA) /* ODK Collect shows the message of its own document */
+			*sent = srv_or_message(r, 403, "this user's role writes no records: it may not send forms");
+		else
+			*sent = srv_error(r, 403, "forbidden", NULL, "role %s writes no records: it may not call %s %s",
+					  r->who.role, rt->method, rt->pattern);
+		return -1;
+	}
 	if (!(rt->flags & ROUTE_RECORD_WRITE))
 		return 0;
 	dm_error_init(&err);
@@ -547,7 +583,7 @@ static enum MHD_Result dispatch(struct req *r)
 	int path_known = 0, rc;
 	size_t i;
 	const char *m = strcmp(r->method, "HEAD") ? r->method : "GET";
-	if (check_text(r, &sent))
+	if (check_text(r, &sent) || srv_http_options(r, &sent))
 		return sent;
 	split_path(r);
 	for (i = 0; i < srv_nroutes; i++) {

@@ -19,6 +19,8 @@
 #define SRV_LOGIN_MAX 5                      /* ... and this many block further attempts */
 
 #define SRV_MAX_PROXIES 8
+#define SRV_MAX_CORS 16
+#define SRV_ORIGIN_MAX 256
 
 #define SRV_MAX_CONNS 4096
 #define SRV_MAX_PER_IP 256 /* the default of --max-per-ip, without --trusted-proxy */
@@ -38,6 +40,10 @@ struct srv_opts {
 	/* --trusted-proxy: peers whose X-Forwarded-For and X-Forwarded-Proto are believed */
 	char proxies[SRV_MAX_PROXIES][64];
 	unsigned nproxies;
+	/* --cors-origin: origins whose scripts may read the tiles, OGC API and GET API ("*": any,
+	 * only with --public) */
+	char cors[SRV_MAX_CORS][SRV_ORIGIN_MAX];
+	unsigned ncors;
 };
 
 /* Shared by every worker, read-only once the daemon runs. */
@@ -59,6 +65,7 @@ struct req {
 	struct dm_db *db;
 	struct dm_user user;
 	int authed, via_cookie;
+	int read_only;           /* the token's scope is "read": GET and HEAD only */
 	char csrf[65];
 	char token[65];          /* the credential this request came with */
 	struct dm_actor who;
@@ -82,6 +89,8 @@ typedef enum MHD_Result (*srv_handler)(struct req *r);
 			      * never the session cookie (a form post from another site cannot act) */
 #define ROUTE_RECORD_WRITE 4 /* writes the record of the path (or a new one of its type): who
 			      * may write it is decided before the body is read */
+#define ROUTE_WRITER 16    /* only for roles that write records of some organisation (their own or
+			      * any): a field device's key is of use only to them */
 
 /* The route table (server.c); also the source of the OpenAPI document (server_openapi.c).
  * Routes under /api/v1/ whose first segment is '*' are the record routes: one per type. */
@@ -121,6 +130,20 @@ enum MHD_Result srv_error(struct req *r, unsigned status, const char *code, cons
 			  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Maps a library error to its status and sends it with its details. */
 enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err);
+/* HTTP behaviour common to every answer (server_http.c): called by srv_send before a response
+ * is queued, it adds what the request and status call for (WWW-Authenticate on a 401 of a path
+ * that takes HTTP Basic with a token, the CORS headers for a listed origin). */
+void srv_http_decorate(struct req *r, unsigned status, struct MHD_Response *resp);
+/* An OPTIONS request: 1 with *sent when it was answered here (a CORS preflight, or OPTIONS on
+ * a path open to other origins: 204), 0 when the router should answer it as before. */
+int srv_http_options(struct req *r, enum MHD_Result *sent);
+/* Checks and adds a --cors-origin value; -1 with a message in msg (n bytes) when it is not
+ * "*" or scheme://host[:port] without a path, or too many. */
+int srv_cors_add(struct srv_opts *o, const char *origin, char *msg, size_t n);
+/* 1 for the paths where HTTP Basic with an API token as its password is a credential (the GIS
+ * clients' paths: /ogc, /tiles, /api/v1 and the API documents), 0 elsewhere (the OpenRosa paths
+ * take Basic/Digest with account passwords instead, and nothing else takes Basic). */
+int srv_basic_token_path(const char *url);
 /* Sends a response built by the caller (destroyed here). */
 enum MHD_Result srv_send(struct req *r, unsigned status, struct MHD_Response *resp);
 
@@ -151,6 +174,8 @@ enum MHD_Result srv_logout(struct req *r);
 enum MHD_Result srv_me(struct req *r);
 enum MHD_Result srv_token_create(struct req *r);
 enum MHD_Result srv_token_revoke(struct req *r);
+enum MHD_Result srv_tokens_list(struct req *r);
+enum MHD_Result srv_token_revoke_id(struct req *r);
 enum MHD_Result srv_users_list(struct req *r);
 enum MHD_Result srv_users_add(struct req *r);
 enum MHD_Result srv_user_disable(struct req *r);
@@ -173,6 +198,8 @@ enum MHD_Result srv_or_form(struct req *r);
 enum MHD_Result srv_or_manifest(struct req *r);
 enum MHD_Result srv_or_media(struct req *r);
 enum MHD_Result srv_or_submission(struct req *r);
+/* The OpenRosa response document (nature submit_success below 300, else error) with msg. */
+enum MHD_Result srv_or_message(struct req *r, unsigned status, const char *msg);
 enum MHD_Result srv_forms_list(struct req *r);      /* GET /api/v1/forms (JSON) */
 enum MHD_Result srv_forms_device(struct req *r);    /* POST /api/v1/forms/devices: a device key + QR settings */
 enum MHD_Result srv_field_submissions(struct req *r); /* GET /api/v1/field/submissions */
@@ -196,6 +223,7 @@ enum MHD_Result srv_rec_get(struct req *r);
 enum MHD_Result srv_rec_history(struct req *r);
 enum MHD_Result srv_rec_create(struct req *r);
 enum MHD_Result srv_rec_update(struct req *r);
+enum MHD_Result srv_rec_patch(struct req *r);
 enum MHD_Result srv_rec_delete(struct req *r);
 enum MHD_Result srv_rec_submit(struct req *r);
 enum MHD_Result srv_rec_approve(struct req *r);
@@ -213,5 +241,8 @@ void srv_ogc_openapi_params(const struct srv_route *rt, json_t *params);
 /* Handlers (server_stats.c) */
 enum MHD_Result srv_stats(struct req *r);  /* GET /api/v1/stats/FIGURE */
 enum MHD_Result srv_search(struct req *r); /* GET /api/v1/search */
+/* Handlers (server_readiness.c) */
+enum MHD_Result srv_readiness(struct req *r);          /* GET /api/v1/settlement/{id}/readiness */
+enum MHD_Result srv_readiness_settings(struct req *r); /* GET /api/v1/readiness/settings */
 
 #endif

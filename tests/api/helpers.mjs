@@ -127,10 +127,10 @@ export async function api(s, role, method, path, { body, headers = {}, raw } = {
 }
 
 // A request whose path is sent exactly as given (fetch would normalise /../).
-export function rawGet(s, path) {
+export function rawGet(s, path, headers = {}) {
   const u = new URL(s.url);
   return new Promise((res, rej) => {
-    const q = http.request({ host: u.hostname, port: u.port, path, method: 'GET' }, (r) => {
+    const q = http.request({ host: u.hostname, port: u.port, path, method: 'GET', headers }, (r) => {
       let body = '';
       r.on('data', (d) => { body += d; });
       r.on('end', () => res({ status: r.statusCode, headers: r.headers, text: body }));
