@@ -38,7 +38,7 @@ $(LIB_OBJ) $(ASAN_LIB_OBJ): LIBINC := -Ilib
 $(FLAGS_C) $(FLAGS_L): FORCE
 	@scripts/build-flags $(notdir $@) $@
 
-.PHONY: all check check-pg unit cli-test api-test fuzz fuzz-short run clean deps demo docs
+.PHONY: all check check-pg unit cli-test api-test gis-test fuzz fuzz-short run clean deps demo docs
 all: build/demine web-vendor
 
 build/obj/%.o: %.c Makefile $(FLAGS_C) $(wildcard include/demine/*.h lib/*.h src/*.h)
@@ -102,7 +102,7 @@ cli-test: build/asan/demine
 # The C store tests, the CLI tests and the API tests again on PostgreSQL, in a throwaway cluster
 # that is stopped and removed whatever the tests do (scripts/pg-test-cluster; a state file of its
 # own per run, so two runs in one checkout do not stop each other's cluster).
-check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/asan/test_faults
+check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/asan/test_report build/asan/test_faults
 	@set -e; export DEMINE_PG_STATE=$(CURDIR)/build/pg-test-cluster.$$$$.state; \
 	base=$$(scripts/pg-test-cluster start); trap 'scripts/pg-test-cluster stop' EXIT INT TERM; \
 	echo "== PostgreSQL test cluster $$base"; \
@@ -110,21 +110,38 @@ check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/as
 	echo "== build/asan/test_store (postgres)"; DEMINE_TEST_PG=$$base/unit build/asan/test_store; \
 	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE stats TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"; \
 	echo "== build/asan/test_stats (sqlite and postgres)"; DEMINE_TEST_PG=$$base/stats build/asan/test_stats; \
+	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE report TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"; \
+	echo "== build/asan/test_report (sqlite and postgres)"; DEMINE_TEST_PG=$$base/report build/asan/test_report; \
 	psql -X -q -d "$$base/postgres" -c "CREATE DATABASE faults TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"; \
 	build/asan/demine init --db $$base/faults >/dev/null; \
 	echo "== build/asan/test_faults (libpq calls)"; FAULT_KIND=store DEMINE_TEST_PG=$$base/faults build/asan/test_faults; \
 	echo "== tests/cli on postgres"; \
 	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/cli/; \
 	echo "== tests/api on postgres"; \
-	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
+	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/; \
+	echo "== tests/gis on postgres"; \
+	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/gis/
+
+# Every report figure against plain SQL on a generated 10,000-hazard set (about 2 minutes to
+# generate; make check runs the same checks on the demo data, in test_report).
+.PHONY: check-report-gen
+check-report-gen: build/demine build/asan/test_report
+	@set -e; d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT INT TERM; \
+	build/demine gen --db $$d/gen.db --hazards 10000 >/dev/null; \
+	echo "== build/asan/test_report on a generated 10,000-hazard set"; DEMINE_TEST_REPORT_DB=$$d/gen.db build/asan/test_report
 
 api-test: build/asan/demine
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
 
+# Clients nobody in the project wrote (GDAL's OAPIF and GPKG drivers, ...) against a real server.
+gis-test: build/asan/demine
+	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/gis/
+
 # The web application's third-party files (MapLibre GL JS, Chart.js from npm, a DejaVu font for
-# map labels) copied into web/vendor/ (gitignored), so the application needs no internet.
+# map labels, the QR code generator and ODK's XForms engine for field forms) copied into
+# web/vendor/ (gitignored), so the application needs no internet.
 WEB_VENDOR := web/vendor/maplibre-gl.mjs web/vendor/maplibre-gl-worker.mjs web/vendor/maplibre-gl.css \
-	web/vendor/chart.umd.min.js web/vendor/DejaVuSans.ttf
+	web/vendor/chart.umd.min.js web/vendor/DejaVuSans.ttf web/vendor/qrcode.mjs web/vendor/xforms-engine.js
 .PHONY: web-vendor web-test
 web-vendor: $(WEB_VENDOR)
 # npm ci runs once, and only when package-lock.json is newer than what it installed: every
@@ -138,6 +155,10 @@ web/vendor/maplibre-gl%: $(NPM_STAMP)
 	@mkdir -p $(dir $@); cp node_modules/maplibre-gl/dist/maplibre-gl$* $@
 web/vendor/chart.umd.min.js: $(NPM_STAMP)
 	@mkdir -p $(dir $@); cp node_modules/chart.js/dist/chart.umd.min.js $@
+web/vendor/qrcode.mjs: $(NPM_STAMP)
+	@mkdir -p $(dir $@); cp node_modules/qrcode-generator/dist/qrcode.mjs $@
+web/vendor/xforms-engine.js: $(NPM_STAMP)
+	@mkdir -p $(dir $@); cp node_modules/@getodk/xforms-engine/dist/index.js $@
 web/vendor/DejaVuSans.ttf: /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 	@mkdir -p $(dir $@); cp $< $@
 
@@ -192,7 +213,7 @@ INSTALL_DEPS ?= scripts/install-deps
 check:
 	$(INSTALL_DEPS)
 	@$(MAKE) --no-print-directory check-suites
-check-suites: all layers unit faults-store cli-test api-test web-test build-test check-pg fuzz-short bench-smoke
+check-suites: all layers unit faults-store cli-test api-test gis-test web-test build-test check-pg fuzz-short bench-smoke
 	@echo "make check: all suites passed"
 
 # The Makefile itself on a first run (empty pkg-config, GDAL appearing, npm ci once).

@@ -6,7 +6,9 @@
 #include "demine/db.h"
 #include "demine/geo.h"
 #include "demine/util.h"
+#include "demine/tokens.h"
 #include "demine/users.h"
+#include "demine/idempotency.h"
 #include "db_impl.h"
 
 /* Migrations: numbered, applied once each, in order, inside one transaction each. The typed
@@ -49,6 +51,8 @@ static const struct migration {
 	{ 1, migration_1 },      /* settings, extra fields, codes, the record index, links, audit */
 	{ 2, dm_users_migrate }, /* users, sessions, tokens, failed logins (users.c) */
 	{ 3, dm_users_migrate_3 }, /* demo accounts, login throttling with backoff (users.c) */
+	{ 4, dm_field_migrate }, /* idempotency, field submissions, attachments (idempotency.c) */
+	{ 5, dm_tokens_migrate }, /* names and scopes of API tokens (tokens.c) */
 };
 
 static int apply_migrations(struct dm_store *st, struct dm_error *err)

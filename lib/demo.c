@@ -1085,6 +1085,8 @@ int dm_demo_fill(struct dm_db *db, struct dm_demo_stats *st, struct dm_error *er
 	if (rc)
 		goto out;
 	rc = organisations(c);
+	snprintf(st->operator_org, sizeof(st->operator_org), "%s", c->anama);
+	snprintf(st->donor_org, sizeof(st->donor_org), "%s", c->meae);
 	if (!rc)
 		rc = locations(c);
 	if (!rc)

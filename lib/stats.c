@@ -10,7 +10,8 @@
 #include "demine/stats.h"
 #include "demine/util.h"
 
-const char *const dm_stats_figures[] = { "released", "remaining", "items", "casualties", "eore", "funding", NULL };
+const char *const dm_stats_figures[] = { "released", "remaining", "items", "casualties", "eore", "funding",
+					 "released_operator", "remaining_ap", "casualties_lm", NULL };
 
 static const char *const cols_released[] = { "month", "method", "result", "area_m2", "releases", NULL };
 static const char *const cols_remaining[] = { "adm2", "name_en", "name_az", "name_ru", "remaining_m2", "hazards",
@@ -18,6 +19,10 @@ static const char *const cols_remaining[] = { "adm2", "name_en", "name_az", "nam
 static const char *const cols_items[] = { "category", "quantity", "finds", NULL };
 static const char *const cols_casualties[] = { "year", "sex", "age_group", "killed", "injured", "total", NULL };
 static const char *const cols_eore[] = { "month", "sessions", "girls", "boys", "women", "men", "total", NULL };
+static const char *const cols_released_operator[] = { "operator", "operator_name", "method", "result", "area_m2",
+						      "releases", NULL };
+static const char *const cols_casualties_lm[] = { "outcome", "role", "sex", "age_group", "device_category", "activity",
+						  "victims", NULL };
 static const char *const cols_funding[] = { "donor", "donor_name", "grants", "amount", "amount_minor", NULL };
 
 #define MAX_DEPTH 8 /* admin levels walked up from a record's location to its district */
@@ -30,6 +35,7 @@ struct ctx {
 	const struct dm_stats_filter *f;
 	json_t *places;   /* id -> {kind, parent, pcode, abbr, name_en, name_az, name_ru} */
 	json_t *adm2_ids; /* ids of the locations inside the adm2 filter, or NULL */
+	const char *as_of; /* normalised as_of time, or NULL for the approved data of now */
 	struct dm_error *err;
 };
 
@@ -61,13 +67,30 @@ static const char *collate(struct ctx *c)
 	return dm_store_collate_binary(c->st);
 }
 
+static void approved_rows(struct q *q, const char *as_of, const char *type, const char *cols, const struct q *cond,
+			  const char *alias);
+
 /* Appends the filters to w (a condition on alias r): the date range on date_col, the district
  * on loc_cols (any of them), the organisation on org_cols (any of them). */
 static void add_filters(struct ctx *c, struct q *w, const char *date_col, const char *const *loc_cols,
-			const char *const *org_cols)
+			const char *const *org_cols, const char *grant_col)
 {
 	size_t i, j;
 	json_t *v;
+	if (c->f->grant && grant_col && !strcmp(grant_col, "task")) {
+		/* funded through the task the record belongs to (the task's approved version) */
+		struct q g;
+		q_init(&g);
+		dm_buf_add(&g.sql, " AND r.\"grant\" = ?");
+		q_param(&g, c->f->grant);
+		dm_buf_add(&w->sql, " AND r.task IN (SELECT t.tid FROM ");
+		approved_rows(w, c->as_of, "task", "r.id AS tid", &g, "t");
+		dm_buf_add(&w->sql, ")");
+		q_release(&g);
+	} else if (c->f->grant && grant_col) {
+		dm_buf_addf(&w->sql, " AND %s = ?", grant_col);
+		q_param(w, c->f->grant);
+	}
 	if (date_col && c->f->from) {
 		dm_buf_addf(&w->sql, " AND %s%s >= ?", date_col, collate(c));
 		q_param(w, c->f->from);
@@ -103,13 +126,27 @@ static void add_filters(struct ctx *c, struct q *w, const char *date_col, const 
  * from the current table, where the indexes serve the filters (no condition on the status
  * index there: nearly every row is approved, so it would only cost a lookup per row); the
  * few with newer work pending, found by the status index, take their approved version from
- * history. cond starts with " AND" or is "". */
-static void approved_part(struct q *q, const char *type, const char *cols, const struct q *cond,
+ * history. cond starts with " AND" or is "".
+ * With as_of (a normalised time), the version approved at that time is read from history
+ * instead: the newest version written by as_of names it (its approved_version), so later
+ * edits, approvals and system versions do not change the figures of a past time. */
+static void approved_part(struct q *q, const char *as_of, const char *type, const char *cols, const struct q *cond,
 			  const char *group, const char *alias)
 {
 	size_t i, pass;
 	json_t *v;
 	const char *w = cond->sql.s ? cond->sql.s : "";
+	if (as_of) {
+		dm_buf_addf(&q->sql, "(SELECT %s FROM \"%s_history\" r JOIN (SELECT x.id AS mid, x.approved_version AS mav"
+				     " FROM \"%s_history\" x JOIN (SELECT id, MAX(version) AS mv FROM \"%s_history\""
+				     " WHERE updated_at <= ? GROUP BY id) y ON x.id = y.id AND x.version = y.mv) m"
+				     " ON m.mid = r.id AND r.version = m.mav WHERE r.deleted = 0%s%s%s) %s",
+			    cols, type, type, type, w, group ? " GROUP BY " : "", group ? group : "", alias);
+		q_param(q, as_of);
+		json_array_foreach(cond->params, i, v)
+			json_array_append(q->params, v);
+		return;
+	}
 	dm_buf_addf(&q->sql, "(SELECT %s FROM \"%s\" r WHERE r.version = r.approved_version AND r.deleted = 0%s%s%s"
 			     " UNION ALL SELECT %s FROM \"%s\" c JOIN \"%s_history\" r ON r.id = c.id"
 			     " AND r.version = c.approved_version WHERE c.status IN ('draft', 'submitted', 'rejected')"
@@ -121,9 +158,10 @@ static void approved_part(struct q *q, const char *type, const char *cols, const
 			json_array_append(q->params, v);
 }
 
-static void approved_rows(struct q *q, const char *type, const char *cols, const struct q *cond, const char *alias)
+static void approved_rows(struct q *q, const char *as_of, const char *type, const char *cols, const struct q *cond,
+			  const char *alias)
 {
-	approved_part(q, type, cols, cond, NULL, alias);
+	approved_part(q, as_of, type, cols, cond, NULL, alias);
 }
 
 static int q_prepare(struct ctx *c, struct q *q, struct dm_stmt **s)
@@ -166,7 +204,7 @@ static int load_places(struct ctx *c)
 	q_init(&none);
 	c->places = json_object();
 	dm_buf_add(&q.sql, "SELECT p.id, p.kind, p.parent, p.pcode, p.abbr, p.name_en, p.name_az, p.name_ru FROM ");
-	approved_rows(&q, "location", "r.id, r.kind, r.parent, r.pcode, r.abbr, r.name_en, r.name_az, r.name_ru", &none,
+	approved_rows(&q, c->as_of, "location", "r.id, r.kind, r.parent, r.pcode, r.abbr, r.name_en, r.name_az, r.name_ru", &none,
 		      "p");
 	rc = q_prepare(c, &q, &s);
 	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1) {
@@ -294,6 +332,7 @@ struct agg {
 	 * BY: SQLite sorts every matching row to group them, while one range scan of a covering
 	 * index per value (lib/db.c read_indexes) sorts nothing. Or NULL. */
 	const char *each;
+	const char *grant_col;   /* how the grant filter applies: "task" (the record's task), a column, NULL */
 };
 
 /* The values of col in the table of type, and in the approved versions that pending work
@@ -346,9 +385,9 @@ static int run_agg_part(struct ctx *c, const struct agg *a, const char *value,
 		dm_buf_addf(&w.sql, " AND r.\"%s\" = ?", a->each);
 		q_param(&w, value);
 	}
-	add_filters(c, &w, a->date_col, a->loc_cols, a->org_cols);
+	add_filters(c, &w, a->date_col, a->loc_cols, a->org_cols, a->grant_col);
 	dm_buf_addf(&q.sql, "%s ", a->outer);
-	approved_part(&q, a->type, a->inner_cols, &w, a->inner_group, "x");
+	approved_part(&q, c->as_of, a->type, a->inner_cols, &w, a->inner_group, "x");
 	dm_buf_add(&q.sql, a->group);
 	rc = q_prepare(c, &q, &s);
 	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
@@ -367,6 +406,17 @@ static int run_agg(struct ctx *c, const struct agg *a, int (*row)(struct ctx *c,
 	int rc;
 	if (!a->each)
 		return run_agg_part(c, a, NULL, row, out);
+	if (c->as_of) {
+		/* a past time's values may no longer be in the current table: one GROUP BY then */
+		struct agg g = *a;
+		char inner[80], outer[80];
+		snprintf(inner, sizeof(inner), "r.\"%s\"", a->each);
+		snprintf(outer, sizeof(outer), " GROUP BY %s", a->each);
+		g.inner_group = inner;
+		g.group = outer;
+		g.each = NULL;
+		return run_agg_part(c, &g, NULL, row, out);
+	}
 	values = json_object();
 	rc = each_value(c, a->type, a->each, values);
 	json_object_foreach(values, value, v) {
@@ -414,7 +464,7 @@ static int fig_released(struct ctx *c, json_t *out)
 		"r.end_date, r.method, r.result", "", "r.end_date", loc_only, org_only,
 		"SELECT substr(day, 1, 7) AS month, method, result, SUM(m2), CAST(SUM(n) AS BIGINT) FROM",
 		" GROUP BY substr(day, 1, 7), method, result",
-		NULL,
+		NULL, "task",
 	};
 	int rc;
 	json_object_set_new(out, "undated", json_pack("{s:i, s:f}", "releases", 0, "area_m2", 0.0));
@@ -444,21 +494,39 @@ static int remaining_row(struct ctx *c, struct dm_stmt *s, json_t *out)
 	return 0;
 }
 
+static int remaining_by_district(struct ctx *c, const struct agg *a, json_t *out);
+
 static int fig_remaining(struct ctx *c, json_t *out)
 {
-	static const char *const keys[] = { "-remaining_m2", "adm2", NULL };
 	static const struct agg a = {
 		"hazard", "r.location AS loc, SUM(r.remaining_m2) AS m2, COUNT(*) AS n", "r.location",
 		" AND r.land_status <> 'closed'", NULL, loc_only, org_only,
 		"SELECT loc, SUM(m2), CAST(SUM(n) AS BIGINT) FROM", " GROUP BY loc",
-		NULL,
+		NULL, NULL,
 	};
+	return remaining_by_district(c, &a, out);
+}
+
+/* The remaining area of the open hazards that hold anti-personnel mines (APMBC Article 7). */
+static int fig_remaining_ap(struct ctx *c, json_t *out)
+{
+	static const struct agg a = {
+		"hazard", "r.location AS loc, SUM(r.remaining_m2) AS m2, COUNT(*) AS n", "r.location",
+		" AND r.land_status <> 'closed' AND (';' || r.contamination || ';') LIKE '%;ap_mine;%'", NULL, loc_only,
+		org_only, "SELECT loc, SUM(m2), CAST(SUM(n) AS BIGINT) FROM", " GROUP BY loc", NULL, NULL,
+	};
+	return remaining_by_district(c, &a, out);
+}
+
+static int remaining_by_district(struct ctx *c, const struct agg *a, json_t *out)
+{
+	static const char *const keys[] = { "-remaining_m2", "adm2", NULL };
 	json_t *items = json_object_get(out, "items"), *v;
 	const char *k;
 	int rc = load_places(c);
 	json_object_set_new(out, "by", json_object());
 	if (!rc)
-		rc = run_agg(c, &a, remaining_row, out);
+		rc = run_agg(c, a, remaining_row, out);
 	json_object_foreach(json_object_get(out, "by"), k, v) {
 		json_object_set_new(v, "remaining_m2", area(json_real_value(json_object_get(v, "remaining_m2"))));
 		json_array_append(items, v);
@@ -493,14 +561,14 @@ static int fig_items(struct ctx *c, json_t *out)
 		NULL, " AND r.disposition LIKE 'destroyed%'", "r.find_date", loc_only, org_only,
 		"SELECT MIN(category), CAST(COALESCE(SUM(qty), 0) AS BIGINT), CAST(COALESCE(SUM(n), 0) AS BIGINT),"
 		" CAST(COALESCE(SUM(uqty), 0) AS BIGINT), CAST(COALESCE(SUM(un), 0) AS BIGINT) FROM",
-		"", "category",
+		"", "category", "task",
 	};
 	/* a date range leaves out the undated finds: the same figure with less to do per row */
 	static const struct agg dated = {
 		"eo_find", "MIN(r.category) AS category, SUM(r.quantity) AS qty, COUNT(*) AS n", NULL,
 		" AND r.disposition LIKE 'destroyed%'", "r.find_date", loc_only, org_only,
 		"SELECT MIN(category), CAST(COALESCE(SUM(qty), 0) AS BIGINT), CAST(COALESCE(SUM(n), 0) AS BIGINT), 0, 0 FROM",
-		"", "category",
+		"", "category", "task",
 	};
 	int rc;
 	json_object_set_new(out, "undated", json_pack("{s:i, s:i}", "finds", 0, "quantity", 0));
@@ -531,7 +599,7 @@ static int fig_casualties(struct ctx *c, json_t *out)
 	q_init(&q);
 	q_init(&w);
 	q_init(&none);
-	add_filters(c, &w, "r.accident_date", loc_only, org_only);
+	add_filters(c, &w, "r.accident_date", loc_only, org_only, NULL);
 	dm_buf_addf(&q.sql,
 		    "SELECT year, sex, age_group, CAST(SUM(CASE WHEN outcome = 'killed' THEN 1 ELSE 0 END) AS BIGINT),"
 		    " CAST(SUM(CASE WHEN outcome = 'injured' THEN 1 ELSE 0 END) AS BIGINT), COUNT(*) FROM"
@@ -542,10 +610,10 @@ static int fig_casualties(struct ctx *c, json_t *out)
 		    " THEN 1 ELSE 0 END) < 18 THEN 'child' ELSE 'adult' END) ELSE 'unknown' END AS age_group,"
 		    " v.outcome AS outcome FROM ",
 		    collate(c), collate(c));
-	approved_rows(&q, "victim", "r.accident AS acc, r.sex AS sex, r.age AS age, r.date_of_birth AS dob,"
+	approved_rows(&q, c->as_of, "victim", "r.accident AS acc, r.sex AS sex, r.age AS age, r.date_of_birth AS dob,"
 				    " r.outcome AS outcome", &none, "v");
 	dm_buf_add(&q.sql, " JOIN ");
-	approved_rows(&q, "accident", "r.id AS aid, r.accident_date AS adate", &w, "a");
+	approved_rows(&q, c->as_of, "accident", "r.id AS aid, r.accident_date AS adate", &w, "a");
 	dm_buf_add(&q.sql, " ON a.aid = v.acc WHERE a.adate IS NOT NULL) x GROUP BY year, sex, age_group");
 	rc = q_prepare(c, &q, &s);
 	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
@@ -581,11 +649,104 @@ static int fig_eore(struct ctx *c, json_t *out)
 		" CAST(COALESCE(SUM(boys), 0) AS BIGINT),"
 		" CAST(COALESCE(SUM(women), 0) AS BIGINT), CAST(COALESCE(SUM(men), 0) AS BIGINT) FROM",
 		" GROUP BY month",
-		NULL,
+		NULL, "r.\"grant\"",
 	};
 	int rc = run_agg(c, &a, eore_row, out);
 	sort_items(json_object_get(out, "items"), keys);
 	return rc;
+}
+
+/* Area released per operator, method and result: the released figure split by who did it. */
+static int released_operator_row(struct ctx *c, struct dm_stmt *s, json_t *out)
+{
+	(void)c;
+	json_array_append_new(json_object_get(out, "items"),
+			      json_pack("{s:o, s:o, s:o, s:o, s:o, s:I}", "operator", text_or_null(s, 0), "operator_name",
+					text_or_null(s, 1), "method", text_or_null(s, 2), "result", text_or_null(s, 3),
+					"area_m2", area(dm_stmt_column_real(s, 4)), "releases",
+					(json_int_t)dm_stmt_column_int(s, 5)));
+	return 0;
+}
+
+static int fig_released_operator(struct ctx *c, json_t *out)
+{
+	static const char *const keys[] = { "-area_m2", "operator_name", "operator", "method", "result", NULL };
+	struct q q, w, none;
+	struct dm_stmt *s = NULL;
+	int rc;
+	q_init(&q);
+	q_init(&w);
+	q_init(&none);
+	add_filters(c, &w, "r.end_date", loc_only, org_only, "task");
+	dm_buf_add(&w.sql, " AND r.end_date IS NOT NULL");
+	dm_buf_add(&q.sql, "SELECT x.op, o.name, x.method, x.result, x.m2, x.n FROM (SELECT op, method, result,"
+			   " SUM(m2) AS m2, CAST(SUM(n) AS BIGINT) AS n FROM ");
+	approved_part(&q, c->as_of, "land_release", "r.operator AS op, r.method AS method, r.result AS result,"
+			   " SUM(r.area_m2) AS m2, COUNT(*) AS n", &w, "r.operator, r.method, r.result", "p");
+	dm_buf_add(&q.sql, " GROUP BY op, method, result) x LEFT JOIN ");
+	approved_rows(&q, c->as_of, "organisation", "r.id AS oid, r.name AS name", &none, "o");
+	dm_buf_add(&q.sql, " ON o.oid = x.op");
+	rc = q_prepare(c, &q, &s);
+	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
+		rc = released_operator_row(c, s, out);
+	dm_stmt_finalize(s);
+	q_release(&q);
+	q_release(&w);
+	q_release(&none);
+	sort_items(json_object_get(out, "items"), keys);
+	return rc < 0 ? rc : 0;
+}
+
+static int casualties_lm_row(struct ctx *c, struct dm_stmt *s, json_t *out)
+{
+	(void)c;
+	json_array_append_new(json_object_get(out, "items"),
+			      json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:I}", "outcome", text_or_null(s, 0), "role",
+					text_or_null(s, 1), "sex", text_or_null(s, 2), "age_group", text_or_null(s, 3),
+					"device_category", text_or_null(s, 4), "activity", text_or_null(s, 5), "victims",
+					(json_int_t)dm_stmt_column_int(s, 6)));
+	return 0;
+}
+
+/* Victims in the Landmine Monitor's breakdown: killed or injured, their role (civilian,
+ * military, deminer), sex, age group (as in the casualties figure), and the accident's device
+ * and activity at the time. Counts only; no victim's personal field is read. */
+static int fig_casualties_lm(struct ctx *c, json_t *out)
+{
+	static const char *const keys[] = { "outcome", "role", "sex", "age_group", "device_category", "activity", NULL };
+	struct q q, w, none;
+	struct dm_stmt *s = NULL;
+	int rc;
+	q_init(&q);
+	q_init(&w);
+	q_init(&none);
+	add_filters(c, &w, "r.accident_date", loc_only, org_only, NULL);
+	dm_buf_addf(&q.sql,
+		    "SELECT outcome, role, sex, age_group, device, activity, COUNT(*) FROM"
+		    " (SELECT COALESCE(v.outcome, 'unknown') AS outcome, COALESCE(v.role, 'unknown') AS role,"
+		    " COALESCE(v.sex, 'unknown') AS sex,"
+		    " CASE WHEN v.age IS NOT NULL THEN (CASE WHEN v.age < 18 THEN 'child' ELSE 'adult' END)"
+		    " WHEN v.dob IS NOT NULL THEN (CASE WHEN CAST(substr(a.adate, 1, 4) AS INTEGER)"
+		    " - CAST(substr(v.dob, 1, 4) AS INTEGER) - (CASE WHEN substr(a.adate, 6, 5)%s < substr(v.dob, 6, 5)%s"
+		    " THEN 1 ELSE 0 END) < 18 THEN 'child' ELSE 'adult' END) ELSE 'unknown' END AS age_group,"
+		    " COALESCE(a.device, 'unknown') AS device, COALESCE(a.activity, 'unknown') AS activity FROM ",
+		    collate(c), collate(c));
+	approved_rows(&q, c->as_of, "victim", "r.accident AS acc, r.sex AS sex, r.age AS age, r.date_of_birth AS dob,"
+					     " r.outcome AS outcome, r.role AS role", &none, "v");
+	dm_buf_add(&q.sql, " JOIN ");
+	approved_rows(&q, c->as_of, "accident", "r.id AS aid, r.accident_date AS adate, r.device_category AS device,"
+					       " r.activity AS activity", &w, "a");
+	dm_buf_add(&q.sql, " ON a.aid = v.acc WHERE a.adate IS NOT NULL) x"
+			   " GROUP BY outcome, role, sex, age_group, device, activity");
+	rc = q_prepare(c, &q, &s);
+	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
+		rc = casualties_lm_row(c, s, out);
+	dm_stmt_finalize(s);
+	q_release(&q);
+	q_release(&w);
+	q_release(&none);
+	sort_items(json_object_get(out, "items"), keys);
+	return rc < 0 ? rc : 0;
 }
 
 /* ---- funding ---- */
@@ -729,16 +890,16 @@ static int fig_funding(struct ctx *c, json_t *out)
 	memset(&cache, 0, sizeof(cache));
 	json_object_set_new(out, "currency", json_string(c->f->currency));
 	json_object_set_new(out, "unconverted", json_array());
-	add_filters(c, &w, "r.announced_date", loc_cols, org_cols);
+	add_filters(c, &w, "r.announced_date", loc_cols, org_cols, "r.id");
 	if (dm_actor_can(c->who, DM_P_OWN_GRANTS)) {
 		dm_buf_add(&w.sql, " AND r.donor = ?");
 		q_param(&w, c->who->org_id ? c->who->org_id : "");
 	}
 	dm_buf_add(&q.sql, "SELECT g.id, g.code, g.donor, g.currency, g.amount, g.announced_date, o.name, o.short_name FROM ");
-	approved_rows(&q, "grant", "r.id AS id, r.code AS code, r.donor AS donor, r.currency AS currency,"
+	approved_rows(&q, c->as_of, "grant", "r.id AS id, r.code AS code, r.donor AS donor, r.currency AS currency,"
 				   " r.amount AS amount, r.announced_date AS announced_date", &w, "g");
 	dm_buf_add(&q.sql, " LEFT JOIN ");
-	approved_rows(&q, "organisation", "r.id AS oid, r.name AS name, r.short_name AS short_name", &none, "o");
+	approved_rows(&q, c->as_of, "organisation", "r.id AS oid, r.name AS name, r.short_name AS short_name", &none, "o");
 	dm_buf_addf(&q.sql, " ON o.oid = g.donor ORDER BY g.code%s", collate(c));
 	rc = rate_lookup(c, &cache, &lk, sources, sizeof(sources));
 	if (!rc)
@@ -776,6 +937,9 @@ static const struct figure {
 	{ "casualties", fig_casualties, cols_casualties, { "victim", "accident", NULL } },
 	{ "eore", fig_eore, cols_eore, { "eore_session", NULL } },
 	{ "funding", fig_funding, cols_funding, { "grant", "organisation", "exchange_rate", NULL } },
+	{ "released_operator", fig_released_operator, cols_released_operator, { "land_release", "organisation", NULL } },
+	{ "remaining_ap", fig_remaining_ap, cols_remaining, { "hazard", "location", NULL } },
+	{ "casualties_lm", fig_casualties_lm, cols_casualties_lm, { "victim", "accident", NULL } },
 };
 
 static const struct figure *find_figure(const char *name)
@@ -806,6 +970,8 @@ static int check_filter(const struct dm_stats_filter *f, struct dm_error *err)
 				    f->organisation);
 	if (f->adm2 && !*f->adm2)
 		return dm_error_set(err, DM_EINVAL, "adm2", "adm2: give a district's pcode");
+	if (f->grant && !dm_is_uuid(f->grant))
+		return dm_error_set(err, DM_EINVAL, "grant", "grant: '%.60s' is not a grant id (UUID)", f->grant);
 	if (f->currency && !dm_currency_valid(f->currency))
 		return dm_error_set(err, DM_EINVAL, "currency", "currency: '%.20s' is not an ISO 4217 currency money can be"
 				    " kept in (e.g. AZN, EUR, USD)", f->currency);
@@ -820,6 +986,7 @@ int dm_stats_compute(struct dm_db *db, const struct dm_actor *who, const char *f
 	const struct figure *fg = find_figure(figure);
 	struct dm_stats_filter f = fin ? *fin : none;
 	struct ctx c;
+	char as_of[32];
 	size_t i;
 	int rc;
 	*out = NULL;
@@ -834,12 +1001,19 @@ int dm_stats_compute(struct dm_db *db, const struct dm_actor *who, const char *f
 		if ((rc = dm_auth_check_read_type(who, fg->types[i], err)))
 			return rc;
 	memset(&c, 0, sizeof(c));
+	if (f.as_of) {
+		if ((rc = dm_parse_as_of(f.as_of, as_of, err)))
+			return rc;
+		c.as_of = as_of;
+	}
 	c.db = db;
 	c.st = dm_db_store(db);
 	c.who = who;
 	c.f = &f;
 	c.err = err;
 	*out = json_pack("{s:[], s:s?, s:s?}", "items", "from", f.from, "to", f.to);
+	if (c.as_of)
+		json_object_set_new(*out, "as_of", json_string(c.as_of));
 	rc = f.adm2 ? resolve_adm2(&c) : 0;
 	if (!rc)
 		rc = fg->fn(&c, *out);

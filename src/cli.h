@@ -56,10 +56,12 @@ int cli_geom(int argc, char **argv);
 int cli_landrelease(int argc, char **argv);
 int cli_erase(int argc, char **argv);
 int cli_tile(int argc, char **argv);
+int cli_forms(int argc, char **argv);
 int cli_copy(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_gen(int argc, char **argv);
 int cli_stats(int argc, char **argv);
+int cli_report(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_user_cmd(int argc, char **argv); /* user add|list|disable|password */
 int cli_token(int argc, char **argv);    /* token create|revoke */

@@ -63,11 +63,13 @@ int cli_serve(int argc, char **argv)
 		{ "web", required_argument, NULL, 'w' }, { "public", no_argument, NULL, 'p' },
 		{ "threads", required_argument, NULL, 't' }, { "trusted-proxy", required_argument, NULL, 'x' },
 		{ "max-connections", required_argument, NULL, 'm' }, { "max-per-ip", required_argument, NULL, 'i' },
-		{ 0, 0, 0, 0 },
+		{ "cors-origin", required_argument, NULL, 'c' }, { 0, 0, 0, 0 },
 	};
 	struct srv_opts o;
 	struct dm_db *db = NULL;
+	char msg[320];
 	long long n;
+	unsigned i;
 	int c, rc, per_ip_given = 0;
 	memset(&o, 0, sizeof(o));
 	snprintf(o.addr, sizeof(o.addr), "127.0.0.1");
@@ -79,6 +81,10 @@ int cli_serve(int argc, char **argv)
 		case 'd': o.db = optarg; break;
 		case 'w': o.web = optarg; break;
 		case 'p': o.public_read = 1; break;
+		case 'c':
+			if (srv_cors_add(&o, optarg, msg, sizeof(msg)))
+				return cli_usage("serve", "%s", msg);
+			break;
 		case 'x':
 			if ((rc = add_proxy(optarg, &o)))
 				return rc;
@@ -114,6 +120,10 @@ int cli_serve(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage("serve", "unexpected argument '%s'", argv[optind]);
+	for (i = 0; i < o.ncors; i++)
+		if (!strcmp(o.cors[i], "*") && !o.public_read)
+			return cli_usage("serve", "--cors-origin '*' lets any web site read with its visitors' tokens;"
+					 " it is allowed only with --public (name the partner sites' origins otherwise)");
 	/* behind a proxy every client comes from the proxy's address: a limit per address would
 	 * be one for everybody (the proxy limits its clients instead, docs/operations.md) */
 	if (!per_ip_given)

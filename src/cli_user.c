@@ -1,10 +1,11 @@
 /* cli_user.c: demine user add|list|disable|password (passwords come on stdin) and demine token
- * create|revoke: the server's user and token actions, through the same library calls. */
+ * create|list|revoke: the server's user and token actions, through the same library calls. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "demine/db.h"
+#include "demine/tokens.h"
 #include "demine/users.h"
 #include "cli.h"
 
@@ -172,15 +173,29 @@ int cli_user_cmd(int argc, char **argv)
 }
 
 /* demine token revoke: the token (as printed by token create) on the first line of stdin. */
+static int token_revoke_id(const char *db_opt, const char *name, const char *id);
+
 static int token_revoke(int argc, char **argv)
 {
-	const char *db_opt = NULL, *name = NULL;
-	char token[200];
+	const char *db_opt = NULL, *name = NULL, *id = NULL;
+	char token[200], *args[32];
 	struct dm_db *db = NULL;
 	struct dm_error err;
-	int json = 0, rc = name_opts("token revoke", argc, argv, 0, &db_opt, &name, &json);
-	if (rc)
+	int i, nargs = 0, json = 0, rc;
+	/* --id ID is revoke's own; the rest are the options of every user subcommand */
+	for (i = 0; i < argc && nargs < 31; i++) {
+		if (!strcmp(argv[i], "--id") && i + 1 < argc)
+			id = argv[++i];
+		else
+			args[nargs++] = argv[i];
+	}
+	args[nargs] = NULL;
+	if (i < argc)
+		return cli_usage("token revoke", "too many arguments");
+	if ((rc = name_opts("token revoke", nargs, args, id != NULL, &db_opt, &name, &json)))
 		return rc;
+	if (id)
+		return token_revoke_id(db_opt, name, id);
 	if (read_password(token, sizeof(token)))
 		return cli_usage("token revoke", "give the token on the first line of stdin");
 	if ((rc = cli_open("token revoke", db_opt, 0, &db)))
@@ -194,27 +209,74 @@ static int token_revoke(int argc, char **argv)
 	return rc;
 }
 
-int cli_token(int argc, char **argv)
+static int print_token(const struct dm_token *t, void *arg)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' }, { "name", required_argument, NULL, 'n' }, { 0, 0, 0, 0 },
-	};
+	(void)arg;
+	printf("%s\t%s\t%s\t%s\t%s\n", t->id, t->scope, t->created_at, t->expires_at, t->name);
+	return 0;
+}
+
+/* demine token list --name LOGIN: id, scope, created, expires and name of each live token. */
+static int token_list(int argc, char **argv)
+{
 	const char *db_opt = NULL, *name = NULL;
-	char token[65], csrf[65], exp[32];
 	struct dm_db *db = NULL;
 	struct dm_error err;
 	struct dm_user u;
+	int json = 0, rc = name_opts("token list", argc, argv, 1, &db_opt, &name, &json);
+	if (rc || (rc = cli_open("token list", db_opt, 0, &db)))
+		return rc;
+	dm_error_init(&err);
+	rc = dm_user_get(db, name, &u, &err) || dm_token_list(db, u.id, print_token, NULL, &err) ? cli_fail(&err) : CLI_OK;
+	dm_error_release(&err);
+	dm_db_close(db);
+	return rc;
+}
+
+/* demine token revoke --name LOGIN --id ID: one of the user's tokens by the id token list shows. */
+static int token_revoke_id(const char *db_opt, const char *name, const char *id)
+{
+	struct dm_db *db = NULL;
+	struct dm_error err;
+	struct dm_user u;
+	int rc = cli_open("token revoke", db_opt, 0, &db);
+	if (rc)
+		return rc;
+	dm_error_init(&err);
+	rc = dm_user_get(db, name, &u, &err) || dm_token_revoke_id(db, u.id, id, &err) ? cli_fail(&err) : CLI_OK;
+	if (!rc)
+		printf("token %s of %s revoked\n", id, name);
+	dm_error_release(&err);
+	dm_db_close(db);
+	return rc;
+}
+
+static int token_create(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' }, { "name", required_argument, NULL, 'n' },
+		{ "label", required_argument, NULL, 'l' }, { "read-only", no_argument, NULL, 'r' },
+		{ "days", required_argument, NULL, 'D' }, { 0, 0, 0, 0 },
+	};
+	const char *db_opt = NULL, *name = NULL, *label = NULL, *scope = "full";
+	char token[65], *end = NULL;
+	long long days = 30;
+	struct dm_db *db = NULL;
+	struct dm_error err;
+	struct dm_token t;
+	struct dm_user u;
 	int c, rc;
-	if (argc >= 2 && !strcmp(argv[1], "revoke"))
-		return token_revoke(argc - 1, argv + 1);
-	if (argc < 2 || strcmp(argv[1], "create"))
-		return cli_usage("token", "usage: demine token create --db PATH --name LOGIN | token revoke --db PATH < TOKEN");
-	argc--;
-	argv++;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_opt = optarg; break;
 		case 'n': name = optarg; break;
+		case 'l': label = optarg; break;
+		case 'r': scope = "read"; break;
+		case 'D':
+			days = strtoll(optarg, &end, 10);
+			if (!*optarg || *end)
+				return cli_usage("token create", "--days must be a whole number, not '%s'", optarg);
+			break;
 		default: return cli_usage("token create", "unknown option");
 		}
 	}
@@ -223,13 +285,27 @@ int cli_token(int argc, char **argv)
 	if ((rc = cli_open("token create", db_opt, 0, &db)))
 		return rc;
 	dm_error_init(&err);
-	rc = dm_user_get(db, name, &u, &err) || dm_session_create(db, &u, "token", 30 * 24 * 3600, token, csrf, exp, &err)
+	rc = dm_user_get(db, name, &u, &err) || dm_token_create(db, &u, label, scope, days, token, &t, &err)
 		     ? cli_fail(&err) : CLI_OK;
 	if (!rc) {
 		printf("%s\n", token);
-		fprintf(stderr, "bearer token for %s, expires %s\n", name, exp);
+		fprintf(stderr, "%s token %s for %s, expires %s\n", !strcmp(t.scope, "read") ? "read-only" : "bearer",
+			t.id, name, t.expires_at);
 	}
 	dm_error_release(&err);
 	dm_db_close(db);
 	return rc;
+}
+
+int cli_token(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "revoke"))
+		return token_revoke(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "list"))
+		return token_list(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "create"))
+		return token_create(argc - 1, argv + 1);
+	return cli_usage("token", "usage: demine token create --db PATH --name LOGIN [--label TEXT] [--read-only]"
+			 " [--days N] | token list --db PATH --name LOGIN | token revoke --db PATH (--name LOGIN --id ID"
+			 " | < TOKEN)");
 }

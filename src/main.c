@@ -5,7 +5,7 @@
 
 static const struct cli_command commands[] = {
 	{ "init", cli_init, "init --db PATH [--force]             create an empty database" },
-	{ "demo", cli_demo, "demo --db PATH [--force]             create and fill the demo database" },
+	{ "demo", cli_demo, "demo --db PATH [--force] [--no-users] create and fill the demo database, with its users" },
 	{ "import", cli_import, "import --db PATH --type TYPE FILE [--approve --reason TEXT] [--crs EPSG:N] [--repair]" },
 	{ "export", cli_export, "export --db PATH --type TYPE [--format geojson|csv|gpkg|shp|kml] [--hxl] [--as-of TIME] [--crs EPSG:N] [-o FILE]" },
 	{ "list", cli_list, "list --db PATH --type TYPE [--status S] [--json]" },
@@ -28,12 +28,15 @@ static const struct cli_command commands[] = {
 	{ "user", cli_user_cmd, "user add --db PATH --name LOGIN --role ROLE [--org ID] [--full-name TEXT]   password on stdin" },
 	{ "user", cli_user_cmd, "user list --db PATH [--json] | user disable --db PATH --name LOGIN" },
 	{ "user", cli_user_cmd, "user password --db PATH --name LOGIN   the new password on stdin" },
-	{ "token", cli_token, "token create --db PATH --name LOGIN   print a bearer token for scripts" },
-	{ "token", cli_token, "token revoke --db PATH   the token on stdin" },
+	{ "token", cli_token, "token create --db PATH --name LOGIN [--label TEXT] [--read-only] [--days N]   print a token" },
+	{ "token", cli_token, "token list --db PATH --name LOGIN   the user's live tokens" },
+	{ "token", cli_token, "token revoke --db PATH (--name LOGIN --id ID | the token on stdin)" },
 	{ "audit", cli_audit, "audit --db PATH [--limit N] [--offset N] [--json]   the audit log, newest first" },
 	{ "tile", cli_tile, "tile --db PATH LAYER Z X Y [-o FILE] [--role ROLE]   write one vector tile (.mvt)" },
+	{ "forms", cli_forms, "forms list | forms export NAME [-o FILE] [--db PATH] [--web DIR]   the field forms (ODK XForms)" },
 	{ "copy", cli_copy, "copy --from SRC --to DST             copy a whole database between stores, verified" },
-	{ "stats", cli_stats, "stats FIGURE --db PATH [--from D --to D --adm2 PCODE --organisation ID --currency C] [--json|--csv]   a dashboard figure" },
+	{ "report", cli_report, "report NAME --db PATH --from D --to D [--area PCODE --grant ID --organisation ID --lang az|en|ru --as-of TIME] --format pdf|xlsx|csv|html|json [--table KEY] -o FILE   a report (national, article7, casualties, donor); --list lists them" },
+	{ "stats", cli_stats, "stats FIGURE --db PATH [--from D --to D --adm2 PCODE --organisation ID --grant ID --as-of TIME --currency C] [--json|--csv]   a dashboard figure" },
 	{ "backup", cli_backup, "backup --db PATH --to FILE           online backup of an SQLite database" },
 	{ "gen", cli_gen, "gen --db PATH --hazards N [--seed S] [--geojson FILE] [--batch N] [--force]   generate a national data set (benchmarks)" },
 };

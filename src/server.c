@@ -30,7 +30,9 @@ const struct srv_route srv_routes[] = {
 	{ "POST", "/api/v1/logout", srv_logout, 0, 0, "logout", "End the session" },
 	{ "GET", "/api/v1/me", srv_me, 0, 0, "getMe", "The calling user" },
 	{ "POST", "/api/v1/tokens", srv_token_create, ROUTE_OPEN, 0, "createToken", "Create a bearer token" },
+	{ "GET", "/api/v1/tokens", srv_tokens_list, 0, 0, "listTokens", "The caller's live API tokens" },
 	{ "DELETE", "/api/v1/tokens/current", srv_token_revoke, 0, 0, "revokeToken", "Revoke the bearer token of the request" },
+	{ "DELETE", "/api/v1/tokens/{tokenId}", srv_token_revoke_id, 0, 0, "revokeTokenById", "Revoke one of the caller's tokens by its id" },
 	{ "GET", "/api/v1/users", srv_users_list, 0, DM_P_USERS, "listUsers", "List users" },
 	{ "POST", "/api/v1/users", srv_users_add, 0, DM_P_USERS, "createUser", "Add a user" },
 	{ "POST", "/api/v1/users/{login}/disable", srv_user_disable, 0, DM_P_USERS, "disableUser", "Disable a user" },
@@ -46,7 +48,18 @@ const struct srv_route srv_routes[] = {
 	{ "GET", "/api/v1/stats/casualties", srv_stats, ROUTE_PUBLIC, 0, "getStatsCasualties", "Casualties by year, sex and age group" },
 	{ "GET", "/api/v1/stats/eore", srv_stats, ROUTE_PUBLIC, 0, "getStatsEore", "Risk education beneficiaries per month" },
 	{ "GET", "/api/v1/stats/funding", srv_stats, ROUTE_PUBLIC, 0, "getStatsFunding", "Funding by donor in one currency" },
+	{ "GET", "/api/v1/stats/released_operator", srv_stats, ROUTE_PUBLIC, 0, "getStatsReleasedOperator", "Area released by operator, method and result" },
+	{ "GET", "/api/v1/stats/remaining_ap", srv_stats, ROUTE_PUBLIC, 0, "getStatsRemainingAp", "Remaining area of the hazards holding anti-personnel mines, by district" },
+	{ "GET", "/api/v1/stats/casualties_lm", srv_stats, ROUTE_PUBLIC, 0, "getStatsCasualtiesLm", "Casualties in the Landmine Monitor's breakdown" },
+	{ "GET", "/api/v1/reports", srv_reports_list, 0, 0, "listReports", "The reports and their parameters" },
+	{ "GET", "/api/v1/reports/{name}", srv_report, 0, 0, "getReport", "A report as PDF, XLSX, CSV (one table), HTML or JSON" },
 	{ "GET", "/api/v1/search", srv_search, ROUTE_PUBLIC, 0, "search", "Search record codes and place names" },
+	{ "GET", "/api/v1/forms", srv_forms_list, 0, 0, "listForms", "The field forms the user may fill, with their versions" },
+	{ "GET", "/api/v1/forms/{formId}.xml", srv_or_form, 0, 0, "getForm", "One XForm, for the web app's Forms page" },
+	{ "GET", "/api/v1/forms/{formId}/media/{file}", srv_or_media, 0, 0, "getFormMedia", "A form's media file, for the web app's forms" },
+	{ "POST", "/api/v1/submissions", srv_or_submission, ROUTE_WRITER, 0, "createSubmission", "A field form submission from the web app (OpenRosa multipart, session and CSRF token)" },
+	{ "POST", "/api/v1/forms/devices", srv_forms_device, ROUTE_WRITER, 0, "createFormDevice", "A device key and ODK Collect's QR settings for it" },
+	{ "GET", "/api/v1/field/submissions", srv_field_submissions, 0, DM_P_APPROVE, "listFieldSubmissions", "Field submissions, accepted and rejected (with the reason)" },
 	{ "GET", "/api/v1/*", srv_rec_list, ROUTE_PUBLIC, 0, "list", "List records" },
 	{ "POST", "/api/v1/*", srv_rec_create, ROUTE_RECORD_WRITE, 0, "create", "Create a record (a draft)" },
 	{ "GET", "/api/v1/*/*", srv_rec_get, ROUTE_PUBLIC, 0, "get", "Get a record by id or code" },
@@ -57,6 +70,20 @@ const struct srv_route srv_routes[] = {
 	{ "POST", "/api/v1/*/*/approve", srv_rec_approve, ROUTE_RECORD_WRITE, DM_P_APPROVE, "approve", "Approve a submitted record" },
 	{ "POST", "/api/v1/*/*/reject", srv_rec_reject, ROUTE_RECORD_WRITE, DM_P_APPROVE, "reject", "Reject a submitted record with a reason" },
 	/* OGC API - Features (server_ogc.c) */
+	{ "GET", "/formList", srv_or_formlist, ROUTE_OPENROSA, 0, "openRosaFormList", "OpenRosa: the forms the user may fill (xformslist)" },
+	{ "GET", "/forms/{formId}.xml", srv_or_form, ROUTE_OPENROSA, 0, "openRosaForm", "OpenRosa: one XForm" },
+	{ "GET", "/forms/{formId}/manifest", srv_or_manifest, ROUTE_OPENROSA, 0, "openRosaManifest", "OpenRosa: the media files of a form" },
+	{ "GET", "/forms/{formId}/media/{file}", srv_or_media, ROUTE_OPENROSA, 0, "openRosaMedia", "OpenRosa: a media file (the organisation's open hazards or tasks, CSV)" },
+	{ "GET", "/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaSubmissionHead", "OpenRosa: HEAD before a submission (204, the size limit)" },
+	{ "POST", "/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaSubmit", "OpenRosa: a submission (multipart: xml_submission_file and attachments)" },
+	{ "GET", "/key/{key}/formList", srv_or_formlist, ROUTE_OPENROSA, 0, "openRosaKeyFormList", "OpenRosa with a device key in the path: the forms" },
+	{ "GET", "/key/{key}/forms/{formId}.xml", srv_or_form, ROUTE_OPENROSA, 0, "openRosaKeyForm", "OpenRosa with a device key: one XForm" },
+	{ "GET", "/key/{key}/forms/{formId}/manifest", srv_or_manifest, ROUTE_OPENROSA, 0, "openRosaKeyManifest", "OpenRosa with a device key: a manifest" },
+	{ "GET", "/key/{key}/forms/{formId}/media/{file}", srv_or_media, ROUTE_OPENROSA, 0, "openRosaKeyMedia", "OpenRosa with a device key: a media file" },
+	{ "GET", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaKeySubmissionHead", "OpenRosa with a device key: HEAD before a submission" },
+	{ "POST", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaKeySubmit", "OpenRosa with a device key: a submission" },
+	{ "GET", "/api/v1/*/*/attachments", srv_rec_attachments, ROUTE_PUBLIC, 0, "listAttachments", "The files attached to a record" },
+	{ "GET", "/api/v1/*/*/attachments/{name}", srv_rec_attachment, ROUTE_PUBLIC, 0, "getAttachment", "One file attached to a record" },
 	{ "GET", "/ogc", srv_ogc_landing, ROUTE_OPEN, 0, "getOgcLandingPage", "OGC API - Features: the landing page" },
 	{ "GET", "/ogc/conformance", srv_ogc_conformance, ROUTE_OPEN, 0, "getOgcConformance", "OGC API - Features: conformance classes" },
 	{ "GET", "/ogc/collections", srv_ogc_collections, ROUTE_PUBLIC, 0, "getOgcCollections", "OGC API - Features: the record types with geometry" },
@@ -74,6 +101,7 @@ enum MHD_Result srv_send(struct req *r, unsigned status, struct MHD_Response *re
 	if (!resp)
 		return MHD_NO;
 	r->status = status;
+	srv_http_decorate(r, status, resp);
 	ret = MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -439,6 +467,8 @@ int srv_check_csrf(struct req *r, enum MHD_Result *sent)
  * the session); returns -1 after answering. */
 static int gate(struct req *r, const struct srv_route *rt, enum MHD_Result *sent)
 {
+	if (rt->flags & ROUTE_OPENROSA)
+		return srv_openrosa_authenticate(r, sent);
 	if (srv_authenticate(r, sent))
 		return -1;
 	if (!r->authed && (rt->flags & ROUTE_PUBLIC) && r->srv->opts.public_read) {
@@ -448,7 +478,13 @@ static int gate(struct req *r, const struct srv_route *rt, enum MHD_Result *sent
 		return 0;
 	}
 	if (!r->authed && !(rt->flags & ROUTE_OPEN)) {
-		*sent = srv_error(r, 401, "unauthorized", NULL, "log in or send Authorization: Bearer TOKEN");
+		*sent = srv_error(r, 401, "unauthorized", NULL, srv_basic_token_path(r->url)
+				  ? "log in, or send Authorization: Bearer TOKEN, or HTTP Basic with a token as the password"
+				  : "log in or send Authorization: Bearer TOKEN");
+		return -1;
+	}
+	if (r->read_only && !is_read(r->method)) {
+		*sent = srv_error(r, 403, "read_only_token", NULL, "this token is read-only (scope read): it may only GET");
 		return -1;
 	}
 	if (!(rt->flags & ROUTE_OPEN) && !is_read(r->method))
@@ -501,6 +537,12 @@ static int authorize(struct req *r, const struct srv_route *rt, enum MHD_Result 
 				  rt->pattern);
 		return -1;
 	}
+	if ((rt->flags & ROUTE_WRITER) && !dm_actor_can(&r->who, DM_P_WRITE_ANY) &&
+	    !dm_actor_can(&r->who, DM_P_WRITE_OWN)) {
+		*sent = srv_error(r, 403, "forbidden", NULL, "role %s writes no records: it may not call %s %s",
+				  r->who.role, rt->method, rt->pattern);
+		return -1;
+	}
 	if (!(rt->flags & ROUTE_RECORD_WRITE))
 		return 0;
 	dm_error_init(&err);
@@ -519,7 +561,7 @@ static enum MHD_Result dispatch(struct req *r)
 	int path_known = 0, rc;
 	size_t i;
 	const char *m = strcmp(r->method, "HEAD") ? r->method : "GET";
-	if (check_text(r, &sent))
+	if (check_text(r, &sent) || srv_http_options(r, &sent))
 		return sent;
 	split_path(r);
 	for (i = 0; i < srv_nroutes; i++) {
@@ -623,13 +665,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			snprintf(r->addr, sizeof(r->addr), "-");
 		client_of(r);
 		*con_cls = r;
+		/* a multipart body carries files (photos hold NUL bytes); every other body is text */
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+		r->binary_body = cl && !strncasecmp(cl, "multipart/form-data", 19);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > BODY_DISCARD_MAX)
 			return srv_error(r, 413, "too_large", NULL, "the request body is larger than %zu bytes", SRV_BODY_MAX);
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (memchr(upload, 0, *upload_size))
+		if (r->binary_body) {
+			if (!r->body_too_big && r->body.len + *upload_size <= SRV_BODY_MAX)
+				dm_buf_addn(&r->body, upload, *upload_size);
+			else
+				r->body_too_big = 1;
+		} else if (memchr(upload, 0, *upload_size))
 			r->body_nul = 1; /* JSON never holds a raw NUL; refused as malformed */
 		else if (!r->body_too_big && r->body.len + *upload_size <= SRV_BODY_MAX)
 			dm_buf_addf(&r->body, "%.*s", (int)*upload_size, upload);
@@ -738,6 +788,8 @@ static struct MHD_Daemon *start(struct srv *s, struct sockaddr_in *sa)
 				MHD_OPTION_CONNECTION_LIMIT, connection_limit(s->opts.max_conns),
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)s->opts.max_per_ip,
 				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+				MHD_OPTION_DIGEST_AUTH_RANDOM, sizeof(s->digest_random), s->digest_random,
+				MHD_OPTION_NONCE_NC_SIZE, (unsigned int)4096,
 				MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 }
@@ -783,6 +835,8 @@ int srv_start(const struct srv_opts *o, struct srv_handle **out)
 	}
 	/* seed jansson's hash and initialise libsodium before any worker thread exists */
 	json_object_seed(0);
+	if (sodium_init() >= 0)
+		randombytes_buf(h->s.digest_random, sizeof(h->s.digest_random));
 	if (sodium_init() < 0 || pthread_key_create(&h->s.db_key, close_db)) {
 		free(h);
 		return 1;

@@ -19,6 +19,8 @@
 #define SRV_LOGIN_MAX 5                      /* ... and this many block further attempts */
 
 #define SRV_MAX_PROXIES 8
+#define SRV_MAX_CORS 16
+#define SRV_ORIGIN_MAX 256
 
 #define SRV_MAX_CONNS 4096
 #define SRV_MAX_PER_IP 256 /* the default of --max-per-ip, without --trusted-proxy */
@@ -38,6 +40,10 @@ struct srv_opts {
 	/* --trusted-proxy: peers whose X-Forwarded-For and X-Forwarded-Proto are believed */
 	char proxies[SRV_MAX_PROXIES][64];
 	unsigned nproxies;
+	/* --cors-origin: origins whose scripts may read the tiles, OGC API and GET API ("*": any,
+	 * only with --public) */
+	char cors[SRV_MAX_CORS][SRV_ORIGIN_MAX];
+	unsigned ncors;
 };
 
 /* Shared by every worker, read-only once the daemon runs. */
@@ -45,6 +51,7 @@ struct srv {
 	struct srv_opts opts;
 	char web_real[PATH_MAX]; /* realpath of the web folder, "" when it does not exist */
 	pthread_key_t db_key;    /* each worker thread's own database connection */
+	unsigned char digest_random[32]; /* HTTP Digest nonces (OpenRosa) */
 };
 
 /* One request: everything a handler needs; freed when the request completes. */
@@ -54,9 +61,11 @@ struct req {
 	const char *method, *url;
 	struct dm_buf body;
 	int body_too_big, body_nul;
+	int binary_body;         /* multipart/form-data: kept byte for byte (OpenRosa submissions) */
 	struct dm_db *db;
 	struct dm_user user;
 	int authed, via_cookie;
+	int read_only;           /* the token's scope is "read": GET and HEAD only */
 	char csrf[65];
 	char token[65];          /* the credential this request came with */
 	struct dm_actor who;
@@ -68,6 +77,7 @@ struct req {
 	struct timespec t0;
 	char addr[64];           /* the client: the peer, or what a trusted proxy forwarded */
 	int https;               /* a trusted proxy says the client spoke HTTPS */
+	int via_key;             /* OpenRosa: the device key came in the path (/key/TOKEN/...) */
 };
 
 /* A handler answers the request (through srv_json/srv_error...) and returns their result. */
@@ -75,8 +85,12 @@ typedef enum MHD_Result (*srv_handler)(struct req *r);
 
 #define ROUTE_OPEN 1       /* no credentials needed (login, tokens with a password, healthz) */
 #define ROUTE_PUBLIC 2     /* with --public, anonymous GETs act with role "public" */
+#define ROUTE_OPENROSA 8   /* an OpenRosa path: Digest, Basic, Bearer or a device key in the path;
+			      * never the session cookie (a form post from another site cannot act) */
 #define ROUTE_RECORD_WRITE 4 /* writes the record of the path (or a new one of its type): who
 			      * may write it is decided before the body is read */
+#define ROUTE_WRITER 16    /* only for roles that write records of some organisation (their own or
+			      * any): a field device's key is of use only to them */
 
 /* The route table (server.c); also the source of the OpenAPI document (server_openapi.c).
  * Routes under /api/v1/ whose first segment is '*' are the record routes: one per type. */
@@ -116,6 +130,20 @@ enum MHD_Result srv_error(struct req *r, unsigned status, const char *code, cons
 			  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Maps a library error to its status and sends it with its details. */
 enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err);
+/* HTTP behaviour common to every answer (server_http.c): called by srv_send before a response
+ * is queued, it adds what the request and status call for (WWW-Authenticate on a 401 of a path
+ * that takes HTTP Basic with a token, the CORS headers for a listed origin). */
+void srv_http_decorate(struct req *r, unsigned status, struct MHD_Response *resp);
+/* An OPTIONS request: 1 with *sent when it was answered here (a CORS preflight, or OPTIONS on
+ * a path open to other origins: 204), 0 when the router should answer it as before. */
+int srv_http_options(struct req *r, enum MHD_Result *sent);
+/* Checks and adds a --cors-origin value; -1 with a message in msg (n bytes) when it is not
+ * "*" or scheme://host[:port] without a path, or too many. */
+int srv_cors_add(struct srv_opts *o, const char *origin, char *msg, size_t n);
+/* 1 for the paths where HTTP Basic with an API token as its password is a credential (the GIS
+ * clients' paths: /ogc, /tiles, /api/v1 and the API documents), 0 elsewhere (the OpenRosa paths
+ * take Basic/Digest with account passwords instead, and nothing else takes Basic). */
+int srv_basic_token_path(const char *url);
 /* Sends a response built by the caller (destroyed here). */
 enum MHD_Result srv_send(struct req *r, unsigned status, struct MHD_Response *resp);
 
@@ -125,6 +153,12 @@ json_t *srv_json_text(const char *s);
 
 const char *srv_header(struct req *r, const char *name);
 const char *srv_arg(struct req *r, const char *name);
+/* Reads the query string: val[i] the value of allowed[i] (NULL-terminated) or NULL; an unknown
+ * or repeated parameter answers 400 naming it and returns -1 (*sent the answer). */
+int srv_query_args(struct req *r, const char *const *allowed, const char **val, size_t nval, enum MHD_Result *sent);
+/* Reports (server_reports.c). */
+enum MHD_Result srv_reports_list(struct req *r);
+enum MHD_Result srv_report(struct req *r);
 /* Parses the body as a JSON object. Returns 0 with *out (caller frees), or a negative value
  * after an error response (415, 400) was sent; *sent holds its result. */
 int srv_body_object(struct req *r, json_t **out, enum MHD_Result *sent);
@@ -140,6 +174,8 @@ enum MHD_Result srv_logout(struct req *r);
 enum MHD_Result srv_me(struct req *r);
 enum MHD_Result srv_token_create(struct req *r);
 enum MHD_Result srv_token_revoke(struct req *r);
+enum MHD_Result srv_tokens_list(struct req *r);
+enum MHD_Result srv_token_revoke_id(struct req *r);
 enum MHD_Result srv_users_list(struct req *r);
 enum MHD_Result srv_users_add(struct req *r);
 enum MHD_Result srv_user_disable(struct req *r);
@@ -147,6 +183,26 @@ enum MHD_Result srv_user_password(struct req *r);
 /* Credentials of the request (Bearer token or session cookie): fills r->user, r->who;
  * returns -1 after a 401 was sent for a bad bearer token. */
 int srv_authenticate(struct req *r, enum MHD_Result *sent);
+
+/* Checks a login and password with the login limits (as POST /api/v1/login): 0 with r->user and
+ * r->who, else -1 after a 401 or 429 was sent. */
+int srv_password_check(struct req *r, const char *login, const char *password, enum MHD_Result *sent);
+/* OpenRosa credentials (server_openrosa_auth.c): -1 after a 401 with the Digest and Basic
+ * challenges was sent. */
+int srv_openrosa_authenticate(struct req *r, enum MHD_Result *sent);
+enum MHD_Result srv_openrosa_challenge(struct req *r, const char *why);
+
+/* Handlers (server_openrosa.c): OpenRosa 1.0 for ODK Collect and web forms */
+enum MHD_Result srv_or_formlist(struct req *r);
+enum MHD_Result srv_or_form(struct req *r);
+enum MHD_Result srv_or_manifest(struct req *r);
+enum MHD_Result srv_or_media(struct req *r);
+enum MHD_Result srv_or_submission(struct req *r);
+enum MHD_Result srv_forms_list(struct req *r);      /* GET /api/v1/forms (JSON) */
+enum MHD_Result srv_forms_device(struct req *r);    /* POST /api/v1/forms/devices: a device key + QR settings */
+enum MHD_Result srv_field_submissions(struct req *r); /* GET /api/v1/field/submissions */
+enum MHD_Result srv_rec_attachments(struct req *r);  /* GET /api/v1/{type}/{id}/attachments */
+enum MHD_Result srv_rec_attachment(struct req *r);   /* GET /api/v1/{type}/{id}/attachments/{name} */
 
 /* Handlers (server_openapi.c) */
 enum MHD_Result srv_openapi(struct req *r);

@@ -1,9 +1,11 @@
 /* server_auth.c: the server's credentials: login and logout (session cookie + CSRF token),
- * bearer tokens, failed-login limits, /me and the admin's user management. */
+ * bearer tokens (also as the password of HTTP Basic on the GIS paths), the user's own tokens,
+ * failed-login limits, /me and the admin's user management. */
 #include <stdio.h>
 #include <string.h>
 #include <sodium.h>
 #include "demine/auth.h"
+#include "demine/tokens.h"
 #include "server.h"
 
 static void set_actor(struct req *r)
@@ -14,27 +16,69 @@ static void set_actor(struct req *r)
 	r->who.org_id = r->user.org_id[0] ? r->user.org_id : NULL;
 }
 
+/* The password of an "Authorization: Basic" header (the user name is ignored: GIS clients
+ * such as QGIS 3.22, GDAL and OWSLib send a token this way) into out; -1 when the header is not
+ * base64 of "user:password". An account password is never accepted in its place. */
+static int basic_password(const char *b64, char *out, size_t n)
+{
+	char dec[256];
+	const char *colon;
+	size_t len = 0;
+	if (strlen(b64) >= 340 || sodium_base642bin((unsigned char *)dec, sizeof(dec) - 1, b64, strlen(b64), " ", &len,
+						   NULL, sodium_base64_VARIANT_ORIGINAL))
+		return -1;
+	dec[len] = 0;
+	if (strlen(dec) != len || !(colon = strchr(dec, ':')))
+		return -1;
+	snprintf(out, n, "%s", colon + 1);
+	return 0;
+}
+
+/* The token secret of an Authorization header into r->token: Bearer anywhere, Basic (token as
+ * the password) on the GIS paths. -1 after a 401 when the header is of another kind. */
+static int token_of_header(struct req *r, const char *auth, enum MHD_Result *sent)
+{
+	char pw[200];
+	if (!strncasecmp(auth, "Bearer ", 7)) {
+		snprintf(r->token, sizeof(r->token), "%s", strlen(auth + 7) == 64 ? auth + 7 : "");
+		return 0;
+	}
+	if (!strncasecmp(auth, "Basic ", 6) && srv_basic_token_path(r->url)) {
+		snprintf(r->token, sizeof(r->token), "%s",
+			 !basic_password(auth + 6, pw, sizeof(pw)) && strlen(pw) == 64 ? pw : "");
+		return 0;
+	}
+	*sent = srv_error(r, 401, "unauthorized", NULL, srv_basic_token_path(r->url)
+			  ? "only Authorization: Bearer TOKEN or HTTP Basic with a token as the password is accepted"
+			  : "only Authorization: Bearer TOKEN is accepted");
+	return -1;
+}
+
 int srv_authenticate(struct req *r, enum MHD_Result *sent)
 {
 	const char *auth = srv_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
 	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "demine_session");
 	struct dm_error err;
+	char scope[8];
 	int rc;
 	dm_error_init(&err);
 	if (auth) {
-		if (strncasecmp(auth, "Bearer ", 7)) {
-			*sent = srv_error(r, 401, "unauthorized", NULL, "only Authorization: Bearer TOKEN is accepted");
+		if (token_of_header(r, auth, sent))
 			return -1;
-		}
-		snprintf(r->token, sizeof(r->token), "%s", auth + 7);
-		rc = strlen(auth + 7) == 64 ? dm_session_lookup(r->db, r->token, "token", &r->user, r->csrf, &err)
-					    : DM_ENOTFOUND;
+		rc = r->token[0] ? dm_token_lookup(r->db, r->token, &r->user, scope, &err) : DM_ENOTFOUND;
 		dm_error_release(&err);
-		if (rc) {
+		if (rc && strncasecmp(auth, "Basic ", 6)) {
 			r->token[0] = 0;
 			*sent = srv_error(r, 401, "invalid_token", NULL, "the bearer token is unknown, expired or revoked");
 			return -1;
 		}
+		if (rc) {
+			r->token[0] = 0;
+			*sent = srv_error(r, 401, "unauthorized", NULL, "the password of HTTP Basic must be a live API token"
+					  " (make one on the Account page); account passwords are not accepted here");
+			return -1;
+		}
+		r->read_only = !strcmp(scope, "read");
 		set_actor(r);
 		return 0;
 	}
@@ -135,6 +179,19 @@ static int check_password(struct req *r, json_t *body, enum MHD_Result *sent)
 	return 0;
 }
 
+int srv_password_check(struct req *r, const char *login, const char *password, enum MHD_Result *sent)
+{
+	json_t *body = json_pack("{s:s, s:s}", "username", login, "password", password);
+	int rc;
+	if (!body) {
+		*sent = srv_error(r, 401, "bad_credentials", NULL, "the user name or password is not valid UTF-8");
+		return -1;
+	}
+	rc = check_password(r, body, sent);
+	json_decref(body);
+	return rc;
+}
+
 enum MHD_Result srv_login(struct req *r)
 {
 	json_t *body;
@@ -196,11 +253,35 @@ enum MHD_Result srv_me(struct req *r)
 
 /* A token is made from a password, or from a signed-in session (with its CSRF token); never
  * from another token, or revoking and expiring tokens would mean nothing. */
+/* The optional name, scope and expires_in_days of a new token (422 naming the member when one
+ * has the wrong type); -1 after answering. */
+static int token_options(struct req *r, json_t *body, const char **name, const char **scope, int64_t *days,
+			 enum MHD_Result *sent)
+{
+	json_t *n = json_object_get(body, "name"), *s = json_object_get(body, "scope");
+	json_t *d = json_object_get(body, "expires_in_days");
+	const char *bad = (n && !json_is_string(n) && !json_is_null(n)) ? "name"
+			  : (s && !json_is_string(s) && !json_is_null(s)) ? "scope"
+			  : (d && !json_is_integer(d) && !json_is_null(d)) ? "expires_in_days" : NULL;
+	if (bad) {
+		*sent = srv_error(r, 422, "invalid", bad, "%s must be a %s", bad,
+				  strcmp(bad, "expires_in_days") ? "string" : "whole number of days");
+		return -1;
+	}
+	*name = json_string_value(n);
+	*scope = json_string_value(s);
+	*days = json_is_integer(d) ? json_integer_value(d) : SRV_TOKEN_TTL / 86400;
+	return 0;
+}
+
 enum MHD_Result srv_token_create(struct req *r)
 {
 	json_t *body = NULL;
 	enum MHD_Result sent;
-	char token[65], csrf[65], exp[32];
+	char token[65];
+	const char *name = NULL, *scope = NULL;
+	int64_t days = SRV_TOKEN_TTL / 86400;
+	struct dm_token t;
 	struct dm_error err;
 	int with_password = 0;
 	if (r->body.len || r->body_nul || !r->authed) {
@@ -214,20 +295,77 @@ enum MHD_Result srv_token_create(struct req *r)
 				return sent;
 			}
 		}
-		json_decref(body);
 	}
-	if (!with_password && !r->via_cookie)
+	/* a token never makes another one, whether it came as Bearer or as the password of Basic */
+	if (!with_password && !r->via_cookie) {
+		json_decref(body);
 		return srv_error(r, 403, "forbidden", NULL,
 				 "a new token needs a password (username and password) or a signed-in session, not a token");
-	if (!with_password && srv_check_csrf(r, &sent)) /* a token made from the session */
+	}
+	if ((!with_password && srv_check_csrf(r, &sent)) || /* a token made from the session */
+	    (body && token_options(r, body, &name, &scope, &days, &sent))) {
+		json_decref(body);
 		return sent;
+	}
 	dm_error_init(&err);
-	if (dm_session_create(r->db, &r->user, "token", SRV_TOKEN_TTL, token, csrf, exp, &err)) {
+	if (dm_token_create(r->db, &r->user, name, scope, days, token, &t, &err)) {
+		json_decref(body);
 		sent = srv_dm_error(r, &err);
 		dm_error_release(&err);
 		return sent;
 	}
-	return srv_json(r, 201, json_pack("{s:s, s:s}", "token", token, "expires_at", exp));
+	json_decref(body);
+	return srv_json(r, 201, json_pack("{s:s, s:s, s:s?, s:s, s:s}", "token", token, "id", t.id, "name",
+					  t.name[0] ? t.name : NULL, "scope", t.scope, "expires_at", t.expires_at));
+}
+
+struct token_list {
+	json_t *items;
+	char current[17];
+};
+
+static int add_token_json(const struct dm_token *t, void *arg)
+{
+	struct token_list *l = arg;
+	json_t *o = dm_token_to_json(t);
+	if (!o)
+		return DM_ENOMEM;
+	json_object_set_new(o, "current", json_boolean(!strcmp(t->id, l->current)));
+	return json_array_append_new(l->items, o) ? DM_ENOMEM : 0;
+}
+
+/* The caller's own live tokens (never their secrets); "current" marks the one of the request. */
+enum MHD_Result srv_tokens_list(struct req *r)
+{
+	struct token_list l = { json_array(), "" };
+	struct dm_error err;
+	enum MHD_Result sent;
+	if (r->token[0] && !r->via_cookie)
+		dm_token_id(r->token, l.current);
+	dm_error_init(&err);
+	if (!l.items || dm_token_list(r->db, r->user.id, add_token_json, &l, &err)) {
+		json_decref(l.items);
+		if (!err.code)
+			dm_error_set(&err, DM_ENOMEM, NULL, "out of memory");
+		sent = srv_dm_error(r, &err);
+		dm_error_release(&err);
+		return sent;
+	}
+	return srv_json(r, 200, json_pack("{s:o}", "items", l.items));
+}
+
+/* Users revoke their own tokens by id (another user's id is as unknown as a made-up one). */
+enum MHD_Result srv_token_revoke_id(struct req *r)
+{
+	struct dm_error err;
+	enum MHD_Result sent;
+	dm_error_init(&err);
+	if (dm_token_revoke_id(r->db, r->user.id, r->param[0], &err)) {
+		sent = srv_dm_error(r, &err);
+		dm_error_release(&err);
+		return sent;
+	}
+	return srv_json(r, 200, json_pack("{s:s, s:b}", "id", r->param[0], "revoked", 1));
 }
 
 /* ---- user management ---- */

@@ -17,6 +17,8 @@ struct dm_demo_stats {
 	size_t total;
 	size_t drafts, submitted, rejected, pending, deleted;
 	size_t hazards_closed; /* hazards the land release accounting closed */
+	char operator_org[37]; /* the organisation of the demo's operator and VA officer users */
+	char donor_org[37];    /* the donor organisation of the demo's donor user (France's MEAE) */
 };
 
 /* Fills an (empty) database with the demo data set, in one transaction: all of it or none.
@@ -24,6 +26,20 @@ struct dm_demo_stats {
  * time, default "data"). The data set is the same on every run: same records, codes and
  * geometries (only ids and times differ). st may be NULL. */
 int dm_demo_fill(struct dm_db *db, struct dm_demo_stats *st, struct dm_error *err);
+
+/* The demo users: one per role, login = the role, password = the role followed by "-demo"
+ * (im_officer / im_officer-demo). */
+struct dm_demo_user {
+	const char *login;
+	const char *password;
+	const char *role;
+};
+/* The table of demo users (n of them), in the order they are created and printed. */
+const struct dm_demo_user *dm_demo_users(size_t *n);
+/* Adds the demo users to a database dm_demo_fill() filled (st is what it returned), in one
+ * transaction, each marked as a demo account (DM_USER_DEMO): the operator and VA officer belong
+ * to st->operator_org, the donor to st->donor_org. DM_EEXIST when one of the logins is taken. */
+int dm_demo_add_users(struct dm_db *db, const struct dm_demo_stats *st, struct dm_error *err);
 
 /* The 79 second-level areas of data/aze-adm2.geojson with their names in English,
  * Azerbaijani and Russian, other spellings and the three-letter abbreviation used in record

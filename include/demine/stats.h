@@ -13,9 +13,16 @@ struct dm_stats_filter {
 	const char *adm2;          /* a district's pcode (or its three-letter abbr) */
 	const char *organisation;  /* UUID of the owning organisation (funding: donor or recipient) */
 	const char *currency;      /* funding: ISO 4217 code to convert into (default AZN) */
+	const char *as_of;         /* the approved data as it stood at this time (ISO 8601 UTC), or now */
+	const char *grant;         /* UUID of a grant: what it funded (releases and finds of its tasks,
+				    * its risk education sessions, the grant itself); casualties and
+				    * remaining area do not depend on it */
 };
 
-/* The figure names, NULL-terminated: released, remaining, items, casualties, eore, funding. */
+/* The figure names, NULL-terminated: released, remaining, items, casualties, eore, funding,
+ * released_operator (area released by operator, method and result), remaining_ap (remaining,
+ * of the hazards holding anti-personnel mines), casualties_lm (victims
+ * in the Landmine Monitor's breakdown). */
 extern const char *const dm_stats_figures[];
 
 /* The members of one item of a figure, in order (CSV columns), NULL-terminated; NULL for an

@@ -33,9 +33,12 @@ const WRITERS = ['im_officer', 'operator', 'va_officer'];
 // own organisation's records (VA officers only victims, services and accidents); the admin
 // manages users; donors and viewers write nothing.
 function allowed(role, method, path, rec) {
-  if (path === '/api/v1/logout' || path === '/api/v1/tokens' || path === '/api/v1/login' || path === '/api/v1/tokens/current')
+  if (path === '/api/v1/logout' || path === '/api/v1/tokens' || path === '/api/v1/login' || path === '/api/v1/tokens/current' ||
+      path === '/api/v1/tokens/{tokenId}')
     return true; // one's own session: every role
   if (path.startsWith('/api/v1/users')) return role === 'admin';
+  // a key for one's own tablet, a field form filled in the browser: the roles that write records
+  if (path === '/api/v1/forms/devices' || path === '/api/v1/submissions') return WRITERS.includes(role);
   const type = path.split('/')[3];
   if (/\/(approve|reject)$/.test(path)) return role === 'im_officer';
   if (!WRITERS.includes(role)) return false;

@@ -37,3 +37,40 @@ test('demo: the report, the Karabakh districts, every workflow state, a clean ch
     assert.equal(chk.errors, 0);
   } finally { rmSync(dir, { recursive: true, force: true }); drop(); }
 });
+
+test('demo: one demo user per role (login ROLE, password ROLE-demo), printed; --no-users makes none', () => {
+  const dir = tempDir();
+  const { db, drop } = newDb(dir, 'demo.db');
+  try {
+    const out = ok(['demo', '--db', db], { env: { DEMINE_ARGON2_FAST: '1' } }).stdout;
+    const roles = ['admin', 'im_officer', 'operator', 'va_officer', 'donor', 'viewer'];
+    for (const r of roles) assert.match(out, new RegExp(`^  ${r} +${r}-demo$`, 'm'));
+    const users = ok(['user', 'list', '--db', db, '--json']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(users.map((u) => u.login).sort(), [...roles].sort());
+    for (const u of users) {
+      assert.equal(u.role, u.login);
+      assert.equal(u.demo, true, `${u.login} is marked as a demo account`);
+    }
+    const orgs = json(['list', '--db', db, '--type', 'organisation', '--json']).items;
+    const meae = orgs.find((o) => o.short_name === 'MEAE');
+    assert.equal(meae.kind, 'donor_government');
+    const by = Object.fromEntries(users.map((u) => [u.login, u]));
+    assert.equal(by.donor.org_id, meae.id, 'the donor belongs to a donor organisation of the demo');
+    const haz = json(['show', '--db', db, '--json', 'HAZ-AGD-00001']);
+    assert.equal(by.operator.org_id, haz.organisation);
+    assert.equal(by.va_officer.org_id, haz.organisation);
+    for (const r of ['admin', 'im_officer', 'viewer']) assert.ok(!by[r].org_id, `${r} belongs to no organisation`);
+    // the published password is short, so only a demo account may have it
+    const bad = demine(['user', 'add', '--db', db, '--name', 'x', '--role', 'viewer'], { input: 'x-demo\n', env: { DEMINE_ARGON2_FAST: '1' } });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /password/);
+
+    const { db: db2, drop: drop2 } = newDb(dir, 'bare.db');
+    try {
+      const out2 = ok(['demo', '--db', db2, '--no-users']).stdout;
+      assert.doesNotMatch(out2, /demo users/);
+      assert.equal(ok(['user', 'list', '--db', db2]).stdout, '');
+    } finally { drop2(); }
+    assert.equal(demine(['demo', '--db', db, '--bogus']).code, 2);
+  } finally { rmSync(dir, { recursive: true, force: true }); drop(); }
+});

@@ -89,7 +89,7 @@ static json_t *item_with(json_t *fig, json_t *key)
 /* Released area per month, method and result; from and to on end_date. */
 static void check_released(struct dm_db *db, const char *from, const char *to)
 {
-	struct dm_stats_filter f = { from, to, NULL, NULL, NULL };
+	struct dm_stats_filter f = { from, to, NULL, NULL, NULL, NULL, NULL };
 	json_t *rel = approved(db, "land_release"), *mine = json_object(), *fig = figure(db, &local, "released", &f), *r, *e;
 	size_t i, nitems = 0;
 	const char *k;
@@ -350,7 +350,7 @@ static void check_eore(struct dm_db *db)
 /* Funding in currency: each grant converted on its own at its announced date. */
 static void check_funding(struct dm_db *db, const char *currency)
 {
-	struct dm_stats_filter f = { NULL, NULL, NULL, NULL, currency };
+	struct dm_stats_filter f = { NULL, NULL, NULL, NULL, currency, NULL, NULL };
 	json_t *grants = approved(db, "grant"), *mine = json_object(), *fig = figure(db, &local, "funding", &f), *g, *e;
 	size_t i, unconverted = 0;
 	const char *k;
@@ -398,7 +398,7 @@ static void check_france(struct dm_db *db)
 					      { "USD", "472752.00", "47275200" } };
 	size_t i, j;
 	for (i = 0; i < 3; i++) {
-		struct dm_stats_filter f = { "2021-09-01", "2021-09-30", NULL, NULL, want[i][0] };
+		struct dm_stats_filter f = { "2021-09-01", "2021-09-30", NULL, NULL, want[i][0], NULL, NULL };
 		json_t *fig = figure(db, &local, "funding", &f), *it = json_array_get(json_object_get(fig, "items"), 0);
 		CHECK_INT(json_array_size(json_object_get(fig, "items")), 1);
 		CHECK_STR(s_(it, "amount"), want[i][1]);
@@ -409,7 +409,7 @@ static void check_france(struct dm_db *db)
 	}
 	/* The demo has no rates near the other grants' dates: they are listed, not guessed. */
 	{
-		struct dm_stats_filter f = { NULL, NULL, NULL, NULL, "AZN" };
+		struct dm_stats_filter f = { NULL, NULL, NULL, NULL, "AZN", NULL, NULL };
 		json_t *fig = figure(db, &local, "funding", &f), *u;
 		CHECK(json_array_size(json_object_get(fig, "unconverted")) >= 1);
 		json_array_foreach(json_object_get(fig, "unconverted"), j, u) {
@@ -544,7 +544,7 @@ static void check_filters(struct dm_db *db)
 			org = s_(h, "_organisation");
 		}
 	{
-		struct dm_stats_filter f = { NULL, NULL, fzl_pcode, NULL, NULL }, g = { NULL, NULL, "FZL", NULL, NULL };
+		struct dm_stats_filter f = { NULL, NULL, fzl_pcode, NULL, NULL, NULL, NULL }, g = { NULL, NULL, "FZL", NULL, NULL, NULL, NULL };
 		fz = figure(db, &local, "remaining", &f);
 		CHECK_INT(json_array_size(json_object_get(fz, "items")), 1);
 		CHECK_NEAR(json_real_value(json_object_get(json_array_get(json_object_get(fz, "items"), 0), "remaining_m2")),
@@ -555,7 +555,7 @@ static void check_filters(struct dm_db *db)
 		json_decref(fz);
 	}
 	{
-		struct dm_stats_filter f = { NULL, NULL, NULL, org, NULL };
+		struct dm_stats_filter f = { NULL, NULL, NULL, org, NULL, NULL, NULL };
 		double sum = 0;
 		json_t *it;
 		org_fig = figure(db, &local, "remaining", &f);
@@ -592,12 +592,12 @@ static void check_refusals(struct dm_db *db)
 	static const struct dm_actor pub = { "anonymous", "public", NULL };
 	static const struct dm_actor viewer = { "v", "viewer", NULL };
 	static const struct dm_actor donor_other = { "d", "donor", "00000000-0000-4000-8000-000000000000" };
-	struct dm_stats_filter bad_from = { "2024-13-01", NULL, NULL, NULL, NULL };
-	struct dm_stats_filter bad_to = { NULL, "yesterday", NULL, NULL, NULL };
-	struct dm_stats_filter reversed = { "2024-05-01", "2024-04-30", NULL, NULL, NULL };
-	struct dm_stats_filter bad_org = { NULL, NULL, NULL, "ANAMA", NULL };
-	struct dm_stats_filter bad_adm2 = { NULL, NULL, "AZ-NOWHERE", NULL, NULL };
-	struct dm_stats_filter bad_cur = { NULL, NULL, NULL, NULL, "XYZ" };
+	struct dm_stats_filter bad_from = { "2024-13-01", NULL, NULL, NULL, NULL, NULL, NULL };
+	struct dm_stats_filter bad_to = { NULL, "yesterday", NULL, NULL, NULL, NULL, NULL };
+	struct dm_stats_filter reversed = { "2024-05-01", "2024-04-30", NULL, NULL, NULL, NULL, NULL };
+	struct dm_stats_filter bad_org = { NULL, NULL, NULL, "ANAMA", NULL, NULL, NULL };
+	struct dm_stats_filter bad_adm2 = { NULL, NULL, "AZ-NOWHERE", NULL, NULL, NULL, NULL };
+	struct dm_stats_filter bad_cur = { NULL, NULL, NULL, NULL, "XYZ", NULL, NULL };
 	json_t *fig;
 	expect_error(db, &local, "released", &bad_from, DM_EINVAL, "from");
 	expect_error(db, &local, "items", &bad_to, DM_EINVAL, "to");

@@ -1,8 +1,9 @@
-// The signed-in user: name, role, organisation; change one's own password.
+// The signed-in user: name, role, organisation; change one's own password; one's API tokens.
 import { h, field, toast } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, session } from '../api.js';
 import { orgName } from '../schema.js';
+import { tokensCard } from './account_tokens.js';
 
 export async function render(main) {
   const u = session.user;
@@ -29,5 +30,5 @@ export async function render(main) {
       toast(t('account.password_changed'));
     } catch (e) { msg.textContent = e.message; }
   });
-  main.append(h('h1', { text: t('account.title') }), h('div', { class: 'grid2' }, h('section', { class: 'card' }, dl), form));
+  main.append(h('h1', { text: t('account.title') }), h('div', { class: 'grid2' }, h('section', { class: 'card' }, dl), form), tokensCard());
 }
