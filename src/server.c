@@ -207,6 +207,7 @@ static const struct err_map {
 	{ DM_EPERM, 403, "forbidden" },         { DM_ELIMIT, 413, "too_large" },
 	{ DM_EUSAGE, 400, "bad_request" },      { DM_EEXIST, 409, "exists" },
 	{ DM_EIO, 500, "internal" },            { DM_ENOMEM, 500, "internal" },
+	{ DM_EBUSY, 503, "busy" },
 };
 
 /* A server-side failure: the details (a store's message may quote its SQL) go to the log
@@ -240,6 +241,12 @@ enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err)
 		json_object_set_new(d, "field", err->details[i].field[0] ? srv_json_text(err->details[i].field) : json_null());
 		json_object_set_new(d, "message", srv_json_text(err->details[i].message));
 		json_array_append_new(details, d);
+	}
+	if (status == 503) {
+		/* the store's lock was held past the wait (a long import, say): the client may
+		 * retry; nothing was written */
+		static const struct srv_hdr retry[2] = { { "Retry-After", "5" }, { NULL, NULL } };
+		return srv_json_h(r, status, error_body(name, err->message, err->field, details), NULL, retry);
 	}
 	return srv_json(r, status, error_body(name, err->message[0] ? err->message : dm_err_name(err->code),
 					      err->field, details));
