@@ -597,15 +597,30 @@ static OGRFieldType column_type(const struct dm_field *f, const char *name, OGRF
 	}
 }
 
+/* Every GeoPackage and Shapefile layer holds one geometry family (QGIS keeps one geometry
+ * type per layer; a GeoPackage table declares one): polygons (as MultiPolygon), points, or
+ * lines (as MultiLineString). A KML folder holds any placemark, as Google Earth expects (and
+ * GDAL's KML driver cannot write two folders at once). */
 static OGRwkbGeometryType family_type(const struct dm_ogr_writer *w, int fam)
 {
 	if (w->t->geom == DM_GEOM_NONE)
 		return wkbNone;
-	if (w->fmt != DM_EXPORT_SHP)
+	if (w->fmt == DM_EXPORT_KML)
 		return wkbUnknown;
 	if (fam == FAM_POINT || w->t->geom == DM_GEOM_POINT)
 		return wkbPoint;
 	return fam == FAM_LINE ? wkbMultiLineString : wkbMultiPolygon;
+}
+
+/* The suffix of a family's layer: Shapefiles keep their file names (hazards_points.shp), the
+ * other formats name layers as the OGC API names its collections (hazard_point). */
+static const char *family_suffix(const struct dm_ogr_writer *w, int fam)
+{
+	if (fam == FAM_MAIN)
+		return "";
+	if (w->fmt == DM_EXPORT_SHP)
+		return fam == FAM_POINT ? "_points" : "_lines";
+	return fam == FAM_POINT ? "_point" : "_line";
 }
 
 static int writer_fail(struct dm_error *err, const char *what, const char *path)
@@ -626,11 +641,10 @@ static int writer_layer(struct dm_ogr_writer *w, int fam, struct dm_error *err)
 	size_t i;
 	if (w->lyr[fam])
 		return 0;
-	snprintf(name, sizeof(name), "%s%s", w->t->name, fam == FAM_POINT ? "_points" : fam == FAM_LINE ? "_lines" : "");
+	snprintf(name, sizeof(name), "%s%s", w->t->name, family_suffix(w, fam));
 	if (w->fmt == DM_EXPORT_SHP && !w->folder) {
 		size_t n = strlen(w->path) - 4; /* without ".shp" */
-		snprintf(file, sizeof(file), "%.*s%s.shp", (int)n, w->path,
-			 fam == FAM_POINT ? "_points" : fam == FAM_LINE ? "_lines" : "");
+		snprintf(file, sizeof(file), "%.*s%s.shp", (int)n, w->path, family_suffix(w, fam));
 		snprintf(name, sizeof(name), "%s", CPLGetBasename(file));
 		ds = fam == FAM_MAIN ? w->ds[FAM_MAIN] : NULL;
 		if (!ds) {
@@ -796,7 +810,7 @@ int dm_ogr_writer_feature(struct dm_ogr_writer *w, json_t *doc, struct dm_error 
 					  json_string_value(json_object_get(doc, "code")), CPLGetLastErrorMsg());
 			goto out;
 		}
-		if (w->fmt == DM_EXPORT_SHP) {
+		if (w->fmt != DM_EXPORT_KML) {
 			OGRwkbGeometryType gt = wkbFlatten(OGR_G_GetGeometryType(g));
 			if (w->t->geom != DM_GEOM_POINT && (gt == wkbPoint || gt == wkbMultiPoint))
 				fam = FAM_POINT;

@@ -317,9 +317,19 @@ static int list_from_where(struct dm_db *db, const struct dm_actor *who, const s
 		param(q, json_real(o->bbox[1]));
 		param(q, json_real(o->bbox[3]));
 	}
+	/* a single point is the one geometry whose box has no extent */
+	if (o->family == DM_FAMILY_POINT && t->geom != DM_GEOM_NONE)
+		dm_buf_add(&q->sql, " AND h.geom IS NOT NULL AND h.minx = h.maxx AND h.miny = h.maxy");
+	else if (o->family == DM_FAMILY_AREA && t->geom != DM_GEOM_NONE)
+		dm_buf_add(&q->sql, " AND (h.geom IS NULL OR h.minx < h.maxx OR h.miny < h.maxy)");
 	if (o->q && *o->q && (rc = add_text_search(q, who, t, o->q, err)))
 		return rc;
 	return o->filters ? add_field_filters(q, who, t, o->filters, err) : 0;
+}
+
+int dm_type_has_point_family(const struct dm_type *t)
+{
+	return t->geom == DM_GEOM_ANY || (t->geom == DM_GEOM_AREA && t->point_area_field);
 }
 
 /* Keyset cursor: the records that sort after after_id in the default order (code, id). The

@@ -198,6 +198,8 @@ enum MHD_Result srv_or_form(struct req *r);
 enum MHD_Result srv_or_manifest(struct req *r);
 enum MHD_Result srv_or_media(struct req *r);
 enum MHD_Result srv_or_submission(struct req *r);
+/* The OpenRosa response document (nature submit_success below 300, else error) with msg. */
+enum MHD_Result srv_or_message(struct req *r, unsigned status, const char *msg);
 enum MHD_Result srv_forms_list(struct req *r);      /* GET /api/v1/forms (JSON) */
 enum MHD_Result srv_forms_device(struct req *r);    /* POST /api/v1/forms/devices: a device key + QR settings */
 enum MHD_Result srv_field_submissions(struct req *r); /* GET /api/v1/field/submissions */
@@ -221,6 +223,7 @@ enum MHD_Result srv_rec_get(struct req *r);
 enum MHD_Result srv_rec_history(struct req *r);
 enum MHD_Result srv_rec_create(struct req *r);
 enum MHD_Result srv_rec_update(struct req *r);
+enum MHD_Result srv_rec_patch(struct req *r);
 enum MHD_Result srv_rec_delete(struct req *r);
 enum MHD_Result srv_rec_submit(struct req *r);
 enum MHD_Result srv_rec_approve(struct req *r);
@@ -238,5 +241,8 @@ void srv_ogc_openapi_params(const struct srv_route *rt, json_t *params);
 /* Handlers (server_stats.c) */
 enum MHD_Result srv_stats(struct req *r);  /* GET /api/v1/stats/FIGURE */
 enum MHD_Result srv_search(struct req *r); /* GET /api/v1/search */
+/* Handlers (server_readiness.c) */
+enum MHD_Result srv_readiness(struct req *r);          /* GET /api/v1/settlement/{id}/readiness */
+enum MHD_Result srv_readiness_settings(struct req *r); /* GET /api/v1/readiness/settings */
 
 #endif

@@ -89,16 +89,51 @@ enum MHD_Result srv_ogc_conformance(struct req *r)
 
 /* ---- collections ---- */
 
-/* The record type of a collection id, or NULL after a 404 (no such type, or no geometry). */
-static const struct dm_type *collection_type(struct req *r, enum MHD_Result *sent)
+/* A collection: a record type with geometry, or one geometry family of a type that has two
+ * (hazard: the areas, hazard_point: the hazards known only by a point), because GIS clients
+ * (QGIS's OAPIF layer, GeoPackage) take one geometry type per layer. */
+struct ogc_coll {
+	const struct dm_type *t;
+	enum dm_geom_family fam;
+	char id[80];
+};
+
+#define POINT_SUFFIX "_point"
+
+static void coll_init(struct ogc_coll *c, const struct dm_type *t, enum dm_geom_family fam)
 {
-	const struct dm_type *t = dm_schema_type(dm_db_schema(r->db), r->param[0]);
-	if (!t || t->geom == DM_GEOM_NONE) {
-		*sent = srv_error(r, 404, "not_found", "collectionId", "no collection '%s'; GET /ogc/collections lists them",
-				  r->param[0]);
-		return NULL;
+	c->t = t;
+	c->fam = fam;
+	snprintf(c->id, sizeof(c->id), "%s%s", t->name, fam == DM_FAMILY_POINT ? POINT_SUFFIX : "");
+}
+
+/* The collection of an id: 0, or -1 after a 404 (no such type, or no geometry). */
+static int collection_of(struct req *r, const char *id, struct ogc_coll *c, enum MHD_Result *sent)
+{
+	const struct dm_schema *s = dm_db_schema(r->db);
+	const struct dm_type *t = dm_schema_type(s, id);
+	size_t n = strlen(id), sl = strlen(POINT_SUFFIX);
+	char base[80];
+	if (t && t->geom != DM_GEOM_NONE) {
+		coll_init(c, t, dm_type_has_point_family(t) ? DM_FAMILY_AREA : DM_FAMILY_ALL);
+		return 0;
 	}
-	return t;
+	if (n > sl && n - sl < sizeof(base) && !strcmp(id + n - sl, POINT_SUFFIX)) {
+		snprintf(base, sizeof(base), "%.*s", (int)(n - sl), id);
+		t = dm_schema_type(s, base);
+		if (t && dm_type_has_point_family(t)) {
+			coll_init(c, t, DM_FAMILY_POINT);
+			return 0;
+		}
+	}
+	*sent = srv_error(r, 404, "not_found", "collectionId", "no collection '%s'; GET /ogc/collections lists them", id);
+	return -1;
+}
+
+/* The record type of the request's collection, or NULL after a 404. */
+static const struct dm_type *collection_type(struct req *r, struct ogc_coll *c, enum MHD_Result *sent)
+{
+	return collection_of(r, r->param[0], c, sent) ? NULL : c->t;
 }
 
 static json_t *collection_extent(const struct dm_list_summary *s)
@@ -113,17 +148,25 @@ static json_t *collection_extent(const struct dm_list_summary *s)
 }
 
 /* One collection's description; NULL with err set when the library refuses. */
-static json_t *collection(struct req *r, const struct dm_type *t, const char *base, struct dm_error *err)
+static json_t *collection(struct req *r, const struct ogc_coll *c, const char *base, struct dm_error *err)
 {
+	const struct dm_type *t = c->t;
+	struct dm_list_opts o = { 0 };
 	struct dm_list_summary sum;
-	if (dm_record_list_summary(r->db, &r->who, t->name, NULL, &sum, err))
+	char title[300];
+	const char *label = t->label_en ? t->label_en : t->name;
+	o.family = c->fam;
+	if (dm_record_list_summary(r->db, &r->who, t->name, &o, &sum, err))
 		return NULL;
-	return json_pack("{s:s, s:s, s:s?, s:o, s:s, s:[s], s:s, s:[o, o]}", "id", t->name, "title",
-		      t->label_en ? t->label_en : t->name, "description", t->help, "extent", collection_extent(&sum),
+	snprintf(title, sizeof(title), "%s%s", label, c->fam == DM_FAMILY_POINT ? " (points)"
+					      : c->fam == DM_FAMILY_AREA ? (t->geom == DM_GEOM_ANY ? " (polygons and lines)" : " (polygons)")
+					      : "");
+	return json_pack("{s:s, s:s, s:s?, s:o, s:s, s:[s], s:s, s:[o, o]}", "id", c->id, "title", title,
+		      "description", t->help, "extent", collection_extent(&sum),
 		      "itemType", "feature", "crs", CRS84, "storageCrs", CRS84, "links",
-		      ogc_link("self", JSON, "This collection", "%s/ogc/collections/%s", base, t->name),
+		      ogc_link("self", JSON, "This collection", "%s/ogc/collections/%s", base, c->id),
 		      ogc_link("items", GEOJSON, "The features of this collection", "%s/ogc/collections/%s/items", base,
-			   t->name));
+			   c->id));
 }
 
 static enum MHD_Result answer_err(struct req *r, struct dm_error *err)
@@ -150,14 +193,19 @@ enum MHD_Result srv_ogc_collections(struct req *r)
 	dm_error_init(&err);
 	for (i = 0; i < s->ntypes; i++) {
 		const struct dm_type *t = &s->types[i];
+		struct ogc_coll oc;
+		int fam, two = dm_type_has_point_family(t);
 		/* only the types this role may read at all (the public role sees fewer) */
 		if (t->geom == DM_GEOM_NONE || dm_auth_check_read_type(&r->who, t->name, NULL))
 			continue;
-		if (!(c = collection(r, t, base, &err))) {
-			json_decref(list);
-			return answer_err(r, &err);
+		for (fam = two ? DM_FAMILY_AREA : DM_FAMILY_ALL; fam <= (two ? DM_FAMILY_POINT : DM_FAMILY_ALL); fam++) {
+			coll_init(&oc, t, (enum dm_geom_family)fam);
+			if (!(c = collection(r, &oc, base, &err))) {
+				json_decref(list);
+				return answer_err(r, &err);
+			}
+			json_array_append_new(list, c);
 		}
-		json_array_append_new(list, c);
 	}
 	return srv_json(r, 200, json_pack("{s:[o], s:o}", "links",
 					  ogc_link("self", JSON, "This document", "%s/ogc/collections", base),
@@ -167,15 +215,16 @@ enum MHD_Result srv_ogc_collections(struct req *r)
 enum MHD_Result srv_ogc_collection(struct req *r)
 {
 	const struct dm_type *t;
+	struct ogc_coll oc;
 	struct dm_error err;
 	enum MHD_Result sent;
 	char base[300];
 	json_t *c;
-	if (!(t = collection_type(r, &sent)))
+	if (!(t = collection_type(r, &oc, &sent)))
 		return sent;
 	base_url(r, base, sizeof(base));
 	dm_error_init(&err);
-	if (dm_auth_check_read_type(&r->who, t->name, &err) || !(c = collection(r, t, base, &err)))
+	if (dm_auth_check_read_type(&r->who, t->name, &err) || !(c = collection(r, &oc, base, &err)))
 		return answer_err(r, &err);
 	return srv_json(r, 200, c);
 }
@@ -201,6 +250,7 @@ static const char *const common_filters[] = { "code", "external_id", "organisati
 struct items_q {
 	struct req *r;
 	const struct dm_type *t;
+	struct ogc_coll c;
 	struct dm_list_opts o;
 	json_t *filters, *seen;
 	double bbox[4];
@@ -487,14 +537,14 @@ static json_t *items_body(struct items_q *q, int64_t matched)
 	base_url(q->r, base, sizeof(base));
 	if (q->o.after_id)
 		json_array_append_new(links, ogc_link("self", GEOJSON, "This page", "%s/ogc/collections/%s/items%s%scursor=%s",
-						  base, q->t->name, qs, sep, q->o.after_id));
+						  base, q->c.id, qs, sep, q->o.after_id));
 	else
 		json_array_append_new(links, ogc_link("self", GEOJSON, "This page", "%s/ogc/collections/%s/items%s", base,
-						  q->t->name, qs));
+						  q->c.id, qs));
 	if (q->more)
 		json_array_append_new(links, ogc_link("next", GEOJSON, "The next page", "%s/ogc/collections/%s/items%s%scursor=%s",
-						  base, q->t->name, qs, sep, q->last_id));
-	json_array_append_new(links, ogc_link("collection", JSON, "The collection", "%s/ogc/collections/%s", base, q->t->name));
+						  base, q->c.id, qs, sep, q->last_id));
+	json_array_append_new(links, ogc_link("collection", JSON, "The collection", "%s/ogc/collections/%s", base, q->c.id));
 	dm_now(now);
 	memcpy(now + 19, "Z", 2); /* whole seconds */
 	fc = json_pack("{s:s, s:O}", "type", "FeatureCollection", "features", q->features);
@@ -513,8 +563,9 @@ enum MHD_Result srv_ogc_items(struct req *r)
 	struct dm_error err;
 	enum MHD_Result sent;
 	memset(&q, 0, sizeof(q));
-	if (!(q.t = collection_type(r, &sent)))
+	if (!(q.t = collection_type(r, &q.c, &sent)))
 		return sent;
+	q.o.family = q.c.fam;
 	q.r = r;
 	q.limit = OGC_LIMIT_DEFAULT;
 	q.filters = json_object();
@@ -554,13 +605,15 @@ out:
 enum MHD_Result srv_ogc_item(struct req *r)
 {
 	const struct dm_type *t;
+	struct ogc_coll oc;
 	struct dm_record *rec = NULL;
 	struct dm_error err;
 	enum MHD_Result sent;
 	char base[300], id[37];
 	const char *tn = NULL;
 	json_t *f;
-	if (!(t = collection_type(r, &sent)))
+	int point;
+	if (!(t = collection_type(r, &oc, &sent)))
 		return sent;
 	if (!dm_is_uuid(r->param[1]))
 		return srv_error(r, 404, "not_found", "featureId", "no feature '%.80s' in %s: a feature id is a UUID",
@@ -579,11 +632,18 @@ enum MHD_Result srv_ogc_item(struct req *r)
 		dm_record_free(rec);
 		return srv_error(r, 404, "not_found", "featureId", "feature '%s' in %s was deleted", r->param[1], t->name);
 	}
+	/* the same rule as the listing's: a single point is the geometry whose box has no extent */
+	point = rec->geom.wkb && rec->geom.minx == rec->geom.maxx && rec->geom.miny == rec->geom.maxy;
+	if ((oc.fam == DM_FAMILY_POINT && !point) || (oc.fam == DM_FAMILY_AREA && point)) {
+		dm_record_free(rec);
+		return srv_error(r, 404, "not_found", "featureId", "feature '%s' is in the collection %s%s", r->param[1],
+				 t->name, point ? POINT_SUFFIX : "");
+	}
 	base_url(r, base, sizeof(base));
 	if ((f = feature(r, rec)))
 		json_object_set_new(f, "links", json_pack("[o, o]",
-				    ogc_link("self", GEOJSON, "This feature", "%s/ogc/collections/%s/items/%s", base, t->name, rec->id),
-				    ogc_link("collection", JSON, "The collection", "%s/ogc/collections/%s", base, t->name)));
+				    ogc_link("self", GEOJSON, "This feature", "%s/ogc/collections/%s/items/%s", base, oc.id, rec->id),
+				    ogc_link("collection", JSON, "The collection", "%s/ogc/collections/%s", base, oc.id)));
 	dm_record_free(rec);
 	if (!f)
 		return srv_error(r, 500, "internal", NULL, "could not encode the feature");

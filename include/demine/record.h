@@ -21,6 +21,9 @@ struct dm_write_opts {
 	const char *crs;         /* CRS of incoming geometry ("EPSG:32638"); NULL = WGS84 */
 	int resolve_links;       /* links may name the target's id, code or external_id */
 	json_t *report;          /* if set, repair notes and warnings are appended (array) */
+	int partial;             /* the input names only what is to change (--set, PATCH): a computed
+				  * or read-only member in it is refused, saying why; a whole document
+				  * (PUT, an import of an export) has them ignored */
 };
 
 /* Creates a record from a flat JSON object (the shape dm_record_to_json gives; read-only
@@ -30,7 +33,9 @@ int dm_record_create(struct dm_db *db, const struct dm_actor *who, const char *t
 		     const struct dm_write_opts *opts, struct dm_record **out, struct dm_error *err);
 
 /* Writes a new version. in holds the members to change (a full document from a GET works
- * too). expected_version must equal the current version, else DM_ECONFLICT. */
+ * too). expected_version must equal the current version, else DM_ECONFLICT. A write that
+ * changes nothing (the same content, and the status it would get is the one it has) writes no
+ * version: it returns 0 and *out holds the current version unchanged. */
 int dm_record_update(struct dm_db *db, const struct dm_actor *who, const char *id_or_code,
 		     int64_t expected_version, json_t *in, const char *reason,
 		     const struct dm_write_opts *opts, struct dm_record **out, struct dm_error *err);
@@ -63,6 +68,14 @@ int dm_record_get(struct dm_db *db, const struct dm_actor *who, const char *id_o
 		  const struct dm_read_opts *opts, struct dm_record **out, struct dm_error *err);
 
 /* Lists records of a type (newest versions, deleted ones left out unless asked). */
+/* The geometry families of a listing. A type whose records may be areas or single points
+ * (hazards known only by a point, settlements beside districts) is offered to GIS clients as
+ * two layers of one family each: DM_FAMILY_AREA (every record that is not a single point,
+ * records without geometry included) and DM_FAMILY_POINT (single points). */
+enum dm_geom_family { DM_FAMILY_ALL = 0, DM_FAMILY_AREA, DM_FAMILY_POINT };
+/* 1 when records of t come in both families (areas that may be points, or any geometry). */
+int dm_type_has_point_family(const struct dm_type *t);
+
 struct dm_list_opts {
 	const char *status;     /* NULL = any */
 	const char *as_of;
@@ -77,6 +90,7 @@ struct dm_list_opts {
 	const char *after;      /* cursor: the number of items to skip (an offset) */
 	const char *after_id;   /* keyset cursor: only records after this one in the default order
 	                           (code, then id); stable while records change; not with sort */
+	enum dm_geom_family family; /* one geometry family of a type that has two (see below) */
 };
 /* Calls fn for each record (the record is freed after fn returns; fn returning non-zero stops). */
 int dm_record_list(struct dm_db *db, const struct dm_actor *who, const char *type,

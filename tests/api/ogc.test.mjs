@@ -4,9 +4,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { startServer, api, ok, sql } from './helpers.mjs';
 
-const COLLECTIONS = ['location', 'hazard', 'land_release', 'eo_find', 'accident', 'eore_session'];
+// one geometry family each: the hazards and places that are single points have collections of their own
+const COLLECTIONS = ['location', 'location_point', 'hazard', 'hazard_point', 'land_release', 'eo_find', 'accident', 'eore_session',
+  'settlement', 'settlement_point', 'access_route', 'access_route_point'];
+// SQL: the records of the polygon collection of a type that also has a _point one (a single point
+// is the geometry whose box has no extent)
+const AREA = '(minx < maxx OR miny < maxy)';
+const POINT = '(minx = maxx AND miny = maxy)';
 const PERSONAL = 'witness_name';
 const WITNESS = 'Elvin Mammadov';
 
@@ -85,13 +92,13 @@ test('collections: the record types with geometry, with extents, CRS84 and items
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.json.collections.map((c) => c.id), COLLECTIONS);
   const haz = r.json.collections.find((c) => c.id === 'hazard');
-  assert.equal(haz.title, 'Hazardous area');
+  assert.equal(haz.title, 'Hazardous area (polygons)');
   assert.deepEqual(haz.crs, ['http://www.opengis.net/def/crs/OGC/1.3/CRS84']);
   const [w, so, e, n] = haz.extent.spatial.bbox[0];
-  const box = sql(s.db, 'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM hazard WHERE deleted = 0').split('|').map(Number);
+  const box = sql(s.db, `SELECT min(minx), min(miny), max(maxx), max(maxy) FROM hazard WHERE deleted = 0 AND ${AREA}`).split('|').map(Number);
   for (const [a, b] of [[w, box[0]], [so, box[1]], [e, box[2]], [n, box[3]]]) assert.ok(Math.abs(a - b) < 1e-9, `${a} ~ ${b}`);
   const [t0, t1] = haz.extent.temporal.interval[0];
-  const dates = sql(s.db, 'SELECT min(date_of_information), max(date_of_information) FROM hazard WHERE deleted = 0').split('|');
+  const dates = sql(s.db, `SELECT min(date_of_information), max(date_of_information) FROM hazard WHERE deleted = 0 AND ${AREA}`).split('|');
   assert.equal(t0, `${dates[0]}T00:00:00Z`);
   assert.equal(t1, `${dates[1]}T23:59:59Z`);
   assert.equal(haz.links.find((l) => l.rel === 'items').href, `${s.url}/ogc/collections/hazard/items`);
@@ -103,13 +110,38 @@ test('collections: the record types with geometry, with extents, CRS84 and items
   assert.match((await errorOf('/ogc/collections/hazard/items/x/y', 404)).message, /no such API endpoint/);
 });
 
+test('one geometry family per collection: hazard (polygons) and hazard_point, likewise location; counts add up', async () => {
+  for (const type of ['hazard', 'location']) {
+    const all = (await walk('admin', `/ogc/collections/${type}/items?limit=1000`)).features;
+    const pts = (await walk('admin', `/ogc/collections/${type}_point/items?limit=1000`)).features;
+    assert.ok(all.length > 0 && pts.length > 0, `${type}: both families in the demo`);
+    assert.ok(all.every((f) => f.geometry && /Polygon$/.test(f.geometry.type)), `${type}: polygons only`);
+    assert.ok(pts.every((f) => f.geometry?.type === 'Point'), `${type}_point: points only`);
+    const total = Number(sql(s.db, `SELECT count(*) FROM ${type} WHERE deleted = 0`));
+    assert.equal(all.length + pts.length, total, `${type} + ${type}_point = every ${type}`);
+    // each with its own extent: the points' box is the box of the points
+    const c = (await get('admin', `/ogc/collections/${type}_point`)).json;
+    assert.equal(c.title.endsWith('(points)'), true);
+    const box = sql(s.db, `SELECT min(minx), min(miny), max(maxx), max(maxy) FROM ${type} WHERE deleted = 0 AND ${POINT}`).split('|').map(Number);
+    c.extent.spatial.bbox[0].forEach((v, i) => assert.ok(Math.abs(v - box[i]) < 1e-9, `${type}_point extent ${i}`));
+    // a feature is found in its own collection only
+    assert.equal((await get('admin', `/ogc/collections/${type}_point/items/${pts[0].id}`)).status, 200);
+    assert.match((await errorOf(`/ogc/collections/${type}/items/${pts[0].id}`, 404)).message, new RegExp(`in the collection ${type}_point`));
+    assert.equal((await get('admin', `/ogc/collections/${type}_point/items/${all[0].id}`)).status, 404);
+  }
+  assert.equal((await get('admin', '/ogc/collections/eo_find_point')).status, 404, 'point-only types have one collection');
+});
+
 test('ogrinfo (GDAL OAPIF driver) lists every collection with the demo feature counts', () => {
   const out = gdal('ogrinfo', ['-ro', '-al', '-so', `OAPIF:${s.url}/ogc`]);
   const layers = [...out.matchAll(/Layer name: (\w+)[\s\S]*?Feature Count: (\d+)/g)].map((m) => [m[1], Number(m[2])]);
   assert.deepEqual(layers.map(([n]) => n), COLLECTIONS);
   for (const [name, count] of layers) {
-    const exp = ok(['export', '--db', s.db, '--type', name, '--format', 'geojson', '-o', join(s.dir, `${name}.geojson`)]);
-    const n = Number(exp.stderr.match(/exported (\d+)/)?.[1] ?? exp.stdout.match(/exported (\d+)/)?.[1]);
+    // a _point collection holds the export's single points, its polygon sibling the rest
+    const type = name.replace(/_point$/, '');
+    const split = COLLECTIONS.includes(`${type}_point`);
+    const exp = JSON.parse(ok(['export', '--db', s.db, '--type', type, '--format', 'geojson']).stdout).features;
+    const n = exp.filter((f) => !split || (f.geometry?.type === 'Point') === name.endsWith('_point')).length;
     assert.ok(n > 0, `${name}: the demo has features`);
     assert.equal(count, n, `${name}: ogrinfo's count is the export's`);
   }
@@ -121,8 +153,10 @@ test('ogr2ogr copies a collection to GeoPackage with the same features and value
   ok(['export', '--db', s.db, '--type', 'hazard', '--format', 'geojson', '-o', geojson]);
   gdal('ogr2ogr', ['-f', 'GPKG', '-nln', 'hazard', fromExport, geojson]);
   const rows = (f) => JSON.parse(spawnSync('sqlite3', ['-json', f, 'SELECT *, hex(geom) AS geom_hex FROM hazard'], { encoding: 'utf8' }).stdout);
-  const a = rows(fromApi), b = rows(fromExport);
-  assert.equal(a.length, Number(sql(s.db, 'SELECT count(*) FROM hazard WHERE deleted = 0')));
+  const points = new Set(JSON.parse(readFileSync(geojson, 'utf8')).features.filter((f) => f.geometry?.type === 'Point').map((f) => f.id));
+  assert.ok(points.size > 0, 'the demo has hazards known only by a point');
+  const a = rows(fromApi), b = rows(fromExport).filter((r) => !points.has(r.id));
+  assert.equal(a.length, Number(sql(s.db, `SELECT count(*) FROM hazard WHERE deleted = 0 AND ${AREA}`)));
   assert.equal(a.length, b.length);
   const byId = new Map(b.map((r) => [r.id, r]));
   const cols = Object.keys(b[0]).filter((k) => k !== 'fid' && k !== 'geom');
@@ -144,7 +178,7 @@ test('items: a GeoJSON FeatureCollection with the properties of demine export', 
   assert.equal(fc.type, 'FeatureCollection');
   assert.equal(fc.features.length, 10, 'limit defaults to 10');
   assert.equal(fc.numberReturned, 10);
-  assert.equal(fc.numberMatched, Number(sql(s.db, 'SELECT count(*) FROM hazard WHERE deleted = 0')));
+  assert.equal(fc.numberMatched, Number(sql(s.db, `SELECT count(*) FROM hazard WHERE deleted = 0 AND ${AREA}`)));
   assert.match(fc.timeStamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.equal(fc.links.find((l) => l.rel === 'self').href, `${s.url}/ogc/collections/hazard/items`);
   assert.match(fc.links.find((l) => l.rel === 'next').href, /^http:\/\/127\.0\.0\.1:\d+\/ogc\/collections\/hazard\/items\?cursor=[0-9a-f-]{36}$/);
@@ -179,7 +213,7 @@ function fcFirstCode() {
 }
 
 test('limit: 1 to 10000, larger values clamped, anything else refused', async () => {
-  const all = Number(sql(s.db, 'SELECT count(*) FROM location WHERE deleted = 0'));
+  const all = Number(sql(s.db, `SELECT count(*) FROM location WHERE deleted = 0 AND ${AREA}`));
   let r = await get('admin', '/ogc/collections/location/items?limit=3');
   assert.equal(r.json.features.length, 3);
   r = await get('admin', '/ogc/collections/location/items?limit=10000');
@@ -200,11 +234,11 @@ test('limit: 1 to 10000, larger values clamped, anything else refused', async ()
 test('bbox: features that intersect it; four valid numbers or a 400', async () => {
   const bbox = [46.5, 39.5, 47.0, 40.0];
   const { features, matched } = await walk('admin', `/ogc/collections/hazard/items?limit=100&bbox=${bbox.join(',')}`);
-  const expected = sql(s.db, `SELECT count(*) FROM hazard WHERE deleted = 0 AND maxx >= ${bbox[0]} AND minx <= ${bbox[2]}`
+  const expected = sql(s.db, `SELECT count(*) FROM hazard WHERE deleted = 0 AND ${AREA} AND maxx >= ${bbox[0]} AND minx <= ${bbox[2]}`
     + ` AND maxy >= ${bbox[1]} AND miny <= ${bbox[3]}`);
   assert.equal(features.length, Number(expected));
   assert.equal(matched, features.length);
-  const total = Number(sql(s.db, 'SELECT count(*) FROM hazard WHERE deleted = 0'));
+  const total = Number(sql(s.db, `SELECT count(*) FROM hazard WHERE deleted = 0 AND ${AREA}`));
   assert.ok(features.length > 0 && features.length < total, `${features.length} of ${total} in the box`);
   const none = await get('admin', '/ogc/collections/hazard/items?bbox=10,10,11,11');
   assert.equal(none.json.numberMatched, 0);
@@ -219,7 +253,7 @@ test('bbox: features that intersect it; four valid numbers or a 400', async () =
 });
 
 test('datetime on date_of_information: instants, closed and open intervals, and refusals', async () => {
-  const dates = sql(s.db, 'SELECT date_of_information FROM hazard WHERE deleted = 0').split('\n');
+  const dates = sql(s.db, `SELECT date_of_information FROM hazard WHERE deleted = 0 AND ${AREA}`).split('\n');
   const count = (pred) => dates.filter((d) => d && pred(d)).length;
   const day = dates.find(Boolean);
   const cases = [
@@ -252,8 +286,8 @@ test('datetime on date_of_information: instants, closed and open intervals, and 
 });
 
 test('property filters: ?field=value for the type fields and common members, checked against the field', async () => {
-  const total = Number(sql(s.db, 'SELECT count(*) FROM hazard WHERE deleted = 0'));
-  const sha = Number(sql(s.db, "SELECT count(*) FROM hazard WHERE deleted = 0 AND category = 'sha'"));
+  const total = Number(sql(s.db, `SELECT count(*) FROM hazard WHERE deleted = 0 AND ${AREA}`));
+  const sha = Number(sql(s.db, `SELECT count(*) FROM hazard WHERE deleted = 0 AND ${AREA} AND category = 'sha'`));
   let r = await get('admin', '/ogc/collections/hazard/items?category=sha&limit=1000');
   assert.equal(r.json.numberMatched, sha);
   assert.ok(sha > 0 && sha < total);
@@ -261,7 +295,7 @@ test('property filters: ?field=value for the type fields and common members, che
   r = await get('admin', '/ogc/collections/hazard/items?category=sha&land_status=open&limit=1000');
   assert.ok(r.json.features.every((f) => f.properties.category === 'sha' && f.properties.land_status === 'open'));
   assert.equal(r.json.numberMatched,
-    Number(sql(s.db, "SELECT count(*) FROM hazard WHERE deleted = 0 AND category = 'sha' AND land_status = 'open'")));
+    Number(sql(s.db, `SELECT count(*) FROM hazard WHERE deleted = 0 AND ${AREA} AND category = 'sha' AND land_status = 'open'`)));
   r = await get('admin', '/ogc/collections/hazard/items?contamination=ap_mine&limit=1000');
   assert.ok(r.json.numberMatched > 0);
   assert.ok(r.json.features.every((f) => f.properties.contamination.includes('ap_mine')), 'a set matches one element');
@@ -305,7 +339,7 @@ test('paging: next links cover every feature exactly once, also while records ar
   const ids = features.map((f) => f.id);
   assert.equal(new Set(ids).size, ids.length, 'no feature twice');
   assert.equal(ids.length, matched);
-  assert.equal(ids.length, Number(sql(s.db, 'SELECT count(*) FROM location WHERE deleted = 0')));
+  assert.equal(ids.length, Number(sql(s.db, `SELECT count(*) FROM location WHERE deleted = 0 AND ${AREA}`)));
   assert.equal(pages, Math.ceil(ids.length / 7));
   // filters stay on the next links
   const sha = await walk('admin', '/ogc/collections/hazard/items?limit=4&category=sha');
@@ -377,7 +411,7 @@ test('with --public: anonymous readers get the public collections, approved feat
   try {
     const c = await api(p, null, 'GET', '/ogc/collections');
     assert.equal(c.status, 200, c.text);
-    assert.deepEqual(c.json.collections.map((x) => x.id), ['location', 'hazard', 'land_release']);
+    assert.deepEqual(c.json.collections.map((x) => x.id), ['location', 'location_point', 'hazard', 'hazard_point', 'land_release', 'settlement', 'settlement_point']);
     const r = await api(p, null, 'GET', '/ogc/collections/hazard/items?limit=1000');
     assert.equal(r.status, 200);
     assert.ok(r.json.features.length > 0);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startServer, api, password } from '../api/helpers.mjs';
 import { ROOT } from '../cli/helpers.mjs';
 
-const COLLECTIONS = ['hazard', 'land_release'];
+const COLLECTIONS = ['hazard', 'hazard_point', 'land_release', 'location_point'];
 let s, token;
 before(async () => {
   s = await startServer();

@@ -17,6 +17,7 @@
 #include "demine/report.h"
 #include "demine/store.h"
 #include "demine/util.h"
+#include "render_map.h"
 #include "check.h"
 
 static const struct dm_actor local = { "test", "local", NULL };
@@ -240,6 +241,8 @@ static void check_operators(struct dm_db *db, json_t *m, const char *from, const
 	" AND (CASE WHEN l.kind = 'adm2' THEN COALESCE(l.pcode, l.abbr) WHEN p.kind = 'adm2' THEN COALESCE(p.pcode, p.abbr)" \
 	" WHEN g.kind = 'adm2' THEN COALESCE(g.pcode, g.abbr) END) = ?"
 
+static void check_remaining_type(struct dm_db *db, json_t *m);
+
 static void check_remaining(struct dm_db *db, json_t *m, const char *key, const char *cond)
 {
 	json_t *rows = json_object_get(sec_of(m, key), "rows"), *r;
@@ -330,6 +333,27 @@ static void check_eore(struct dm_db *db, json_t *m, const char *from, const char
 	}
 }
 
+/* The map draws every release of the period that has a geometry, by result. */
+static void check_map(struct dm_db *db, json_t *m, const char *from, const char *to)
+{
+	json_t *map = json_object_get(sec_of(m, "map"), "map"), *l;
+	size_t i;
+	double drawn = 0;
+	double n = released(db, "COUNT(*)", from, to, " AND geom IS NOT NULL", NULL);
+	CHECK(map != NULL);
+	if (!map)
+		return;
+	if (n > DM_MAP_MAX_RELEASES) /* the largest are drawn */
+		n = DM_MAP_MAX_RELEASES;
+	CHECK_INT(json_integer_value(json_object_get(map, "releases")), n);
+	CHECK_INT(json_integer_value(json_object_get(map, "left_out")), 0);
+	json_array_foreach(json_object_get(map, "layers"), i, l)
+		if (i > 0)
+			drawn += (double)json_array_size(json_object_get(l, "paths"));
+	CHECK(drawn >= n);
+	CHECK(json_integer_value(json_object_get(map, "width")) > 0 && json_integer_value(json_object_get(map, "height")) > 0);
+}
+
 static void check_national(struct dm_db *db, const char *from, const char *to)
 {
 	struct dm_report_params p = { from, to, NULL, NULL, NULL, "en", NULL };
@@ -343,9 +367,11 @@ static void check_national(struct dm_db *db, const char *from, const char *to)
 	check_released_rows(db, m, from, to);
 	check_operators(db, m, from, to);
 	check_remaining(db, m, "remaining", "");
+	check_remaining_type(db, m);
 	check_items(db, m, from, to, pfrom, pto);
 	check_casualties_by_sex(db, m, from, to);
 	check_eore(db, m, from, to);
+	check_map(db, m, from, to);
 	json_decref(m);
 }
 
@@ -359,6 +385,45 @@ static void check_previous(struct dm_db *db)
 	json_decref(m);
 }
 
+/* Remaining by district and hazard type. */
+static void check_remaining_type(struct dm_db *db, json_t *m)
+{
+	json_t *r;
+	size_t i;
+	char sql[2048];
+	json_array_foreach(json_object_get(sec_of(m, "remaining_type"), "rows"), i, r) {
+		const char *p[3] = { json_string_value(json_object_get(r, "adm2")), json_string_value(json_object_get(r, "type_code")),
+				     NULL };
+		if (!p[0] || !p[1])
+			continue;
+		snprintf(sql, sizeof(sql), "SELECT COALESCE(SUM(h.remaining_m2), 0)" DISTRICT_OF_HAZARD " AND h.hazard_type = ?");
+		CHECK_NEAR(cell(r, "remaining_m2"), sql_num(db, sql, p), 0.011);
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*)" DISTRICT_OF_HAZARD " AND h.hazard_type = ?");
+		CHECK_INT(cell(r, "hazards"), sql_num(db, sql, p));
+	}
+	CHECK(json_array_size(json_object_get(sec_of(m, "remaining_type"), "rows")) > 0);
+}
+
+/* Victim assistance services of the period by service and status. */
+static void check_va(struct dm_db *db, json_t *m, const char *from, const char *to)
+{
+	json_t *r;
+	size_t i;
+	double total = 0;
+	const char *pp[3] = { from, to, NULL };
+	json_array_foreach(json_object_get(sec_of(m, "va_services"), "rows"), i, r) {
+		const char *p[5] = { from, to, json_string_value(json_object_get(r, "service_code")),
+				     json_string_value(json_object_get(r, "status_code")), NULL };
+		CHECK_INT(cell(r, "services"), sql_num(db, "SELECT COUNT(*) FROM " AS("va_service", "t0") " WHERE service_date >= ?"
+						    " AND service_date <= ? AND service = ? AND service_status = ?", p));
+		CHECK_INT(cell(r, "victims"), sql_num(db, "SELECT COUNT(DISTINCT victim) FROM " AS("va_service", "t0") " WHERE"
+						   " service_date >= ? AND service_date <= ? AND service = ? AND service_status = ?", p));
+		total += cell(r, "services");
+	}
+	CHECK_INT(total, sql_num(db, "SELECT COUNT(*) FROM " AS("va_service", "t0") " WHERE service_date >= ? AND service_date <= ?",
+				 pp));
+}
+
 /* ---- the other reports ---- */
 
 static void check_article7(struct dm_db *db, const char *from, const char *to)
@@ -370,6 +435,7 @@ static void check_article7(struct dm_db *db, const char *from, const char *to)
 	check_remaining(db, m, "remaining_ap", " AND (';' || h.contamination || ';') LIKE '%;ap_mine;%'");
 	check_released_rows(db, m, from, to);
 	check_casualties_by_sex(db, m, from, to);
+	check_va(db, m, from, to);
 	json_decref(m);
 }
 
@@ -443,6 +509,17 @@ static void check_donor(struct dm_db *db)
 		CHECK_INT(sum, sql_num(db, "SELECT COALESCE(SUM(quantity), 0) FROM " AS("eo_find", "t0") " WHERE" APPROVED " AND disposition"
 				       " LIKE 'destroyed%' AND find_date >= ? AND find_date <= ? AND task IN (SELECT id FROM"
 				       " task WHERE" APPROVED " AND \"grant\" = ?)", q));
+	}
+	{
+		/* the tasks of the grant planned in the period, by status */
+		size_t i;
+		double n = 0;
+		json_array_foreach(json_object_get(sec_of(m, "tasks"), "rows"), i, r)
+			n += cell(r, "tasks");
+		CHECK(n > 0);
+		CHECK_INT(n, sql_num(db, "SELECT COUNT(*) FROM " AS("task", "t0") " WHERE (planned_start IS NULL OR planned_start <= ?)"
+				     " AND (planned_end IS NULL OR planned_end >= ?) AND \"grant\" = ?",
+				     (const char *const[]){ "2026-12-31", "2021-01-01", gid, NULL }));
 	}
 	json_decref(m);
 }

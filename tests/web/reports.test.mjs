@@ -38,6 +38,10 @@ test('the national report: its parameters, the print view, PDF and CSV downloads
   const cell = await page.locator('#table-summary_area tbody tr').first().locator('td').nth(1).getAttribute('data-value');
   assert.ok(Math.abs(Number(cell) - released) < 0.001);
 
+  // the map of the period's releases, drawn from the model's paths
+  const mapSec = model.sections.find((x) => x.key === 'map');
+  assert.equal(await page.locator('#report-map svg g[data-layer="districts"] path').count(), mapSec.map.layers[0].paths.length);
+  assert.ok(await page.locator('#report-map svg g[data-layer="cleared"] path').count() > 0);
   const [pdf] = await Promise.all([page.waitForEvent('download'), page.locator('a.download-pdf').click()]);
   assert.match(pdf.suggestedFilename(), /^national-2021-01-01-2026-12-31\.pdf$/);
   assert.equal(readFileSync(await pdf.path()).subarray(0, 5).toString(), '%PDF-');

@@ -19,7 +19,7 @@ function control(node, redraw) {
   const help = text(st.hint) || undefined;
   let el;
   if (node.nodeType === 'select' && node.definition.bodyElement.type === 'select') {
-    const chosen = new Set(st.value.map((o) => o.value));
+    const chosen = new Set(st.value);
     el = h('fieldset', { class: 'choices', id, dataset: { q: nameOf(node) } }, h('legend', { text: lbl }),
       st.valueOptions.map((o) => h('label', { class: 'check' }, h('input', {
         type: 'checkbox', value: o.value, checked: chosen.has(o.value),
@@ -31,7 +31,7 @@ function control(node, redraw) {
     return el;
   }
   if (node.nodeType === 'select') {
-    const cur = st.value[0]?.value ?? '';
+    const cur = st.value[0] ?? '';
     el = h('select', { id, name: nameOf(node), onchange: (ev) => { node.selectValue(ev.target.value || null); redraw(); } },
       h('option', { value: '', text: '' }), st.valueOptions.map((o) => h('option', { value: o.value, selected: o.value === cur, text: text(o.label) })));
   } else if (node.nodeType === 'upload') {

@@ -29,10 +29,39 @@ function cellText(col, v, lang) {
   return nf.format(col.type === 'area' ? v / 10000 : v);
 }
 
+const MAP_FILL = { districts: '#eef0f3', cancelled: '#e8b903', reduced: '#4a90d9', cleared: '#1a9850' };
+const SVG = 'http://www.w3.org/2000/svg';
+const svg = (tag, attrs) => {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+};
+
+// The report's map (its layers' paths, already projected by the server) as SVG.
+function mapView(map) {
+  const root = svg('svg', { viewBox: `0 0 ${map.width} ${map.height}`, class: 'report-map', role: 'img' });
+  for (const layer of map.layers) {
+    const g = svg('g', { fill: MAP_FILL[layer.key] || '#ccc', 'fill-rule': 'evenodd', 'data-layer': layer.key,
+      ...(layer.key === 'districts' ? { stroke: '#8a9099', 'stroke-width': 1 } : {}) });
+    for (const poly of layer.paths) {
+      const d = poly.map((ring) => ring.reduce((s, v, i) => s + (i % 2 ? ` ${v}` : `${i ? ' L' : 'M'}${v}`), '') + 'Z').join('');
+      g.append(svg('path', { d }));
+    }
+    root.append(g);
+  }
+  return root;
+}
+
 function sectionView(sec, lang, name, q) {
   const csv = `/api/v1/reports/${encodeURIComponent(name)}?${reportQuery(q, { format: 'csv', table: sec.key })}`;
   const box = h('section', { class: 'card report-section', id: `report-${sec.key}` },
     h('h2', { text: sec.title }));
+  if (sec.map) {
+    box.append(mapView(sec.map), h('p', { class: 'legend' }, Object.entries(sec.map.legend).map(([k, v]) =>
+      [h('span', { class: 'swatch', style: `background:${MAP_FILL[k]}` }), ` ${v} `])));
+    if (sec.note) box.append(h('p', { class: 'muted', text: sec.note }));
+    return box;
+  }
   if (!sec.rows.length) {
     box.append(h('p', { class: 'muted empty', text: sec.empty }));
     return box;
