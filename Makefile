@@ -248,6 +248,13 @@ bench: build/demine
 	bench/install-deps
 	node bench/bench.mjs
 
+# Load (bench/load.mjs, docs/reliability.md): wrk on reads and a write mix, quiet and during an
+# import of LOAD_HAZARDS (100,000) hazards; p50/p90/p99 into bench/results/load.md. Not in make check.
+.PHONY: load
+load: build/demine
+	bench/install-deps
+	node bench/load.mjs
+
 bench-smoke: build/demine
 	BENCH_SMOKE=1 node bench/bench.mjs
 

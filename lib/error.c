@@ -123,6 +123,7 @@ const char *dm_err_name(int code)
 	case DM_EUSAGE: return "usage";
 	case DM_ELIMIT: return "too_large";
 	case DM_EEXIST: return "exists";
+	case DM_EBUSY: return "busy";
 	}
 	return "error";
 }

@@ -88,7 +88,7 @@ static int pg_error(PGconn *conn, const PGresult *res, const char *sql, struct d
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
 		return dm_error_set(err, DM_ECONFLICT, NULL, "%s (retry the change)", primary);
 	if (strcmp(state, "55P03") == 0) /* lock_not_available: lock_timeout expired */
-		return dm_error_set(err, DM_EIO, NULL, "database is locked by another writer");
+		return dm_error_set(err, DM_EBUSY, NULL, "database is locked by another writer");
 	if (strcmp(state, "25P02") == 0)
 		return dm_error_set(err, DM_EIO, NULL, "transaction was rolled back (an earlier statement failed)");
 	if (strcmp(state, "42P18") == 0) /* indeterminate_datatype: "? IS NULL" and the like */

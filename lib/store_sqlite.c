@@ -35,7 +35,7 @@ static int sq_error(sqlite3 *db, int rc, const char *sql, struct dm_error *err)
 {
 	int primary = rc & 0xff;
 	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-		return dm_error_set(err, DM_EIO, NULL, "database is locked by another writer");
+		return dm_error_set(err, DM_EBUSY, NULL, "database is locked by another writer");
 	if (primary == SQLITE_CONSTRAINT)
 		return dm_error_set(err, DM_EINVAL, NULL, "%s", sqlite3_errmsg(db));
 	if (primary == SQLITE_NOMEM)

@@ -222,7 +222,7 @@ int dm_user_verify(struct dm_db *db, const char *login, const char *password, st
 		return rc;
 	dm_error_init(&e2);
 	rc = password && strlen(password) <= 1024 ? fetch_user(db, login, out, hash, sizeof(hash), &e2) : DM_EPERM;
-	if (rc == DM_EIO || rc == DM_ENOMEM) {
+	if (rc == DM_EIO || rc == DM_EBUSY || rc == DM_ENOMEM) {
 		dm_error_set(err, rc, NULL, "%s", e2.message);
 		dm_error_release(&e2);
 		return rc;

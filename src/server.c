@@ -215,6 +215,7 @@ static const struct err_map {
 	{ DM_EPERM, 403, "forbidden" },         { DM_ELIMIT, 413, "too_large" },
 	{ DM_EUSAGE, 400, "bad_request" },      { DM_EEXIST, 409, "exists" },
 	{ DM_EIO, 500, "internal" },            { DM_ENOMEM, 500, "internal" },
+	{ DM_EBUSY, 503, "busy" },
 };
 
 /* A server-side failure: the details (a store's message may quote its SQL) go to the log
@@ -277,11 +278,10 @@ static json_t *detail_message(const struct dm_catalog *cat, const struct dm_erro
 
 enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err)
 {
-	json_t *details;
+	json_t *details, *body;
 	struct dm_catalog *cat = NULL;
 	struct dm_error cerr;
 	char *summary = NULL;
-	enum MHD_Result ret;
 	size_t i;
 	unsigned status = 500;
 	const char *name = "internal";
@@ -312,11 +312,17 @@ enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err)
 		summary = dm_catalog_text(cat, "error.problems", n);
 		json_decref(n);
 	}
-	ret = srv_json(r, status, error_body(name, summary ? summary : err->message[0] ? err->message : dm_err_name(err->code),
-					     err->field, details));
+	body = error_body(name, summary ? summary : err->message[0] ? err->message : dm_err_name(err->code), err->field,
+			  details);
 	free(summary);
 	dm_catalog_free(cat);
-	return ret;
+	if (status == 503) {
+		/* the store's lock was held past the wait (a long import, say): the client may
+		 * retry; nothing was written */
+		static const struct srv_hdr retry[2] = { { "Retry-After", "5" }, { NULL, NULL } };
+		return srv_json_h(r, status, body, NULL, retry);
+	}
+	return srv_json(r, status, body);
 }
 
 /* ---- request helpers ---- */

@@ -15,6 +15,7 @@ enum dm_err {
 	DM_EUSAGE = -8,    /* the caller used the API wrongly (bad option, bad argument) */
 	DM_ELIMIT = -9,    /* a hard cap was reached */
 	DM_EEXIST = -10,   /* already exists (a database file, a unique code) */
+	DM_EBUSY = -11,    /* another writer held the lock past the wait: try again later */
 };
 
 #define DM_ERROR_MAX_DETAILS 100

@@ -75,7 +75,7 @@ const void *dm_stmt_column_blob(struct dm_stmt *s, int i, size_t *n);
 int64_t dm_stmt_changes(struct dm_stmt *s);
 
 /* Waits up to ms for another writer's lock (SQLite busy timeout, default 10000; PostgreSQL
- * lock_timeout) before failing with DM_EIO "database is locked by another writer". */
+ * lock_timeout) before failing with DM_EBUSY "database is locked by another writer". */
 int dm_store_set_busy_timeout(struct dm_store *st, int ms, struct dm_error *err);
 
 /* Online backup of an SQLite store into a new file dest_path (refuses an existing file; other

@@ -537,7 +537,7 @@ static void test_busy(const char *uri, struct dm_store *a)
 		rc = dm_store_exec(b, "UPDATE item SET qty = 200 WHERE id = 1", &err);
 		dm_store_rollback(b);
 	}
-	CHECK_INT(rc, DM_EIO);
+	CHECK_INT(rc, DM_EBUSY);
 	CHECK_STR(err.message, "database is locked by another writer");
 	dm_error_release(&err);
 	CHECK(!dm_store_in_transaction(b));
