@@ -85,7 +85,7 @@ FUZZ_SRV_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(filter src/server%.c,$(CLI_S
 build/fuzz/obj/src/%.o: src/%.c $(FLAGS_C) $(wildcard include/demine/*.h lib/*.h src/*.h)
 	@mkdir -p $(dir $@)
 	@echo "CC (fuzz) $<"; clang $(BASEFLAGS) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
-build/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_LIB_OBJ) $(FUZZ_SRV_OBJ) $(FLAGS_L)
+build/fuzz/fuzz_http build/fuzz/fuzz_http_body: build/fuzz/%: tests/fuzz/%.c tests/fuzz/http_harness.h $(FUZZ_LIB_OBJ) $(FUZZ_SRV_OBJ) $(FLAGS_L)
 	@mkdir -p $(dir $@)
 	@echo "LINK $@"; clang $(BASEFLAGS) -Isrc -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRV_OBJ) $(FUZZ_LIB_OBJ) $(PKG_LIBS)
 
@@ -122,6 +122,14 @@ check-pg: build/asan/demine build/asan/test_store build/asan/test_stats build/as
 	echo "== tests/gis on postgres"; \
 	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/gis/
 
+# Every report figure against plain SQL on a generated 10,000-hazard set (about 2 minutes to
+# generate; make check runs the same checks on the demo data, in test_report).
+.PHONY: check-report-gen
+check-report-gen: build/demine build/asan/test_report
+	@set -e; d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT INT TERM; \
+	build/demine gen --db $$d/gen.db --hazards 10000 >/dev/null; \
+	echo "== build/asan/test_report on a generated 10,000-hazard set"; DEMINE_TEST_REPORT_DB=$$d/gen.db build/asan/test_report
+
 api-test: build/asan/demine
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/api/
 
@@ -130,9 +138,10 @@ gis-test: build/asan/demine
 	DEMINE_BIN=$(CURDIR)/build/asan/demine node --test tests/gis/
 
 # The web application's third-party files (MapLibre GL JS, Chart.js from npm, a DejaVu font for
-# map labels) copied into web/vendor/ (gitignored), so the application needs no internet.
+# map labels, the QR code generator and ODK's XForms engine for field forms) copied into
+# web/vendor/ (gitignored), so the application needs no internet.
 WEB_VENDOR := web/vendor/maplibre-gl.mjs web/vendor/maplibre-gl-worker.mjs web/vendor/maplibre-gl.css \
-	web/vendor/chart.umd.min.js web/vendor/DejaVuSans.ttf
+	web/vendor/chart.umd.min.js web/vendor/DejaVuSans.ttf web/vendor/qrcode.mjs web/vendor/xforms-engine.js
 .PHONY: web-vendor web-test
 web-vendor: $(WEB_VENDOR)
 # npm ci runs once, and only when package-lock.json is newer than what it installed: every
@@ -146,6 +155,10 @@ web/vendor/maplibre-gl%: $(NPM_STAMP)
 	@mkdir -p $(dir $@); cp node_modules/maplibre-gl/dist/maplibre-gl$* $@
 web/vendor/chart.umd.min.js: $(NPM_STAMP)
 	@mkdir -p $(dir $@); cp node_modules/chart.js/dist/chart.umd.min.js $@
+web/vendor/qrcode.mjs: $(NPM_STAMP)
+	@mkdir -p $(dir $@); cp node_modules/qrcode-generator/dist/qrcode.mjs $@
+web/vendor/xforms-engine.js: $(NPM_STAMP)
+	@mkdir -p $(dir $@); cp node_modules/@getodk/xforms-engine/dist/index.js $@
 web/vendor/DejaVuSans.ttf: /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 	@mkdir -p $(dir $@); cp $< $@
 
@@ -161,6 +174,22 @@ fuzz-short: $(FUZZ_BIN)
 
 fuzz:
 	$(MAKE) fuzz-short FUZZ_SECONDS=60
+
+# make fuzz-long: each target for FUZZ_SECONDS (10 minutes unless given), from its kept corpus
+# (tests/fuzz/seeds/TARGET) and what earlier runs found (build/fuzz/corpus/TARGET); a crash
+# leaves its input in build/fuzz/artifacts/ and fails the run. One line per target (seconds,
+# inputs run, corpus size) in build/fuzz/long-results.txt, the figures of docs/reliability.md.
+.PHONY: fuzz-long
+fuzz-long: FUZZ_SECONDS = 600
+fuzz-long: $(FUZZ_BIN)
+	@mkdir -p build/fuzz/artifacts; : > build/fuzz/long-results.txt; fail=0; \
+	for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus/$$n; \
+	  echo "== $$n ($(FUZZ_SECONDS) s)"; \
+	  if $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/$$n- \
+	      build/fuzz/corpus/$$n tests/fuzz/seeds/$$n >build/fuzz/$$n.log 2>&1; then r=ok; else r=CRASH; fail=1; tail -60 build/fuzz/$$n.log; fi; \
+	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' build/fuzz/$$n.log); \
+	  echo "$$n $(FUZZ_SECONDS) s, $${runs:-?} inputs, corpus $$(ls build/fuzz/corpus/$$n | wc -l) + $$(ls tests/fuzz/seeds/$$n | wc -l) seeds: $$r" | tee -a build/fuzz/long-results.txt; \
+	done; exit $$fail
 
 # The modules of lib/ are layered: fails on a cycle in what they call of each other.
 .PHONY: layers
@@ -191,6 +220,25 @@ check-suites: all layers unit faults-store cli-test api-test gis-test web-test b
 .PHONY: build-test check-suites
 build-test: web-vendor
 	node --test tests/build/
+
+# Kill loops (tests/reliability/kill_loop.mjs, docs/reliability.md; not in make check, whose
+# tests/cli/kill_loop.test.mjs runs 5): KILLS SIGKILLs of demine serve at random moments under 4
+# writing clients, and OPS_KILLS of each of import, recompute, copy and backup, on SQLite and on
+# PostgreSQL (a throwaway cluster); the figures, one JSON line per store, in
+# build/reliability/kill_loop.jsonl. KILL_SEED repeats a run.
+KILLS ?= 100
+OPS_KILLS ?= 10
+.PHONY: reliability
+reliability: build/demine
+	@mkdir -p build/reliability; rm -f build/reliability/kill_loop.jsonl
+	KILLS=$(KILLS) OPS_KILLS=$(OPS_KILLS) RELIABILITY_JSON=$(CURDIR)/build/reliability/kill_loop.jsonl \
+	  DEMINE_BIN=$(CURDIR)/build/demine node tests/reliability/kill_loop.mjs
+	@set -e; export DEMINE_PG_STATE=$(CURDIR)/build/pg-test-cluster.$$$$.state; \
+	base=$$(scripts/pg-test-cluster start); trap 'scripts/pg-test-cluster stop' EXIT INT TERM; \
+	DEMINE_TEST_STORE=postgres DEMINE_PG_BASE=$$base KILLS=$(KILLS) OPS_KILLS=$(OPS_KILLS) \
+	  RELIABILITY_JSON=$(CURDIR)/build/reliability/kill_loop.jsonl DEMINE_BIN=$(CURDIR)/build/demine \
+	  node tests/reliability/kill_loop.mjs
+	@echo "make reliability: figures in build/reliability/kill_loop.jsonl"
 
 # Benchmarks (bench/README.md): make bench installs nginx, wrk and PostGIS (as root), generates the
 # data sets and runs every scenario beside its anchor into bench/results/latest.md and .json;

@@ -5,7 +5,8 @@
 // Environment: BENCH_SIZES="10000 100000" (BENCH_LARGE=1 adds 1000000), BENCH_REPS (3),
 // BENCH_WRK_SECONDS (10), BENCH_SMOKE=1 (300 hazards, demine only, results in build/bench-smoke),
 // BENCH_WORK (build/bench: generated data, kept between runs), BENCH_REGEN=1 (generate again),
-// BENCH_ONLY="import tiles ..." (a subset of the scenarios), BENCH_YEAR (2024, the dashboard's year).
+// BENCH_ONLY="import tiles ..." (a subset of the scenarios), BENCH_YEAR (2024, the dashboard's and the
+// report's year).
 import { mkdirSync, existsSync, rmSync, readFileSync, writeFileSync, readdirSync, copyFileSync, statSync } from 'node:fs';
 import { join, resolve, relative } from 'node:path';
 import { cpus } from 'node:os';
@@ -395,6 +396,19 @@ async function scenarioDashboard(ds, size, pgUri) {
     missing.length ? `missing endpoints: ${missing.join(', ')}` : STATS.map((s, i) => `${s} ${median(per[i]).toFixed(1)}`).join(', '));
 }
 
+// ---- scenario: the national report of a year (issue 15) ----
+// `demine report national` of BENCH_YEAR as PDF, process start to end: every figure the report
+// reads (this year's and the previous year's), the catalogue, and the PDF drawn by cairo. No
+// anchor: the goal is absolute. The PDF's text is checked for the report's title.
+function scenarioReport(ds, size) {
+  const out = join(WORK, `national-${size}.pdf`), times = [];
+  const args = ['report', 'national', '--db', join(ds.dir, 'gen.db'), '--from', `${YEAR}-01-01`, '--to', `${YEAR}-12-31`,
+    '--lang', 'az', '--format', 'pdf', '-o', out];
+  for (let i = 0; i < REPS; i++) times.push(timed(BIN, args));
+  const pages = have('pdfinfo') ? (run('pdfinfo', [out]).match(/Pages:\s+(\d+)/) || [])[1] : null;
+  row(`national report of ${YEAR} (PDF)`, 'report', size, 's', median(times), null, pages ? `${pages} pages` : undefined);
+}
+
 async function main() {
   const started = new Date().toISOString();
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run make`);
@@ -422,6 +436,7 @@ async function main() {
       if (wanted('api')) await scenarioApi(ds, size);
       if (wanted('recompute')) scenarioRecompute(ds, size, pgUri);
       if (wanted('dashboard')) await scenarioDashboard(ds, size, pgUri);
+      if (wanted('report')) scenarioReport(ds, size);
     }
   } finally { onExit(); }
   if (!ANCHORS) notes.push('demine side only: no anchors were run (smoke run or BENCH_ANCHORS=0)');

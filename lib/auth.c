@@ -4,6 +4,9 @@
 #include "demine/schema.h"
 
 static const char *const va_types[] = { "victim", "va_service", "accident", NULL };
+/* What the public map shows: hazard outlines, released land, places and the readiness of
+ * settlements for return (issue 17). */
+static const char *const public_types[] = { "hazard", "land_release", "location", "settlement", NULL };
 
 static const struct dm_role roles[] = {
 	{ "system", DM_P_READ_UNAPPROVED | DM_P_READ_PERSONAL | DM_P_READ_PERSONAL_ANY | DM_P_WRITE_ANY |
@@ -80,8 +83,7 @@ int dm_auth_check_read_type(const struct dm_actor *who, const char *type, struct
 	const struct dm_role *r = dm_role_find(who ? who->role : NULL);
 	if (!r)
 		return dm_error_set(err, DM_EPERM, NULL, "unknown role '%s'", who && who->role ? who->role : "");
-	if ((r->perms & DM_P_PUBLIC_ONLY) && strcmp(type, "hazard") && strcmp(type, "land_release") &&
-	    strcmp(type, "location"))
+	if ((r->perms & DM_P_PUBLIC_ONLY) && !type_listed(public_types, type))
 		return dm_error_set(err, DM_EPERM, NULL, "%s records are not public", type);
 	return 0;
 }

@@ -1,8 +1,12 @@
 /* copy.c: demine copy: a whole database from one store to the other, verified by row counts
  * and per-table checksums serialised the same way on both stores. */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sodium.h>
 #include "demine/copy.h"
 #include "demine/db.h"
@@ -341,8 +345,54 @@ static int build_tables(struct dm_db *src, struct table **out, size_t *n, struct
 	return 0;
 }
 
+static int is_pg(const char *uri)
+{
+	return !strncmp(uri, "postgresql://", 13) || !strncmp(uri, "postgres://", 11);
+}
+
+/* An SQLite destination is written under a name of its own beside the file asked for
+ * (FILE.copying-PID) and put in place only once verified, with link() so that a file that
+ * appeared meanwhile is never replaced: a copy killed half way leaves no file at the
+ * destination that looks like a database (an empty one would pass for a finished copy). */
+static int partial_name(const char *to, char *buf, size_t size, struct dm_error *err)
+{
+	struct stat st;
+	int n;
+	if (stat(to, &st) == 0)
+		return dm_error_set(err, DM_EEXIST, NULL, "destination: database '%s' already exists; copy writes a new file only", to);
+	n = snprintf(buf, size, "%s.copying-%ld", to, (long)getpid());
+	if (n < 0 || (size_t)n >= size)
+		return dm_error_set(err, DM_EUSAGE, NULL, "destination: database path is too long");
+	return 0;
+}
+
+static void remove_file(const char *path)
+{
+	struct dm_error e;
+	dm_error_init(&e);
+	dm_store_remove(path, &e);
+	dm_error_release(&e);
+}
+
+static int put_in_place(const char *partial, const char *to, struct dm_error *err)
+{
+	char wal[4200];
+	struct stat st;
+	/* closed by now: SQLite checkpointed and removed the write-ahead log */
+	snprintf(wal, sizeof(wal), "%s-wal", partial);
+	if (stat(wal, &st) == 0 && st.st_size > 0)
+		return dm_error_set(err, DM_EIO, NULL, "destination: '%s' still has a write-ahead log", partial);
+	if (link(partial, to) != 0)
+		return errno == EEXIST ? dm_error_set(err, DM_EEXIST, NULL, "destination: database '%s' appeared during the copy", to)
+				       : dm_error_set(err, DM_EIO, NULL, "destination: cannot create '%s': %s", to, strerror(errno));
+	remove_file(partial);
+	return 0;
+}
+
 int dm_copy(const char *from_uri, const char *to_uri, struct dm_copy_report *rep, struct dm_error *err)
 {
+	char partial[4200];
+	const char *final_uri = NULL;
 	struct dm_db *src = NULL, *dst = NULL;
 	struct dm_store *ss, *ds;
 	struct table *tables = NULL;
@@ -357,6 +407,12 @@ int dm_copy(const char *from_uri, const char *to_uri, struct dm_copy_report *rep
 	if (rc) {
 		dm_error_prefix(err, "source");
 		return rc;
+	}
+	if (!is_pg(to_uri)) {
+		if ((rc = partial_name(to_uri, partial, sizeof(partial), err)))
+			goto out;
+		final_uri = to_uri;
+		to_uri = partial;
 	}
 	rc = dm_db_open(to_uri, 1, &dst, err);
 	if (rc) {
@@ -446,13 +502,13 @@ out:
 	free(ncols);
 	free(tables);
 	dm_db_close(src);
-	if (rc && dst && dm_store_is_file(dm_db_store(dst))) {
-		/* a failed copy leaves no half-filled file behind (only one this call created) */
-		struct dm_error e;
+	if (final_uri && dst) {
+		/* a failed copy leaves no half-filled file behind (only the one this call created) */
 		dm_db_close(dst);
-		dm_error_init(&e);
-		dm_store_remove(to_uri, &e);
-		dm_error_release(&e);
+		if (!rc)
+			rc = put_in_place(to_uri, final_uri, err);
+		if (rc)
+			remove_file(to_uri);
 	} else {
 		if (rc && dst)
 			dm_error_add(err, NULL, "the destination keeps the empty demine tables created for the copy;"

@@ -1048,6 +1048,93 @@ static int workflow(struct ctx *c)
 	return rc;
 }
 
+/* ---- the return programme (issue 17): the settlements of the demo districts, each with its
+ * population before displacement and its planned returnees, and the roads to the first three
+ * from the nearest hazard of their district (so that one route crosses a hazard not closed).
+ * Written last: each computes its readiness from the hazards and releases already there. */
+static size_t nearest_hazard(const struct ctx *c, size_t j)
+{
+	size_t best = c->nhaz;
+	double bd = 1e30;
+	for (size_t i = 0; i < c->nhaz; i++) {
+		double dx = (c->haz[i].s.cx - settlements[j].lon) * synth_kx(settlements[j].lat);
+		double dy = (c->haz[i].s.cy - settlements[j].lat) * SYNTH_KY, d = dx * dx + dy * dy;
+		if (c->haz[i].district == c->settle_area[j] && d < bd) {
+			bd = d;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* Villages of the return plan beside demo hazards (the hazards are made up, so are these
+ * positions): 250 m beyond the edge of the first polygon hazards, the first drawn with a
+ * built-up polygon of 400 m by 300 m. */
+static const char *const villages[][3] = {
+	{ "Kangarli", "Kəngərli kəndi", "Кенгерли" },
+	{ "Ahmadbayli", "Əhmədbəyli kəndi", "Ахмедбейли" },
+	{ "Soltanli", "Soltanlı kəndi", "Солтанлы" },
+	{ "Gerger", "Gərgər kəndi", "Гергер" },
+};
+
+static json_t *village_geom(double x, double y, int built_up)
+{
+	double dx = 200 / synth_kx(y), dy = 150 / SYNTH_KY;
+	if (!built_up)
+		return synth_point(x, y);
+	return json_pack("{s:s,s:[[[f,f],[f,f],[f,f],[f,f],[f,f]]]}", "type", "Polygon", "coordinates", x - dx, y - dy,
+			 x + dx, y - dy, x + dx, y + dy, x - dx, y + dy, x - dx, y - dy);
+}
+
+static int villages_near_hazards(struct ctx *c)
+{
+	size_t k = 0;
+	int rc = 0;
+	for (size_t i = 0; i < c->nhaz && k < sizeof(villages) / sizeof(villages[0]) && !rc; i++) {
+		const struct hazard *h = &c->haz[i];
+		double x, y;
+		if (h->is_point)
+			continue;
+		x = h->s.cx + (h->s.r_m + 250 + (k == 0 ? 200 : 0)) / synth_kx(h->s.cy);
+		y = h->s.cy;
+		rc = put(c, "settlement", json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:o}", "date_of_information",
+			"2024-01-15", "name_en", villages[k][0], "name_az", villages[k][1], "name_ru", villages[k][2],
+			"location", h->district->id, "population_before", (json_int_t)(400 + 150 * k), "planned_returnees",
+			(json_int_t)(250 + 100 * k), "return_priority", (json_int_t)(NSETTLE + k + 1), "geometry",
+			village_geom(x, y, k == 0)), WF_APPROVED, NULL, NULL, 0);
+		k++;
+	}
+	return rc;
+}
+
+static int return_plan(struct ctx *c)
+{
+	char sid[NSETTLE][37];
+	int rc = 0;
+	for (size_t j = 0; j < NSETTLE && !rc; j++) {
+		const struct settlement *s = &settlements[j];
+		json_int_t before = 1500 + (json_int_t)(next(c) % 20) * 250;
+		rc = put(c, "settlement", json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:o}",
+			"date_of_information", "2024-01-15", "name_en", s->name_en, "name_az", s->name_az,
+			"name_ru", s->name_ru, "alt_names", s->alt, "location", c->settle_area[j]->id,
+			"population_before", before, "planned_returnees", before * 3 / 5, "return_priority",
+			(json_int_t)j + 1, "geometry", synth_point(s->lon, s->lat)), WF_APPROVED, sid[j], NULL, 0);
+	}
+	for (size_t j = 0; j < 3 && j < NSETTLE && !rc; j++) {
+		size_t h = nearest_hazard(c, j);
+		json_t *line;
+		char name[40];
+		if (h == c->nhaz)
+			continue;
+		line = json_pack("{s:s,s:[[f,f],[f,f]]}", "type", "LineString", "coordinates", settlements[j].lon, settlements[j].lat,
+				 c->haz[h].s.cx, c->haz[h].s.cy);
+		snprintf(name, sizeof(name), "R-%02zu %s access road", j + 1, settlements[j].name_en);
+		rc = put(c, "access_route", json_pack("{s:s,s:s,s:s,s:[s],s:o}", "date_of_information", "2024-01-15",
+			"name", name, "kind", "road", "settlements", sid[j], "geometry", line), WF_APPROVED, NULL, NULL, 0);
+	}
+	return rc ? rc : villages_near_hazards(c);
+}
+
 static int count_closed(struct dm_record *r, void *arg)
 {
 	const char *s = json_string_value(json_object_get(r->fields, "land_status"));
@@ -1103,6 +1190,8 @@ int dm_demo_fill(struct dm_db *db, struct dm_demo_stats *st, struct dm_error *er
 		rc = qm(c);
 	if (!rc)
 		rc = workflow(c);
+	if (!rc)
+		rc = return_plan(c);
 	if (!rc) {
 		struct dm_list_opts lo = { 0 };
 		rc = dm_record_list(db, &c->who, "hazard", &lo, count_closed, &st->hazards_closed, err);

@@ -56,7 +56,8 @@ int dm_idem_lookup(struct dm_db *db, const char *key, const char *user, const ch
 	if (rc == 1) {
 		if (strcmp(dm_stmt_column_text(s, 0), body_hash)) {
 			rc = dm_error_set(err, DM_ECONFLICT, "instanceID", "'%.100s' was already sent with other content:"
-					  " a changed form needs a new instanceID (or deprecatedID for an edit)", key);
+					  " changed content needs a new key (a field form: a new instanceID, or deprecatedID"
+					  " for an edit)", key);
 		} else {
 			*status = dm_stmt_column_int(s, 1);
 			*response = strdup(dm_stmt_column_text(s, 2));

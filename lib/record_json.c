@@ -140,7 +140,7 @@ static int check_geom_kind(const struct dm_type *t, const struct dm_geom *g, str
 	/* A hazard known only as a point keeps an entered estimated area until surveyed. */
 	if (t->geom == DM_GEOM_AREA && k != 3 && k != 6 && !(k == 1 && t->point_area_field)) {
 		dm_error_add(err, "geometry", "a %s needs a Polygon or MultiPolygon%s", t->name,
-			     t->point_area_field ? " (or a Point with its estimated area)" : "");
+			     !t->point_area_field ? "" : *t->point_area_field ? " (or a Point with its estimated area)" : " or a Point");
 		return DM_EINVAL;
 	}
 	return 0;
@@ -275,8 +275,8 @@ static void validate_money(const struct dm_type *t, json_t *fields, struct dm_er
 static void validate_point_area(const struct dm_record *r, struct dm_error *err)
 {
 	const char *f = r->type->point_area_field;
-	json_t *v = f ? json_object_get(r->fields, f) : NULL;
-	if (f && wkb_type(&r->geom) == 1 && (!json_is_number(v) || json_number_value(v) <= 0))
+	json_t *v = f && *f ? json_object_get(r->fields, f) : NULL;
+	if (f && *f && wkb_type(&r->geom) == 1 && (!json_is_number(v) || json_number_value(v) <= 0))
 		dm_error_add(err, f, "a %s located only by a Point needs its estimated area (%s, in m2) until its"
 			     " polygon is surveyed", r->type->name, f);
 }

@@ -11,6 +11,7 @@
 #include "demine/stats.h"
 #include "demine/util.h"
 #include "demine/value.h"
+#include "render_map.h"
 
 #ifndef DEMINE_VERSION
 #define DEMINE_VERSION "0.1"
@@ -455,6 +456,13 @@ static int sec_grant(struct rctx *r)
 		return rc;
 	}
 	gj = dm_record_to_json(r->db, r->who, g, NULL);
+	if (dm_actor_can(r->who, DM_P_OWN_GRANTS) &&
+	    (!r->who->org_id || !str(gj, "donor") || strcmp(str(gj, "donor"), r->who->org_id))) {
+		json_decref(gj);
+		dm_record_free(g);
+		return dm_error_set(r->err, DM_EPERM, "grant", "grant: %s is not a grant of your organisation",
+				    r->grant_id);
+	}
 	currencies[0] = str(gj, "currency");
 	currencies[1] = "AZN";
 	sec = section(r, "grant", "grant");
@@ -483,9 +491,95 @@ static int sec_grant(struct rctx *r)
 	return rc;
 }
 
+/* Remaining area by district and hazard type. */
+static int sec_remaining_type(struct rctx *r)
+{
+	json_t *fig = NULL, *sec, *it;
+	size_t i;
+	int rc = figure(r, "remaining_type", 0, NULL, &fig);
+	if (rc)
+		return rc;
+	sec = section(r, "remaining_type", "remaining_type");
+	json_object_set_new(sec, "stock", json_true());
+	column(r, sec, "district", "district", "text");
+	column(r, sec, "hazard_type", "hazard_type", "text");
+	column(r, sec, "hazards", "hazards", "int");
+	column(r, sec, "remaining_m2", "remaining", "area");
+	json_array_foreach(items_of(fig), i, it)
+		row(sec, json_pack("{s:O, s:s?, s:o, s:o, s:O, s:O}", "adm2", json_object_get(it, "adm2"), "type_code",
+				   str(it, "hazard_type"), "district", district_name(r, it), "hazard_type",
+				   value_label(r, str(it, "hazard_type")), "hazards", json_object_get(it, "hazards"),
+				   "remaining_m2", json_object_get(it, "remaining_m2")));
+	json_decref(fig);
+	return 0;
+}
+
+/* Victim assistance given in the period, by service and status (APMBC Article 7, victim
+ * assistance). */
+static int sec_va(struct rctx *r)
+{
+	json_t *fig = NULL, *sec, *it;
+	size_t i;
+	int rc = figure(r, "va_services", 0, NULL, &fig);
+	if (rc)
+		return rc;
+	sec = section(r, "va_services", "va_services");
+	column(r, sec, "service", "service", "text");
+	column(r, sec, "service_status", "service_status", "text");
+	column(r, sec, "services", "services", "int");
+	column(r, sec, "victims", "victims", "int");
+	json_array_foreach(items_of(fig), i, it)
+		row(sec, json_pack("{s:s?, s:s?, s:o, s:o, s:O, s:O}", "service_code", str(it, "service"), "status_code",
+				   str(it, "service_status"), "service", value_label(r, str(it, "service")), "service_status",
+				   value_label(r, str(it, "service_status")), "services", json_object_get(it, "services"),
+				   "victims", json_object_get(it, "victims")));
+	json_decref(fig);
+	return 0;
+}
+
+/* The tasks a grant funded (planned in the period), by task status. */
+static int sec_tasks(struct rctx *r)
+{
+	json_t *fig = NULL, *sec, *it;
+	size_t i;
+	int rc = figure(r, "tasks", 0, NULL, &fig);
+	if (rc)
+		return rc;
+	sec = section(r, "tasks", "tasks");
+	column(r, sec, "task_status", "task_status", "text");
+	column(r, sec, "tasks", "tasks", "int");
+	column(r, sec, "planned_area_m2", "planned_area", "area");
+	json_array_foreach(items_of(fig), i, it)
+		row(sec, json_pack("{s:s?, s:o, s:O, s:O}", "status_code", str(it, "task_status"), "task_status",
+				   value_label(r, str(it, "task_status")), "tasks", json_object_get(it, "tasks"),
+				   "planned_area_m2", json_object_get(it, "planned_area_m2")));
+	json_decref(fig);
+	return 0;
+}
+
+/* The map of the period's releases over the districts, coloured by result. */
+static int sec_map(struct rctx *r)
+{
+	static const char *const keys[] = { "cancelled", "reduced", "cleared", NULL };
+	json_t *map = NULL, *sec, *legend;
+	size_t i;
+	int rc = dm_render_map(r->db, r->who, &r->cur, &map, r->err);
+	if (rc || !map)
+		return rc;
+	sec = section(r, "map", "map");
+	legend = json_object();
+	for (i = 0; keys[i]; i++)
+		json_object_set_new(legend, keys[i], value_label(r, keys[i]));
+	json_object_set_new(map, "legend", legend);
+	json_object_set_new(sec, "map", map);
+	if (!json_integer_value(json_object_get(map, "releases")))
+		json_object_set_new(sec, "note", text(r, "report.map_empty", NULL));
+	return 0;
+}
+
 /* ---- the table of reports ---- */
 
-enum sec_kind { S_SUMMARY, S_RELEASED, S_RELEASED_OP, S_REMAINING, S_REMAINING_AP, S_ITEMS, S_CAS_SEX_AGE, S_EORE,
+enum sec_kind { S_SUMMARY, S_MAP, S_REMAINING_TYPE, S_VA, S_TASKS, S_RELEASED, S_RELEASED_OP, S_REMAINING, S_REMAINING_AP, S_ITEMS, S_CAS_SEX_AGE, S_EORE,
 		S_EORE_PLAIN, S_CAS_LM, S_GRANT, S_END };
 
 static const struct report_def {
@@ -493,16 +587,20 @@ static const struct report_def {
 	int needs_grant;
 	enum sec_kind sections[12];
 } reports[] = {
-	{ "national", 0, { S_SUMMARY, S_RELEASED, S_RELEASED_OP, S_REMAINING, S_ITEMS, S_CAS_SEX_AGE, S_EORE, S_END } },
-	{ "article7", 0, { S_REMAINING_AP, S_RELEASED, S_CAS_SEX_AGE, S_END } },
+	{ "national", 0, { S_SUMMARY, S_RELEASED, S_MAP, S_RELEASED_OP, S_REMAINING, S_REMAINING_TYPE, S_ITEMS, S_CAS_SEX_AGE, S_EORE, S_END } },
+	{ "article7", 0, { S_REMAINING_AP, S_RELEASED, S_CAS_SEX_AGE, S_VA, S_END } },
 	{ "casualties", 0, { S_CAS_SEX_AGE, S_CAS_LM, S_END } },
-	{ "donor", 1, { S_GRANT, S_RELEASED, S_RELEASED_OP, S_ITEMS, S_EORE_PLAIN, S_END } },
+	{ "donor", 1, { S_GRANT, S_TASKS, S_RELEASED, S_MAP, S_RELEASED_OP, S_ITEMS, S_EORE_PLAIN, S_END } },
 };
 
 static int build_section(struct rctx *r, enum sec_kind k)
 {
 	switch (k) {
 	case S_SUMMARY: return sec_summary(r);
+	case S_MAP: return sec_map(r);
+	case S_REMAINING_TYPE: return sec_remaining_type(r);
+	case S_VA: return sec_va(r);
+	case S_TASKS: return sec_tasks(r);
 	case S_RELEASED: return sec_released(r);
 	case S_RELEASED_OP: return sec_released_operator(r);
 	case S_REMAINING: return sec_remaining(r, "remaining", "remaining");
@@ -672,6 +770,10 @@ int dm_report_build(struct dm_db *db, const struct dm_actor *who, const char *na
 	if (p->organisation && !dm_is_uuid(p->organisation))
 		return dm_error_set(err, DM_EINVAL, "organisation", "organisation: '%.60s' is not an organisation id (UUID)",
 				    p->organisation);
+	/* a donor sees the donor report of its own grants, and nothing else */
+	if (dm_actor_can(who, DM_P_OWN_GRANTS) && !def->needs_grant)
+		return dm_error_set(err, DM_EPERM, "report", "report: a donor sees the donor report of its own grants, not the"
+				    " %s report", name);
 	if (def->needs_grant && !p->grant)
 		return dm_error_set(err, DM_EINVAL, "grant", "grant: the %s report is for one grant: give its id or code",
 				    name);

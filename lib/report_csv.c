@@ -39,12 +39,13 @@ int dm_report_csv(json_t *model, const char *table, struct dm_buf *out, struct d
 	struct dm_buf names;
 	size_t i, j;
 	json_array_foreach(json_object_get(model, "sections"), i, s)
-		if (table && !strcmp(json_string_value(json_object_get(s, "key")), table))
+		if (table && !json_object_get(s, "map") && !strcmp(json_string_value(json_object_get(s, "key")), table))
 			sec = s;
 	if (!sec) {
 		dm_buf_init(&names, 4096);
 		json_array_foreach(json_object_get(model, "sections"), i, s)
-			dm_buf_addf(&names, "%s%s", i ? ", " : "", json_string_value(json_object_get(s, "key")));
+			if (!json_object_get(s, "map"))
+				dm_buf_addf(&names, "%s%s", names.len ? ", " : "", json_string_value(json_object_get(s, "key")));
 		dm_error_set(err, DM_EINVAL, "table", "table: %s%.60s%s (a CSV is one table of the report: %s)",
 			     table ? "no table '" : "name one", table ? table : "", table ? "'" : "",
 			     names.s ? names.s : "");

@@ -24,6 +24,46 @@ static const char *label(json_t *model, const char *key)
 	return json_string_value(json_object_get(json_object_get(model, "labels"), key));
 }
 
+static const char *layer_fill(const char *key)
+{
+	return !strcmp(key, "cancelled") ? "#e8b903" : !strcmp(key, "reduced") ? "#4a90d9" : !strcmp(key, "cleared") ? "#1a9850"
+												       : "#eef0f3";
+}
+
+/* A map section as inline SVG: numbers only, so nothing to escape but the legend. */
+static void map_svg(struct dm_buf *b, json_t *map)
+{
+	json_t *layer, *poly, *ring, *v;
+	size_t i, j, k, m;
+	const char *key;
+	dm_buf_addf(b, "<svg class=\"map\" viewBox=\"0 0 %lld %lld\" width=\"100%%\" style=\"max-width:700px\""
+		       " role=\"img\">", (long long)json_integer_value(json_object_get(map, "width")),
+		    (long long)json_integer_value(json_object_get(map, "height")));
+	json_array_foreach(json_object_get(map, "layers"), i, layer) {
+		key = json_string_value(json_object_get(layer, "key"));
+		dm_buf_addf(b, "<g fill=\"%s\" fill-rule=\"evenodd\"%s>", layer_fill(key),
+			    strcmp(key, "districts") ? "" : " stroke=\"#8a9099\" stroke-width=\"1\"");
+		json_array_foreach(json_object_get(layer, "paths"), j, poly) {
+			dm_buf_add(b, "<path d=\"");
+			json_array_foreach(poly, k, ring) {
+				for (m = 0; m + 1 < json_array_size(ring); m += 2)
+					dm_buf_addf(b, "%s%lld %lld", m ? " L" : "M", (long long)json_integer_value(json_array_get(ring, m)),
+						    (long long)json_integer_value(json_array_get(ring, m + 1)));
+				dm_buf_add(b, "Z");
+			}
+			dm_buf_add(b, "\"/>");
+		}
+		dm_buf_add(b, "</g>");
+	}
+	dm_buf_add(b, "</svg><p class=\"legend\">");
+	json_object_foreach(json_object_get(map, "legend"), key, v) {
+		dm_buf_addf(b, "<span style=\"color:%s\">&#9632;</span> ", layer_fill(key));
+		esc(b, json_string_value(v));
+		dm_buf_add(b, " &#160; ");
+	}
+	dm_buf_add(b, "</p>");
+}
+
 static void table(struct dm_buf *b, const struct dm_catalog *cat, json_t *sec)
 {
 	json_t *col, *r;
@@ -31,6 +71,16 @@ static void table(struct dm_buf *b, const struct dm_catalog *cat, json_t *sec)
 	dm_buf_addf(b, "<section id=\"%s\"><h2>", json_string_value(json_object_get(sec, "key")));
 	esc(b, json_string_value(json_object_get(sec, "title")));
 	dm_buf_add(b, "</h2>\n");
+	if (json_object_get(sec, "map")) {
+		map_svg(b, json_object_get(sec, "map"));
+		if (json_is_string(json_object_get(sec, "note"))) {
+			dm_buf_add(b, "<p class=\"note\">");
+			esc(b, json_string_value(json_object_get(sec, "note")));
+			dm_buf_add(b, "</p>");
+		}
+		dm_buf_add(b, "</section>\n");
+		return;
+	}
 	if (!json_array_size(json_object_get(sec, "rows"))) {
 		dm_buf_add(b, "<p class=\"empty\">");
 		esc(b, json_string_value(json_object_get(sec, "empty")));

@@ -32,7 +32,7 @@ size_t dm_report_tables(json_t *model, const char **keys, size_t max)
 	size_t i, n = 0;
 	json_t *s;
 	json_array_foreach(json_object_get(model, "sections"), i, s)
-		if (n < max)
+		if (n < max && !json_object_get(s, "map")) /* a map is no table */
 			keys[n++] = json_string_value(json_object_get(s, "key"));
 	return n;
 }

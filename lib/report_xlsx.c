@@ -60,6 +60,7 @@ int dm_report_xlsx(json_t *model, struct dm_buf *out, struct dm_error *err)
 	size_t n;
 	FILE *f;
 	int fd = mkstemp(path), rc = 0;
+	lxw_row_t row = 6;
 	if (fd < 0)
 		return dm_error_set(err, DM_EIO, "format", "the XLSX could not be written: no temporary file");
 	close(fd);
@@ -79,7 +80,10 @@ int dm_report_xlsx(json_t *model, struct dm_buf *out, struct dm_error *err)
 	worksheet_write_string(ws, 3, 0, label(model, "as_of"), NULL);
 	worksheet_write_string(ws, 4, 0, label(model, "generated_by"), NULL);
 	json_array_foreach(json_object_get(model, "sections"), i, sec) {
-		worksheet_write_string(ws, (lxw_row_t)i + 6, 0, json_string_value(json_object_get(sec, "title")), NULL);
+		if (!json_object_get(sec, "map"))
+			worksheet_write_string(ws, (lxw_row_t)(row++), 0, json_string_value(json_object_get(sec, "title")), NULL);
+		if (json_object_get(sec, "map"))
+			continue; /* a map has no sheet */
 		if (!rc && fill_sheet(wb, sec, head, area))
 			rc = dm_error_set(err, DM_EIO, "format", "the XLSX could not take the table '%s'",
 					  json_string_value(json_object_get(sec, "key")));

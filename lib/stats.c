@@ -11,7 +11,8 @@
 #include "demine/util.h"
 
 const char *const dm_stats_figures[] = { "released", "remaining", "items", "casualties", "eore", "funding",
-					 "released_operator", "remaining_ap", "casualties_lm", NULL };
+					 "released_operator", "remaining_ap", "remaining_type", "casualties_lm", "va_services",
+					 "tasks", NULL };
 
 static const char *const cols_released[] = { "month", "method", "result", "area_m2", "releases", NULL };
 static const char *const cols_remaining[] = { "adm2", "name_en", "name_az", "name_ru", "remaining_m2", "hazards",
@@ -23,6 +24,10 @@ static const char *const cols_released_operator[] = { "operator", "operator_name
 						      "releases", NULL };
 static const char *const cols_casualties_lm[] = { "outcome", "role", "sex", "age_group", "device_category", "activity",
 						  "victims", NULL };
+static const char *const cols_remaining_type[] = { "adm2", "name_en", "name_az", "name_ru", "hazard_type",
+						   "remaining_m2", "hazards", NULL };
+static const char *const cols_va_services[] = { "service", "service_status", "services", "victims", NULL };
+static const char *const cols_tasks[] = { "task_status", "tasks", "planned_area_m2", NULL };
 static const char *const cols_funding[] = { "donor", "donor_name", "grants", "amount", "amount_minor", NULL };
 
 #define MAX_DEPTH 8 /* admin levels walked up from a record's location to its district */
@@ -749,6 +754,120 @@ static int fig_casualties_lm(struct ctx *c, json_t *out)
 	return rc < 0 ? rc : 0;
 }
 
+/* Remaining area by district and hazard type: per location and type here, merged into
+ * districts in C as the remaining figure does. */
+static int remaining_type_row(struct ctx *c, struct dm_stmt *s, json_t *out)
+{
+	const char *loc = dm_stmt_column_text(s, 0), *type = dm_stmt_column_text(s, 1);
+	const char *d = loc ? district_of(c, loc) : NULL;
+	char key[128];
+	json_t *by = json_object_get(out, "by"), *item;
+	snprintf(key, sizeof(key), "%s|%s", d ? d : "", type ? type : "");
+	if (!(item = json_object_get(by, key))) {
+		json_t *p = d ? json_object_get(c->places, d) : NULL;
+		item = json_pack("{s:o, s:O?, s:O?, s:O?, s:o, s:f, s:i}", "adm2", d ? json_string(district_key(c, d)) : json_null(),
+				 "name_en", json_object_get(p, "name_en"), "name_az", json_object_get(p, "name_az"), "name_ru",
+				 json_object_get(p, "name_ru"), "hazard_type", type ? json_string(type) : json_null(),
+				 "remaining_m2", 0.0, "hazards", 0);
+		json_object_set_new(by, key, item);
+	}
+	json_object_set_new(item, "remaining_m2",
+			    json_real(json_real_value(json_object_get(item, "remaining_m2")) + dm_stmt_column_real(s, 2)));
+	json_object_set_new(item, "hazards",
+			    json_integer(json_integer_value(json_object_get(item, "hazards")) + dm_stmt_column_int(s, 3)));
+	return 0;
+}
+
+static int fig_remaining_type(struct ctx *c, json_t *out)
+{
+	static const char *const keys[] = { "adm2", "hazard_type", NULL };
+	static const struct agg a = {
+		"hazard", "r.location AS loc, r.hazard_type AS ht, SUM(r.remaining_m2) AS m2, COUNT(*) AS n",
+		"r.location, r.hazard_type", " AND r.land_status <> 'closed'", NULL, loc_only, org_only,
+		"SELECT loc, ht, SUM(m2), CAST(SUM(n) AS BIGINT) FROM", " GROUP BY loc, ht", NULL, NULL,
+	};
+	json_t *items = json_object_get(out, "items"), *v;
+	const char *k;
+	int rc = load_places(c);
+	json_object_set_new(out, "by", json_object());
+	if (!rc)
+		rc = run_agg(c, &a, remaining_type_row, out);
+	json_object_foreach(json_object_get(out, "by"), k, v) {
+		json_object_set_new(v, "remaining_m2", area(json_real_value(json_object_get(v, "remaining_m2"))));
+		json_array_append(items, v);
+	}
+	json_object_del(out, "by");
+	sort_items(items, keys);
+	return rc;
+}
+
+static int va_row(struct ctx *c, struct dm_stmt *s, json_t *out)
+{
+	(void)c;
+	json_array_append_new(json_object_get(out, "items"),
+			      json_pack("{s:o, s:o, s:I, s:I}", "service", text_or_null(s, 0), "service_status",
+					text_or_null(s, 1), "services", (json_int_t)dm_stmt_column_int(s, 2), "victims",
+					(json_int_t)dm_stmt_column_int(s, 3)));
+	return 0;
+}
+
+/* Victim assistance services given in the period (service_date), by service and status: how
+ * many, and to how many victims. Counts only. */
+static int fig_va_services(struct ctx *c, json_t *out)
+{
+	static const char *const keys[] = { "service", "service_status", NULL };
+	static const struct agg a = {
+		"va_service", "r.service AS service, r.service_status AS st, r.victim AS victim", NULL,
+		" AND r.service_date IS NOT NULL", "r.service_date", loc_only, org_only,
+		"SELECT service, st, COUNT(*), COUNT(DISTINCT victim) FROM", " GROUP BY service, st", NULL, NULL,
+	};
+	int rc = run_agg(c, &a, va_row, out);
+	sort_items(json_object_get(out, "items"), keys);
+	return rc;
+}
+
+static int tasks_row(struct ctx *c, struct dm_stmt *s, json_t *out)
+{
+	(void)c;
+	json_array_append_new(json_object_get(out, "items"),
+			      json_pack("{s:o, s:I, s:o}", "task_status", text_or_null(s, 0), "tasks",
+					(json_int_t)dm_stmt_column_int(s, 1), "planned_area_m2", area(dm_stmt_column_real(s, 2))));
+	return 0;
+}
+
+/* Tasks by task_status: those whose planned period overlaps the period (planned_start to
+ * planned_end), with the grant filter on their own grant. */
+static int fig_tasks(struct ctx *c, json_t *out)
+{
+	static const char *const keys[] = { "task_status", NULL };
+	struct q q, w;
+	struct dm_stmt *s = NULL;
+	int rc;
+	q_init(&q);
+	q_init(&w);
+	add_filters(c, &w, NULL, NULL, org_only, "r.\"grant\"");
+	if (c->f->to) {
+		dm_buf_addf(&w.sql, " AND (r.planned_start IS NULL OR r.planned_start%s <= ?)", collate(c));
+		q_param(&w, c->f->to);
+	}
+	if (c->f->from) {
+		dm_buf_addf(&w.sql, " AND (r.planned_end IS NULL OR r.planned_end%s >= ?)", collate(c));
+		q_param(&w, c->f->from);
+	}
+	dm_buf_add(&q.sql, "SELECT ts, CAST(SUM(n) AS BIGINT), SUM(m2) FROM ");
+	approved_part(&q, c->as_of, "task", "r.task_status AS ts, COUNT(*) AS n, SUM(COALESCE(r.planned_area_m2, 0)) AS m2", &w,
+		      "r.task_status", "x");
+	dm_buf_add(&q.sql, " GROUP BY ts");
+	rc = q_prepare(c, &q, &s);
+	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
+		rc = tasks_row(c, s, out);
+	dm_stmt_finalize(s);
+	q_release(&q);
+	q_release(&w);
+	sort_items(json_object_get(out, "items"), keys);
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- funding ---- */
 
 /* Rate lookups of one computation, remembered: many grants share a date. */
@@ -939,6 +1058,9 @@ static const struct figure {
 	{ "funding", fig_funding, cols_funding, { "grant", "organisation", "exchange_rate", NULL } },
 	{ "released_operator", fig_released_operator, cols_released_operator, { "land_release", "organisation", NULL } },
 	{ "remaining_ap", fig_remaining_ap, cols_remaining, { "hazard", "location", NULL } },
+	{ "remaining_type", fig_remaining_type, cols_remaining_type, { "hazard", "location", NULL } },
+	{ "va_services", fig_va_services, cols_va_services, { "va_service", NULL } },
+	{ "tasks", fig_tasks, cols_tasks, { "task", NULL } },
 	{ "casualties_lm", fig_casualties_lm, cols_casualties_lm, { "victim", "accident", NULL } },
 };
 
@@ -1023,5 +1145,98 @@ int dm_stats_compute(struct dm_db *db, const struct dm_actor *who, const char *f
 		json_decref(*out);
 		*out = NULL;
 	}
+	return rc;
+}
+
+/* ---- geometries of the released figure, for maps ---- */
+
+static int geometry_rows(struct ctx *c, struct q *q, int with_result,
+			 int (*fn)(void *arg, const char *result, const unsigned char *wkb, size_t n, const double box[4]),
+			 void *arg)
+{
+	struct dm_stmt *s = NULL;
+	int rc = q_prepare(c, q, &s);
+	if (!rc)
+		dm_stmt_stream(s);
+	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1) {
+		size_t n = 0;
+		const void *wkb = dm_stmt_column_blob(s, 1, &n);
+		double box[4];
+		int i;
+		for (i = 0; i < 4; i++)
+			box[i] = dm_stmt_column_real(s, 2 + i);
+		rc = wkb && n ? fn(arg, with_result ? dm_stmt_column_text(s, 0) : NULL, wkb, n, box) : 0;
+	}
+	dm_stmt_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+int dm_stats_release_geometries(struct dm_db *db, const struct dm_actor *who, const struct dm_stats_filter *fin,
+				size_t max,
+				int (*fn)(void *arg, const char *result, const unsigned char *wkb, size_t n,
+					  const double box[4]),
+				void *arg, struct dm_error *err)
+{
+	/* cppcheck-suppress unassignedVariable ; a static const is zero, the empty filter */
+	static const struct dm_stats_filter none_f;
+	struct dm_stats_filter f = fin ? *fin : none_f;
+	struct ctx c;
+	struct q q, w, none;
+	char as_of[32];
+	int rc;
+	if ((rc = check_filter(&f, err)) || (rc = dm_auth_check_read_type(who, "land_release", err)) ||
+	    (rc = dm_auth_check_read_type(who, "location", err)))
+		return rc;
+	memset(&c, 0, sizeof(c));
+	if (f.as_of) {
+		if ((rc = dm_parse_as_of(f.as_of, as_of, err)))
+			return rc;
+		c.as_of = as_of;
+	}
+	c.db = db;
+	c.st = dm_db_store(db);
+	c.who = who;
+	c.f = &f;
+	c.err = err;
+	q_init(&q);
+	q_init(&w);
+	q_init(&none);
+	rc = f.adm2 ? resolve_adm2(&c) : 0;
+	if (rc)
+		goto out;
+	/* the districts: all of them, or the one asked for */
+	dm_buf_add(&q.sql, "SELECT NULL, p.geom, p.minx, p.miny, p.maxx, p.maxy FROM ");
+	approved_rows(&q, c.as_of, "location", "r.id AS id, r.kind AS kind, r.geom AS geom, r.minx AS minx, r.miny AS miny,"
+						 " r.maxx AS maxx, r.maxy AS maxy", &none, "p");
+	dm_buf_add(&q.sql, " WHERE p.kind = 'adm2' AND p.geom IS NOT NULL");
+	if (c.adm2_ids) {
+		size_t i;
+		json_t *v;
+		dm_buf_add(&q.sql, " AND p.id IN (");
+		json_array_foreach(c.adm2_ids, i, v) {
+			dm_buf_add(&q.sql, i ? ", ?" : "?");
+			q_param(&q, json_string_value(v));
+		}
+		dm_buf_add(&q.sql, ")");
+	}
+	dm_buf_addf(&q.sql, " ORDER BY p.id%s", collate(&c));
+	rc = geometry_rows(&c, &q, 0, fn, arg);
+	q_release(&q);
+	q_init(&q);
+	if (rc)
+		goto out;
+	add_filters(&c, &w, "r.end_date", loc_only, org_only, "task");
+	dm_buf_add(&w.sql, " AND r.geom IS NOT NULL");
+	dm_buf_add(&q.sql, "SELECT g.result, g.geom, g.minx, g.miny, g.maxx, g.maxy FROM ");
+	approved_rows(&q, c.as_of, "land_release", "r.id AS id, r.result AS result, r.geom AS geom, r.area_m2 AS m2,"
+						   " r.minx AS minx, r.miny AS miny, r.maxx AS maxx, r.maxy AS maxy", &w, "g");
+	dm_buf_addf(&q.sql, " ORDER BY g.m2 DESC, g.id%s LIMIT %zu", collate(&c), max);
+	rc = geometry_rows(&c, &q, 1, fn, arg);
+out:
+	json_decref(c.places);
+	json_decref(c.adm2_ids);
+	q_release(&q);
+	q_release(&w);
+	q_release(&none);
 	return rc;
 }

@@ -168,23 +168,30 @@ static int sq_set_busy_timeout(struct dm_store *st, int ms, struct dm_error *err
 	return rc == SQLITE_OK ? 0 : sq_error(db_of(st), rc, NULL, err);
 }
 
-/* Online backup: a consistent copy while other connections keep writing. */
-static int sq_backup(struct dm_store *st, const char *dest_path, struct dm_error *err)
+/* Online backup: a consistent copy while other connections keep writing. It is written under
+ * a name of its own (FILE.partial-PID) and put in place with link() once finished, so a backup
+ * killed half way leaves nothing at FILE (a file there would pass for a backup, and stop the
+ * next one) and a file that appeared meanwhile is never replaced. */
+static int sq_backup(struct dm_store *st, const char *final_path, struct dm_error *err)
 {
 	sqlite3 *dest = NULL;
 	sqlite3_backup *b;
-	int rc;
-	if (file_exists(dest_path))
-		return dm_error_set(err, DM_EEXIST, NULL, "backup file '%s' already exists", dest_path);
+	char dest_path[4096];
+	int rc, n;
+	if (file_exists(final_path))
+		return dm_error_set(err, DM_EEXIST, NULL, "backup file '%s' already exists", final_path);
+	n = snprintf(dest_path, sizeof(dest_path), "%s.partial-%ld", final_path, (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof(dest_path))
+		return dm_error_set(err, DM_EUSAGE, NULL, "backup file name is too long");
 	rc = sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
-		rc = dm_error_set(err, DM_EIO, NULL, "cannot create backup file '%s': %s", dest_path,
+		rc = dm_error_set(err, DM_EIO, NULL, "cannot create backup file '%s': %s", final_path,
 				  dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc));
 		goto out;
 	}
 	b = sqlite3_backup_init(dest, "main", db_of(st), "main");
 	if (!b) {
-		rc = dm_error_set(err, DM_EIO, NULL, "cannot back up to '%s': %s", dest_path, sqlite3_errmsg(dest));
+		rc = dm_error_set(err, DM_EIO, NULL, "cannot back up to '%s': %s", final_path, sqlite3_errmsg(dest));
 		goto out;
 	}
 	/* All pages in one step, under one read transaction: in WAL mode writers go on meanwhile,
@@ -197,16 +204,19 @@ static int sq_backup(struct dm_store *st, const char *dest_path, struct dm_error
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {
-		rc = dm_error_set(err, DM_EIO, NULL, "backup to '%s' failed: %s", dest_path, sqlite3_errstr(rc));
+		rc = dm_error_set(err, DM_EIO, NULL, "backup to '%s' failed: %s", final_path, sqlite3_errstr(rc));
 		goto out;
 	}
 	rc = sqlite3_errcode(dest);
-	rc = rc == SQLITE_OK ? 0 : dm_error_set(err, DM_EIO, NULL, "backup to '%s' failed: %s", dest_path,
+	rc = rc == SQLITE_OK ? 0 : dm_error_set(err, DM_EIO, NULL, "backup to '%s' failed: %s", final_path,
 						  sqlite3_errmsg(dest));
 out:
 	sqlite3_close_v2(dest);
-	if (rc)
-		remove(dest_path);
+	if (!rc && link(dest_path, final_path) != 0)
+		rc = errno == EEXIST ? dm_error_set(err, DM_EEXIST, NULL, "backup file '%s' already exists", final_path)
+				     : dm_error_set(err, DM_EIO, NULL, "cannot create backup file '%s': %s", final_path,
+						    strerror(errno));
+	dm_store_sqlite_remove(dest_path, NULL);
 	return rc;
 }
 

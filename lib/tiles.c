@@ -21,11 +21,14 @@ static const struct tile_layer {
 	{ "accident", { "accident_kind", "device_category", "accident_date", NULL } },
 	{ "eore_session", { "method", "audience", "girls", "boys", "women", "men", "session_date", NULL } },
 	{ "location", { "kind", "name_en", "name_az", "name_ru", "pcode", "abbr", NULL } },
+	{ "settlement", { "name_en", "name_az", "name_ru", "readiness_status", "open_hazards", "hazard_within_m2",
+			  "return_priority", "planned_returnees", NULL } },
+	{ "access_route", { "kind", "hazards_crossed", NULL } },
 };
 #define NLAYERS (sizeof(layers) / sizeof(layers[0]))
 
 static const char *const layer_names[] = { "hazard", "land_release", "eo_find", "accident", "eore_session",
-					   "location", NULL };
+					   "location", "settlement", "access_route", NULL };
 
 const char *const *dm_tiles_layers(void)
 {

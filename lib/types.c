@@ -89,6 +89,9 @@ static const char *const v_earmark_activity[] = { "nts", "ts", "clearance", "eor
 	"capacity_building", NULL };
 static const char *const v_transaction[] = { "commitment", "disbursement", "expenditure", NULL };
 static const char *const v_rate_source[] = { "manual", "cbar", "ecb", NULL };
+static const char *const v_readiness[] = { "blocked", "in_progress", "cleared_for_return", NULL };
+static const char *const v_route_kind[] = { "road", "track", "power_line", "water_line", "gas_line", "farmland",
+	"school", "health_facility", "other", NULL };
 
 /* ---- single-field checks (the value already has the field's JSON type) ---- */
 static int check_abbr(const struct dm_field *f, json_t *v, struct dm_error *err)
@@ -168,6 +171,19 @@ static int check_nonconformities(const struct dm_field *f, json_t *v, struct dm_
 			rc = fail(err, f->name, "%s[%zu].text: is required", f->name, i);
 	}
 	return rc;
+}
+
+/* Readiness reasons: a list of sentences (computed, so only the system writes them). */
+static int check_reasons(const struct dm_field *f, json_t *v, struct dm_error *err)
+{
+	size_t i;
+	json_t *item;
+	if (!json_is_array(v) || json_array_size(v) > 100)
+		return fail(err, f->name, "must be a list of at most 100 sentences");
+	json_array_foreach(v, i, item)
+		if (!json_is_string(item))
+			return fail(err, f->name, "%s[%zu]: must be a sentence (a string)", f->name, i);
+	return 0;
 }
 
 /* ---- cross-field checks (each field alone is already valid) ---- */
@@ -449,6 +465,8 @@ static const struct dm_field eore_session_fields[] = {
 	  "Women reached (18 and over)"),
 	F("men", DM_F_INT, NN, NULL, "people", NULL, "Men", "Kişilər", "Мужчины", "#reached+m+adults",
 	  "Men reached (18 and over)"),
+	F("with_disability", DM_F_INT, NN, NULL, "people", NULL, "Persons with disabilities", "Əlilliyi olan şəxslər",
+	  "Лица с инвалидностью", "#reached+disabled", "Of the people reached, those with a disability"),
 	F("materials", DM_F_TEXT, 0, NULL, NULL, NULL, "Materials", "Materiallar", "Материалы", "#item+materials",
 	  "Leaflets, posters and other materials used or handed out"),
 	F("grant", DM_F_LINK, 0, NULL, NULL, "grant", "Funding grant", "Maliyyələşdirən qrant", "Финансирующий грант",
@@ -547,6 +565,63 @@ static const struct dm_field exchange_rate_fields[] = {
 	  "Entered by hand, Central Bank of Azerbaijan (CBAR) or European Central Bank (ECB)"),
 };
 
+static const struct dm_field settlement_fields[] = {
+	F("name_az", DM_F_TEXT, SRCH, NULL, NULL, NULL, "Name in Azerbaijani", "Azərbaycanca adı",
+	  "Название на азербайджанском", "#loc+name+i_az", "Official name in Azerbaijani, e.g. Xıdırlı"),
+	F("name_en", DM_F_TEXT, REQ | SRCH, NULL, NULL, NULL, "Name in English", "İngiliscə adı",
+	  "Название на английском", "#loc+name+i_en", "Name in English, e.g. Khidirli"),
+	F("name_ru", DM_F_TEXT, SRCH, NULL, NULL, NULL, "Name in Russian", "Rusca adı", "Название на русском",
+	  "#loc+name+i_ru", "Name in Russian, e.g. Хыдырлы"),
+	F("alt_names", DM_F_TEXT, SRCH, NULL, NULL, NULL, "Other spellings", "Digər yazılış formaları",
+	  "Другие варианты написания", "#loc+name+alt",
+	  "Other spellings found in sources, separated by ';' (e.g. Khydyrly;Hidirli)"),
+	F("pcode", DM_F_TEXT, IDX, NULL, NULL, NULL, "P-code", "P-kod", "P-код", "#loc+code",
+	  "Place code shared with other humanitarian data sets"),
+	F("population_before", DM_F_INT, NN, NULL, "people", NULL, "Population before displacement",
+	  "Köçkünlükdən əvvəlki əhali", "Население до перемещения", "#population+total+before",
+	  "Inhabitants before the displacement"),
+	F("planned_returnees", DM_F_INT, NN, NULL, "people", NULL, "Planned returnees", "Planlaşdırılan qayıdanlar",
+	  "Планируемые возвращающиеся", "#targeted+returnees", "People the return plan resettles here"),
+	F("return_priority", DM_F_INT, NN, NULL, NULL, NULL, "Priority in the return plan",
+	  "Qayıdış planında prioritet", "Приоритет в плане возвращения", "#priority+return",
+	  "Rank in the return plan: 1 comes first"),
+	F("readiness_status", DM_F_ENUM, COMP | IDX, v_readiness, NULL, NULL, "Readiness for return",
+	  "Qayıdışa hazırlıq", "Готовность к возвращению", "#status+readiness",
+	  "Blocked, in progress or cleared for return, by the readiness rules (demine readiness settings)"),
+	FV("readiness_reasons", DM_F_JSON, COMP, NULL, NULL, NULL, "Reasons", "Səbəblər", "Причины", NULL,
+	   "Why the settlement has its readiness status, e.g. 2 open CHA within 500 m: HAZ-FZL-00012 (3.4 ha)",
+	   check_reasons),
+	F("open_hazards", DM_F_INT, COMP | NN, NULL, "hazards", NULL, "Hazards near", "Yaxınlıqdakı təhlükəli ərazilər",
+	  "Опасные районы поблизости", "#indicator+hazards+num", "Hazards not closed within the readiness buffer"),
+	F("hazard_inside_m2", DM_F_AREA, COMP | NN, NULL, "m2", NULL, "Hazardous area inside",
+	  "Daxilində təhlükəli sahə", "Опасная площадь внутри", "#indicator+area+inside+num",
+	  "Remaining hazardous area inside the built-up polygon"),
+	F("hazard_within_m2", DM_F_AREA, COMP | NN, NULL, "m2", NULL, "Hazardous area within the buffer",
+	  "Bufer daxilində təhlükəli sahə", "Опасная площадь в буферной зоне", "#indicator+area+remaining+num",
+	  "Remaining hazardous area within the readiness buffer (default 500 m) of the settlement"),
+	F("routes_blocked", DM_F_INT, COMP | NN, NULL, "routes", NULL, "Routes crossing hazards",
+	  "Təhlükəli ərazilərdən keçən yollar", "Маршруты через опасные районы", "#indicator+routes+num",
+	  "Access routes and infrastructure of the settlement that cross a hazard not closed"),
+	F("released_within_m2", DM_F_AREA, COMP | NN, NULL, "m2", NULL, "Area released around it",
+	  "Ətrafında azad edilmiş sahə", "Высвобождено вокруг", "#output+area+num",
+	  "Area of approved land releases within the readiness buffer"),
+	F("accidents_within", DM_F_INT, COMP | NN, NULL, "accidents", NULL, "Accidents near",
+	  "Yaxınlıqdakı bədbəxt hadisələr", "Несчастные случаи поблизости", "#event+num",
+	  "Accidents recorded within the readiness buffer"),
+};
+
+static const struct dm_field access_route_fields[] = {
+	F("name", DM_F_TEXT, REQ | SRCH, NULL, NULL, NULL, "Name", "Adı", "Название", "#loc+name",
+	  "Name or number of the road, line or site, e.g. R-12"),
+	F("kind", DM_F_ENUM, REQ, v_route_kind, NULL, NULL, "Kind", "Növü", "Вид", "#loc+type",
+	  "Road, track, power, water or gas line, farmland, school, health facility"),
+	F("settlements", DM_F_LINKS, REQ, NULL, NULL, "settlement", "Settlements served",
+	  "Xidmət etdiyi yaşayış məntəqələri", "Обслуживаемые населённые пункты", "#loc+settlement+id",
+	  "Settlements whose return needs it"),
+	F("hazards_crossed", DM_F_INT, COMP | NN, NULL, "hazards", NULL, "Hazards crossed", "Keçdiyi təhlükəli ərazilər",
+	  "Пересекаемые опасные районы", "#indicator+hazards+num", "Hazards not closed that it crosses or touches"),
+};
+
 #define FIELDS(a) (struct dm_field *)(a), sizeof(a) / sizeof((a)[0]), sizeof(a) / sizeof((a)[0])
 
 static const struct dm_type builtin_types[] = {
@@ -588,6 +663,13 @@ static const struct dm_type builtin_types[] = {
 	{ "exchange_rate", "FX", DM_GEOM_NONE, "Exchange rate", "Valyuta məzənnəsi", "Обменный курс",
 	  "Rate of one currency in another on a date, with its source", FIELDS(exchange_rate_fields),
 	  validate_exchange_rate, NULL },
+	{ "settlement", "SET", DM_GEOM_AREA, "Settlement", "Yaşayış məntəqəsi", "Населённый пункт",
+	  "Village or town of the return programme: a point, or its built-up polygon when mapped",
+	  FIELDS(settlement_fields), NULL, "" },
+	{ "access_route", "RTE", DM_GEOM_ANY, "Access route or infrastructure", "Giriş yolu və ya infrastruktur",
+	  "Подъездной путь или инфраструктура",
+	  "Road, power or water line (lines), farmland or a school (polygons) a settlement needs for return",
+	  FIELDS(access_route_fields), NULL, NULL },
 };
 
 const struct dm_type *dm_schema_builtin(size_t *n)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "demine/xform.h"
+#include "demine/catalog.h"
 #include "demine/util.h"
 
 static const struct dm_form forms[] = {
@@ -123,6 +124,13 @@ static const struct word {
 	{ "image", "Photo", "Foto", "Фотография" },
 	{ "personal", "personal data", "şəxsi məlumat", "персональные данные" },
 	{ "yes", "yes", "bəli", "да" },
+	/* units of the field tables */
+	{ "years", "years", "il", "лет" },
+	{ "people", "people", "nəfər", "чел." },
+	{ "items", "items", "ədəd", "шт." },
+	{ "m2", "m²", "m²", "м²" },
+	{ "cm", "cm", "sm", "см" },
+	{ "m", "m", "m", "м" },
 	{ "no", "no", "xeyr", "нет" },
 };
 
@@ -146,17 +154,20 @@ static const char *type_label(const struct dm_type *t, int lang)
 	return lang == 1 ? t->label_az : lang == 2 ? t->label_ru : t->label_en;
 }
 
-static void value_label(json_t *labels, const char *value, int lang, char *out, size_t n)
+/* A value's label from the message catalogue of the language ("v.ap_mine"), else the value
+ * itself with '_' as ' '. */
+static void value_label(struct dm_catalog *const *cat, const char *value, int lang, char *out, size_t n)
 {
-	char key[96];
-	const char *s;
+	char key[96], *s;
 	size_t i;
 	snprintf(key, sizeof(key), "v.%s", value);
-	s = json_string_value(json_object_get(json_object_get(labels, langs[lang]), key));
-	if (s) {
+	s = cat[lang] ? dm_catalog_text(cat[lang], key, NULL) : NULL;
+	if (s && strcmp(s, key)) {
 		snprintf(out, n, "%s", s);
+		free(s);
 		return;
 	}
+	free(s);
 	snprintf(out, n, "%s", value);
 	for (i = 0; out[i]; i++)
 		if (out[i] == '_')
@@ -169,7 +180,7 @@ struct build {
 	const struct dm_schema *s;
 	const struct dm_form *f;
 	const struct dm_type *main, *child;
-	json_t *labels;
+	struct dm_catalog *cat[3]; /* en, az, ru; NULL when a catalogue is missing */
 	struct dm_buf *b;
 	int lang; /* while writing itext */
 };
@@ -191,7 +202,7 @@ static void itext_field(struct build *c, const char *path, const struct dm_field
 	if (fd->flags & DM_FF_PERSONAL)
 		snprintf(lbl, sizeof(lbl), "%s (%s)", field_label(fd, c->lang), word("personal", c->lang));
 	else if (fd->unit)
-		snprintf(lbl, sizeof(lbl), "%s (%s)", field_label(fd, c->lang), fd->unit);
+		snprintf(lbl, sizeof(lbl), "%s (%s)", field_label(fd, c->lang), word(fd->unit, c->lang));
 	else
 		snprintf(lbl, sizeof(lbl), "%s", field_label(fd, c->lang));
 	text(c->b, id, lbl);
@@ -201,7 +212,7 @@ static void itext_field(struct build *c, const char *path, const struct dm_field
 	}
 	for (v = fd->values; v && *v; v++) {
 		snprintf(id, sizeof(id), "%s/%s:label", path, *v);
-		value_label(c->labels, *v, c->lang, lbl, sizeof(lbl));
+		value_label(c->cat, *v, c->lang, lbl, sizeof(lbl));
 		text(c->b, id, lbl);
 	}
 	if (fd->type == DM_F_BOOL) {
@@ -536,29 +547,47 @@ static unsigned long long fnv1a(const char *s, size_t n)
 	return h;
 }
 
-int dm_xform_build(const struct dm_schema *s, const struct dm_form *form, json_t *value_labels, char **xml_out,
+static void close_catalogs(struct build *c)
+{
+	size_t i;
+	for (i = 0; i < 3; i++)
+		dm_catalog_free(c->cat[i]);
+}
+
+int dm_xform_build(const struct dm_schema *s, const struct dm_form *form, const char *catalog_dir, char **xml_out,
 		   size_t *len_out, char version_out[24], struct dm_error *err)
 {
 	struct dm_buf b;
-	struct build c = { s, form, NULL, NULL, value_labels, &b, 0 };
+	struct build c = { s, form, NULL, NULL, { NULL, NULL, NULL }, &b, 0 };
+	struct dm_error ce;
 	char *xml;
+	size_t i;
 	*xml_out = NULL;
 	c.main = dm_schema_type(s, form->type);
 	c.child = form->child_type ? dm_schema_type(s, form->child_type) : NULL;
 	if (!c.main || (form->child_type && !c.child))
 		return dm_error_set(err, DM_ENOTFOUND, "form", "form %s: record type %s is not in the schema", form->id,
 				    form->type);
+	/* without a catalogue the choices show their values: the form still works */
+	for (i = 0; i < 3; i++) {
+		dm_error_init(&ce);
+		if (dm_catalog_load(catalog_dir, langs[i], &c.cat[i], &ce))
+			c.cat[i] = NULL;
+		dm_error_release(&ce);
+	}
 	/* the version is the digest of the form written without one */
 	dm_buf_init(&b, (size_t)4 << 20);
 	build_form(&c, "");
 	if (b.overflow) {
 		dm_buf_release(&b);
+		close_catalogs(&c);
 		return dm_error_set(err, DM_ENOMEM, "form", "form %s is too large", form->id);
 	}
 	snprintf(version_out, 24, "%016llx", fnv1a(b.s, b.len));
 	dm_buf_release(&b);
 	dm_buf_init(&b, (size_t)4 << 20);
 	build_form(&c, version_out);
+	close_catalogs(&c);
 	*len_out = b.len;
 	if (!(xml = dm_buf_take(&b)))
 		return dm_error_set(err, DM_ENOMEM, "form", "form %s: out of memory", form->id);

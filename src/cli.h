@@ -54,6 +54,7 @@ int cli_field(int argc, char **argv);
 int cli_schema(int argc, char **argv);
 int cli_geom(int argc, char **argv);
 int cli_landrelease(int argc, char **argv);
+int cli_readiness(int argc, char **argv); /* recompute|settings|set|show */
 int cli_erase(int argc, char **argv);
 int cli_tile(int argc, char **argv);
 int cli_forms(int argc, char **argv);

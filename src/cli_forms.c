@@ -3,29 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <jansson.h>
 #include "demine/db.h"
 #include "demine/schema.h"
 #include "demine/xform.h"
 #include "cli.h"
 
-/* The web app's value labels (WEB/i18n/LANG.json, as demine serve --web reads them, so the
- * versions match the server's) when dir holds them. */
-static json_t *labels_from(const char *dir)
-{
-	static const char *const langs[] = { "en", "az", "ru" };
-	char path[4096];
-	json_t *all = json_object(), *one;
-	size_t i;
-	for (i = 0; all && dir && i < 3; i++) {
-		snprintf(path, sizeof(path), "%s/%s.json", dir, langs[i]);
-		if ((one = json_load_file(path, 0, NULL)))
-			json_object_set_new(all, langs[i], one);
-	}
-	return all;
-}
-
-static int export_one(const struct dm_schema *s, const struct dm_form *f, json_t *labels, const char *out)
+static int export_one(const struct dm_schema *s, const struct dm_form *f, const char *out)
 {
 	char *xml = NULL, version[24];
 	size_t len;
@@ -33,7 +16,7 @@ static int export_one(const struct dm_schema *s, const struct dm_form *f, json_t
 	FILE *fp;
 	int rc;
 	dm_error_init(&err);
-	if (dm_xform_build(s, f, labels, &xml, &len, version, &err)) {
+	if (dm_xform_build(s, f, NULL, &xml, &len, version, &err)) {
 		rc = cli_fail(&err);
 		dm_error_release(&err);
 		return rc;
@@ -53,13 +36,11 @@ static int export_one(const struct dm_schema *s, const struct dm_form *f, json_t
 
 int cli_forms(int argc, char **argv)
 {
-	const char *dbopt = NULL, *out = NULL, *web = "web", *name = NULL, *sub = argc > 1 ? argv[1] : NULL;
+	const char *dbopt = NULL, *out = NULL, *name = NULL, *sub = argc > 1 ? argv[1] : NULL;
 	struct dm_schema *builtin = NULL;
 	const struct dm_schema *s;
 	struct dm_db *db = NULL;
 	const struct dm_form *forms;
-	json_t *labels;
-	char i18n[4096];
 	size_t n, i;
 	int rc = CLI_OK, a;
 	for (a = 2; a < argc; a++) {
@@ -67,15 +48,13 @@ int cli_forms(int argc, char **argv)
 			dbopt = argv[++a];
 		else if (!strcmp(argv[a], "-o") && a + 1 < argc)
 			out = argv[++a];
-		else if (!strcmp(argv[a], "--web") && a + 1 < argc)
-			web = argv[++a];
 		else if (argv[a][0] != '-' && !name)
 			name = argv[a];
 		else
 			return cli_usage("forms", "unknown option '%s'", argv[a]);
 	}
 	if (!sub || (strcmp(sub, "list") && strcmp(sub, "export")))
-		return cli_usage("forms", "forms list | forms export NAME [-o FILE] [--db PATH] [--web DIR]");
+		return cli_usage("forms", "forms list | forms export NAME [-o FILE] [--db PATH]");
 	if (!strcmp(sub, "export") && !name)
 		return cli_usage("forms", "forms export needs a form NAME: see demine forms list");
 	if (!strcmp(sub, "export") && !dm_form_find(name))
@@ -88,8 +67,6 @@ int cli_forms(int argc, char **argv)
 	} else {
 		s = builtin = dm_schema_new_builtin();
 	}
-	snprintf(i18n, sizeof(i18n), "%s/i18n", web);
-	labels = labels_from(i18n);
 	forms = dm_forms(&n);
 	if (!strcmp(sub, "list")) {
 		for (i = 0; i < n; i++) {
@@ -97,15 +74,14 @@ int cli_forms(int argc, char **argv)
 			size_t len;
 			struct dm_error err;
 			dm_error_init(&err);
-			if (!dm_xform_build(s, &forms[i], labels, &xml, &len, version, &err))
+			if (!dm_xform_build(s, &forms[i], NULL, &xml, &len, version, &err))
 				printf("%-16s %-13s %s  %s\n", forms[i].id, forms[i].type, version, forms[i].title_en);
 			free(xml);
 			dm_error_release(&err);
 		}
 	} else {
-		rc = export_one(s, dm_form_find(name), labels, out);
+		rc = export_one(s, dm_form_find(name), out);
 	}
-	json_decref(labels);
 	dm_schema_free(builtin);
 	dm_db_close(db);
 	return rc;

@@ -10,7 +10,7 @@
 #include "demine/stats.h"
 #include "cli.h"
 
-#define MAX_COLS 8
+#define MAX_COLS 10
 
 /* One cell as text: strings as they are, numbers as JSON writes them, null empty. */
 static char *cell(json_t *v)
@@ -59,6 +59,7 @@ int cli_stats(int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },	  { "adm2", required_argument, NULL, 'a' },
 		{ "organisation", required_argument, NULL, 'o' }, { "currency", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },	  { "csv", no_argument, NULL, 'v' },
+		{ "as-of", required_argument, NULL, 's' }, { "grant", required_argument, NULL, 'g' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *db_opt = NULL;
@@ -77,6 +78,8 @@ int cli_stats(int argc, char **argv)
 		case 'a': f.adm2 = optarg; break;
 		case 'o': f.organisation = optarg; break;
 		case 'c': f.currency = optarg; break;
+		case 's': f.as_of = optarg; break;
+		case 'g': f.grant = optarg; break;
 		case 'j': json = 1; break;
 		case 'v': csv = 1; break;
 		default: return cli_usage("stats", "unknown option");

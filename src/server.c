@@ -48,10 +48,22 @@ const struct srv_route srv_routes[] = {
 	{ "GET", "/api/v1/stats/casualties", srv_stats, ROUTE_PUBLIC, 0, "getStatsCasualties", "Casualties by year, sex and age group" },
 	{ "GET", "/api/v1/stats/eore", srv_stats, ROUTE_PUBLIC, 0, "getStatsEore", "Risk education beneficiaries per month" },
 	{ "GET", "/api/v1/stats/funding", srv_stats, ROUTE_PUBLIC, 0, "getStatsFunding", "Funding by donor in one currency" },
+	{ "GET", "/api/v1/stats/released_operator", srv_stats, ROUTE_PUBLIC, 0, "getStatsReleasedOperator", "Area released by operator, method and result" },
+	{ "GET", "/api/v1/stats/remaining_ap", srv_stats, ROUTE_PUBLIC, 0, "getStatsRemainingAp", "Remaining area of the hazards holding anti-personnel mines, by district" },
+	{ "GET", "/api/v1/stats/remaining_type", srv_stats, ROUTE_PUBLIC, 0, "getStatsRemainingType", "Remaining area by district and hazard type" },
+	{ "GET", "/api/v1/stats/va_services", srv_stats, ROUTE_PUBLIC, 0, "getStatsVaServices", "Victim assistance services by service and status" },
+	{ "GET", "/api/v1/stats/tasks", srv_stats, ROUTE_PUBLIC, 0, "getStatsTasks", "Tasks by status with their planned area" },
+	{ "GET", "/api/v1/stats/casualties_lm", srv_stats, ROUTE_PUBLIC, 0, "getStatsCasualtiesLm", "Casualties in the Landmine Monitor's breakdown" },
+	{ "GET", "/api/v1/reports", srv_reports_list, 0, 0, "listReports", "The reports and their parameters" },
+	{ "GET", "/api/v1/reports/{name}", srv_report, 0, 0, "getReport", "A report as PDF, XLSX, CSV (one table), HTML or JSON" },
 	{ "GET", "/api/v1/search", srv_search, ROUTE_PUBLIC, 0, "search", "Search record codes and place names" },
+	{ "GET", "/api/v1/readiness/settings", srv_readiness_settings, ROUTE_PUBLIC, 0, "getReadinessSettings", "The settlement readiness rules (thresholds) in force" },
+	{ "GET", "/api/v1/settlement/{id}/readiness", srv_readiness, ROUTE_PUBLIC, 0, "getSettlementReadiness", "A settlement's readiness for return: status, reasons, hazards near it, routes, history" },
 	{ "GET", "/api/v1/forms", srv_forms_list, 0, 0, "listForms", "The field forms the user may fill, with their versions" },
 	{ "GET", "/api/v1/forms/{formId}.xml", srv_or_form, 0, 0, "getForm", "One XForm, for the web app's Forms page" },
-	{ "POST", "/api/v1/forms/devices", srv_forms_device, 0, 0, "createFormDevice", "A device key and ODK Collect's QR settings for it" },
+	{ "GET", "/api/v1/forms/{formId}/media/{file}", srv_or_media, 0, 0, "getFormMedia", "A form's media file, for the web app's forms" },
+	{ "POST", "/api/v1/submissions", srv_or_submission, ROUTE_WRITER, 0, "createSubmission", "A field form submission from the web app (OpenRosa multipart, session and CSRF token)" },
+	{ "POST", "/api/v1/forms/devices", srv_forms_device, ROUTE_WRITER, 0, "createFormDevice", "A device key and ODK Collect's QR settings for it" },
 	{ "GET", "/api/v1/field/submissions", srv_field_submissions, 0, DM_P_APPROVE, "listFieldSubmissions", "Field submissions, accepted and rejected (with the reason)" },
 	{ "GET", "/api/v1/*", srv_rec_list, ROUTE_PUBLIC, 0, "list", "List records" },
 	{ "POST", "/api/v1/*", srv_rec_create, ROUTE_RECORD_WRITE, 0, "create", "Create a record (a draft)" },
@@ -68,13 +80,13 @@ const struct srv_route srv_routes[] = {
 	{ "GET", "/forms/{formId}/manifest", srv_or_manifest, ROUTE_OPENROSA, 0, "openRosaManifest", "OpenRosa: the media files of a form" },
 	{ "GET", "/forms/{formId}/media/{file}", srv_or_media, ROUTE_OPENROSA, 0, "openRosaMedia", "OpenRosa: a media file (the organisation's open hazards or tasks, CSV)" },
 	{ "GET", "/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaSubmissionHead", "OpenRosa: HEAD before a submission (204, the size limit)" },
-	{ "POST", "/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaSubmit", "OpenRosa: a submission (multipart: xml_submission_file and attachments)" },
+	{ "POST", "/submission", srv_or_submission, ROUTE_OPENROSA | ROUTE_WRITER, 0, "openRosaSubmit", "OpenRosa: a submission (multipart: xml_submission_file and attachments)" },
 	{ "GET", "/key/{key}/formList", srv_or_formlist, ROUTE_OPENROSA, 0, "openRosaKeyFormList", "OpenRosa with a device key in the path: the forms" },
 	{ "GET", "/key/{key}/forms/{formId}.xml", srv_or_form, ROUTE_OPENROSA, 0, "openRosaKeyForm", "OpenRosa with a device key: one XForm" },
 	{ "GET", "/key/{key}/forms/{formId}/manifest", srv_or_manifest, ROUTE_OPENROSA, 0, "openRosaKeyManifest", "OpenRosa with a device key: a manifest" },
 	{ "GET", "/key/{key}/forms/{formId}/media/{file}", srv_or_media, ROUTE_OPENROSA, 0, "openRosaKeyMedia", "OpenRosa with a device key: a media file" },
 	{ "GET", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaKeySubmissionHead", "OpenRosa with a device key: HEAD before a submission" },
-	{ "POST", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA, 0, "openRosaKeySubmit", "OpenRosa with a device key: a submission" },
+	{ "POST", "/key/{key}/submission", srv_or_submission, ROUTE_OPENROSA | ROUTE_WRITER, 0, "openRosaKeySubmit", "OpenRosa with a device key: a submission" },
 	{ "GET", "/api/v1/*/*/attachments", srv_rec_attachments, ROUTE_PUBLIC, 0, "listAttachments", "The files attached to a record" },
 	{ "GET", "/api/v1/*/*/attachments/{name}", srv_rec_attachment, ROUTE_PUBLIC, 0, "getAttachment", "One file attached to a record" },
 	{ "GET", "/ogc", srv_ogc_landing, ROUTE_OPEN, 0, "getOgcLandingPage", "OGC API - Features: the landing page" },
@@ -532,6 +544,15 @@ static int authorize(struct req *r, const struct srv_route *rt, enum MHD_Result 
 	if (rt->perm && !dm_actor_can(&r->who, rt->perm)) {
 		*sent = srv_error(r, 403, "forbidden", NULL, "role %s may not call %s %s", r->who.role, rt->method,
 				  rt->pattern);
+		return -1;
+	}
+	if ((rt->flags & ROUTE_WRITER) && !dm_actor_can(&r->who, DM_P_WRITE_ANY) &&
+	    !dm_actor_can(&r->who, DM_P_WRITE_OWN)) {
+		if (rt->flags & ROUTE_OPENROSA) /* ODK Collect shows the message of its own document */
+			*sent = srv_or_message(r, 403, "this user's role writes no records: it may not send forms");
+		else
+			*sent = srv_error(r, 403, "forbidden", NULL, "role %s writes no records: it may not call %s %s",
+					  r->who.role, rt->method, rt->pattern);
 		return -1;
 	}
 	if (!(rt->flags & ROUTE_RECORD_WRITE))

@@ -89,6 +89,8 @@ typedef enum MHD_Result (*srv_handler)(struct req *r);
 			      * never the session cookie (a form post from another site cannot act) */
 #define ROUTE_RECORD_WRITE 4 /* writes the record of the path (or a new one of its type): who
 			      * may write it is decided before the body is read */
+#define ROUTE_WRITER 16    /* only for roles that write records of some organisation (their own or
+			      * any): a field device's key is of use only to them */
 
 /* The route table (server.c); also the source of the OpenAPI document (server_openapi.c).
  * Routes under /api/v1/ whose first segment is '*' are the record routes: one per type. */
@@ -151,6 +153,12 @@ json_t *srv_json_text(const char *s);
 
 const char *srv_header(struct req *r, const char *name);
 const char *srv_arg(struct req *r, const char *name);
+/* Reads the query string: val[i] the value of allowed[i] (NULL-terminated) or NULL; an unknown
+ * or repeated parameter answers 400 naming it and returns -1 (*sent the answer). */
+int srv_query_args(struct req *r, const char *const *allowed, const char **val, size_t nval, enum MHD_Result *sent);
+/* Reports (server_reports.c). */
+enum MHD_Result srv_reports_list(struct req *r);
+enum MHD_Result srv_report(struct req *r);
 /* Parses the body as a JSON object. Returns 0 with *out (caller frees), or a negative value
  * after an error response (415, 400) was sent; *sent holds its result. */
 int srv_body_object(struct req *r, json_t **out, enum MHD_Result *sent);
@@ -190,6 +198,8 @@ enum MHD_Result srv_or_form(struct req *r);
 enum MHD_Result srv_or_manifest(struct req *r);
 enum MHD_Result srv_or_media(struct req *r);
 enum MHD_Result srv_or_submission(struct req *r);
+/* The OpenRosa response document (nature submit_success below 300, else error) with msg. */
+enum MHD_Result srv_or_message(struct req *r, unsigned status, const char *msg);
 enum MHD_Result srv_forms_list(struct req *r);      /* GET /api/v1/forms (JSON) */
 enum MHD_Result srv_forms_device(struct req *r);    /* POST /api/v1/forms/devices: a device key + QR settings */
 enum MHD_Result srv_field_submissions(struct req *r); /* GET /api/v1/field/submissions */
@@ -239,5 +249,8 @@ void srv_ogc_openapi_paths(const struct dm_schema *s, json_t *paths);
 /* Handlers (server_stats.c) */
 enum MHD_Result srv_stats(struct req *r);  /* GET /api/v1/stats/FIGURE */
 enum MHD_Result srv_search(struct req *r); /* GET /api/v1/search */
+/* Handlers (server_readiness.c) */
+enum MHD_Result srv_readiness(struct req *r);          /* GET /api/v1/settlement/{id}/readiness */
+enum MHD_Result srv_readiness_settings(struct req *r); /* GET /api/v1/readiness/settings */
 
 #endif

@@ -8,6 +8,8 @@
 #include <string.h>
 #include "demine/audit.h"
 #include "demine/auth.h"
+#include "demine/idempotency.h"
+#include "demine/store.h"
 #include "server.h"
 
 #define LIST_DEFAULT 100
@@ -343,14 +345,97 @@ enum MHD_Result srv_rec_history(struct req *r)
 	return srv_json(r, 200, json_pack("{s:o}", "items", h.items));
 }
 
+/* Idempotency-Key (the key store of lib/idempotency.c, shared with OpenRosa's instanceIDs): the
+ * answer of a create is kept with the record, in its transaction, under (key, user) and the
+ * body's hash; a resend gets it again and writes nothing; the key with another body is 409. */
+static int idem_key_ok(const char *k)
+{
+	size_t i, n = strlen(k);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)k[i] <= 0x20 || (unsigned char)k[i] >= 0x7f)
+			return 0;
+	return n >= 1 && n <= 200;
+}
+
+static enum MHD_Result replay_create(struct req *r, int64_t status, const char *response)
+{
+	json_t *j = json_loads(response, 0, NULL);
+	const char *id = json_string_value(json_object_get(j, "id"));
+	char loc[512];
+	struct srv_hdr hdr[3] = { { "Location", loc }, { "Idempotent-Replayed", "true" }, { NULL, NULL } };
+	snprintf(loc, sizeof(loc), "/api/v1/%s/%s", r->param[0], id ? id : "");
+	if (!j)
+		return srv_error(r, 500, "internal", NULL, "the stored answer cannot be read");
+	return srv_json_h(r, (unsigned)status, j, NULL, hdr);
+}
+
+static enum MHD_Result create_once(struct req *r, const char *key, json_t *b)
+{
+	struct dm_record *rec = NULL;
+	struct dm_error err;
+	struct dm_store *st = dm_db_store(r->db);
+	char hash[65], *stored = NULL, *text = NULL;
+	int64_t status = 0;
+	json_t *j;
+	int rc;
+	enum MHD_Result sent;
+	dm_error_init(&err);
+	dm_idem_hash(r->body.s ? r->body.s : "", r->body.len, hash);
+	rc = dm_idem_lookup(r->db, key, r->who.user, hash, &status, &stored, &err);
+	if (rc == 1) {
+		sent = replay_create(r, status, stored);
+		free(stored);
+		dm_error_release(&err);
+		return sent;
+	}
+	if (rc == DM_ECONFLICT) {
+		sent = srv_error(r, 409, "idempotency_key_reused", "Idempotency-Key", "%s", err.message);
+		dm_error_release(&err);
+		return sent;
+	}
+	if (rc < 0)
+		return answer_err(r, &err);
+	if ((rc = dm_store_begin(st, &err)))
+		return answer_err(r, &err);
+	rc = dm_record_create(r->db, &r->who, r->param[0], b, NULL, &rec, &err);
+	j = rc ? NULL : dm_record_to_json(r->db, &r->who, rec, NULL);
+	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!rc && !text)
+		rc = dm_error_set(&err, DM_ENOMEM, NULL, "out of memory");
+	if (!rc)
+		rc = dm_idem_store(r->db, key, r->who.user, hash, 201, text, &err);
+	rc = rc ? (dm_store_rollback(st), rc) : dm_store_commit(st, &err);
+	free(text);
+	if (rc) {
+		dm_record_free(rec);
+		return answer_err(r, &err);
+	}
+	sent = send_record(r, 201, rec, 1);
+	dm_record_free(rec);
+	dm_error_release(&err);
+	return sent;
+}
+
 enum MHD_Result srv_rec_create(struct req *r)
 {
 	struct dm_record *rec = NULL;
 	struct dm_error err;
 	enum MHD_Result sent;
 	json_t *b;
-	if (!path_type(r, &sent) || srv_body_object(r, &b, &sent))
+	const char *key = srv_header(r, "Idempotency-Key");
+	if (!path_type(r, &sent))
 		return sent;
+	if (key && !idem_key_ok(key))
+		return srv_error(r, 400, "bad_request", "Idempotency-Key", "Idempotency-Key must be 1 to 200 printable"
+				 " ASCII characters without spaces");
+	if (srv_body_object(r, &b, &sent))
+		return sent;
+	if (key) {
+		sent = create_once(r, key, b);
+		json_decref(b);
+		return sent;
+	}
 	dm_error_init(&err);
 	if (dm_record_create(r->db, &r->who, r->param[0], b, NULL, &rec, &err)) {
 		json_decref(b);

@@ -48,7 +48,7 @@ static void add_esc(struct dm_buf *b, const char *s)
 }
 
 /* The OpenRosa response document: nature submit_success or error. */
-static enum MHD_Result or_message(struct req *r, unsigned status, const char *msg)
+enum MHD_Result srv_or_message(struct req *r, unsigned status, const char *msg)
 {
 	struct dm_buf b;
 	enum MHD_Result ret;
@@ -65,23 +65,8 @@ static enum MHD_Result or_message(struct req *r, unsigned status, const char *ms
 
 /* ---- the forms of this server ---- */
 
-static json_t *load_labels(struct req *r)
-{
-	static const char *const langs[] = { "en", "az", "ru" };
-	char path[PATH_MAX + 32];
-	json_t *all = json_object(), *one;
-	size_t i;
-	for (i = 0; all && r->srv->web_real[0] && i < 3; i++) {
-		snprintf(path, sizeof(path), "%s/i18n/%s.json", r->srv->web_real, langs[i]);
-		if ((one = json_load_file(path, 0, NULL)))
-			json_object_set_new(all, langs[i], one);
-	}
-	return all;
-}
-
 struct built {
 	struct req *r;
-	json_t *labels;
 	char version[16][24];
 	int have[16];
 };
@@ -89,7 +74,7 @@ struct built {
 static int build_form(struct built *c, const struct dm_form *f, char **xml, size_t *len, char version[24],
 		      struct dm_error *err)
 {
-	return dm_xform_build(dm_db_schema(c->r->db), f, c->labels, xml, len, version, err);
+	return dm_xform_build(dm_db_schema(c->r->db), f, NULL, xml, len, version, err);
 }
 
 static const char *current_version(const struct dm_form *f, void *arg)
@@ -160,7 +145,7 @@ static const struct dm_form *path_form(struct req *r, enum MHD_Result *sent)
 	snprintf(id, sizeof(id), "%.*s", (int)(n > 4 && !strcmp(p + n - 4, ".xml") ? n - 4 : n), p);
 	f = dm_form_find(id);
 	if (!f || !may_fill(r, f)) {
-		*sent = or_message(r, 404, f ? "you may not fill this form" : "no such form");
+		*sent = srv_or_message(r, 404, f ? "you may not fill this form" : "no such form");
 		return NULL;
 	}
 	return f;
@@ -168,7 +153,7 @@ static const struct dm_form *path_form(struct req *r, enum MHD_Result *sent)
 
 enum MHD_Result srv_or_formlist(struct req *r)
 {
-	struct built c = { r, load_labels(r), { { 0 } }, { 0 } };
+	struct built c = { r, { { 0 } }, { 0 } };
 	struct dm_buf b;
 	struct dm_error err;
 	const struct dm_form *forms;
@@ -202,31 +187,28 @@ enum MHD_Result srv_or_formlist(struct req *r)
 	dm_buf_add(&b, "</xforms>\n");
 	ret = send_xml(r, 200, b.s ? b.s : "", b.len, NULL);
 	dm_buf_release(&b);
-	json_decref(c.labels);
 	return ret;
 }
 
 enum MHD_Result srv_or_form(struct req *r)
 {
-	struct built c = { r, load_labels(r), { { 0 } }, { 0 } };
+	struct built c = { r, { { 0 } }, { 0 } };
 	struct dm_error err;
 	enum MHD_Result sent;
 	const struct dm_form *f = path_form(r, &sent);
 	char *xml, version[24];
 	size_t len;
 	if (!f) {
-		json_decref(c.labels);
-		return sent;
+			return sent;
 	}
 	dm_error_init(&err);
 	if (build_form(&c, f, &xml, &len, version, &err)) {
-		sent = or_message(r, 500, err.message);
+		sent = srv_or_message(r, 500, err.message);
 	} else {
 		sent = send_xml(r, 200, xml, len, NULL);
 		free(xml);
 	}
 	dm_error_release(&err);
-	json_decref(c.labels);
 	return sent;
 }
 
@@ -324,7 +306,7 @@ enum MHD_Result srv_or_media(struct req *r)
 	dm_error_init(&err);
 	if (!dm_form_uses_media(dm_db_schema(r->db), f, !strcmp(file, "hazards.csv") ? "hazard" : "task") ||
 	    media_csv(r, file, &m, &err) || m.overflow)
-		sent = or_message(r, 404, err.code ? err.message : "no such media file");
+		sent = srv_or_message(r, 404, err.code ? err.message : "no such media file");
 	else
 		sent = send_xml(r, 200, m.s, m.len, "text/csv; charset=utf-8");
 	dm_error_release(&err);
@@ -375,7 +357,7 @@ static void parts_release(struct parts *ps)
 
 static enum MHD_Result submit(struct req *r, struct parts *ps)
 {
-	struct built c = { r, load_labels(r), { { 0 } }, { 0 } };
+	struct built c = { r, { { 0 } }, { 0 } };
 	struct dm_or_file files[OR_MAX_FILES + 2];
 	struct dm_or_result res;
 	struct dm_error err;
@@ -392,16 +374,13 @@ static enum MHD_Result submit(struct req *r, struct parts *ps)
 			nf++;
 		}
 	}
-	if (!xml) {
-		json_decref(c.labels);
-		return or_message(r, 400, "the multipart body has no xml_submission_file part");
-	}
+	if (!xml)
+		return srv_or_message(r, 400, "the multipart body has no xml_submission_file part");
 	dm_error_init(&err);
 	dm_openrosa_submit(r->db, &r->who, xml->data.s ? xml->data.s : "", xml->data.len, files, nf, current_version, &c,
 			   &res, &err);
-	sent = or_message(r, (unsigned)res.status, res.message);
+	sent = srv_or_message(r, (unsigned)res.status, res.message);
 	dm_error_release(&err);
-	json_decref(c.labels);
 	return sent;
 }
 
@@ -413,14 +392,14 @@ enum MHD_Result srv_or_submission(struct req *r)
 	if (!strcmp(r->method, "HEAD") || !strcmp(r->method, "GET"))
 		return send_xml(r, 204, "", 0, NULL);
 	if (r->body_too_big)
-		return or_message(r, 413, "the submission is larger than the server accepts");
+		return srv_or_message(r, 413, "the submission is larger than the server accepts");
 	if (!r->binary_body)
-		return or_message(r, 400, "a submission is a multipart/form-data body with an xml_submission_file part");
+		return srv_or_message(r, 400, "a submission is a multipart/form-data body with an xml_submission_file part");
 	if (!(ps = calloc(1, sizeof(*ps))))
 		return MHD_NO;
 	pp = MHD_create_post_processor(r->conn, 64 * 1024, on_part, ps);
 	if (!pp || MHD_post_process(pp, r->body.s ? r->body.s : "", r->body.len) != MHD_YES)
-		sent = or_message(r, 400, ps->too_many ? "more than 50 files in one submission"
+		sent = srv_or_message(r, 400, ps->too_many ? "more than 50 files in one submission"
 						       : "the multipart body cannot be read");
 	else
 		sent = submit(r, ps);
@@ -435,7 +414,7 @@ enum MHD_Result srv_or_submission(struct req *r)
 
 enum MHD_Result srv_forms_list(struct req *r)
 {
-	struct built c = { r, load_labels(r), { { 0 } }, { 0 } };
+	struct built c = { r, { { 0 } }, { 0 } };
 	const struct dm_form *forms;
 	size_t n, i, len;
 	json_t *a = json_array();
@@ -456,7 +435,6 @@ enum MHD_Result srv_forms_list(struct req *r)
 		}
 		dm_error_release(&err);
 	}
-	json_decref(c.labels);
 	return srv_json(r, 200, json_pack("{s:o}", "forms", a));
 }
 

@@ -13,7 +13,7 @@
 /* The query parameters a route accepts, and what the request gave. */
 struct args {
 	const char *const *allowed;
-	const char *val[8];
+	const char *val[12];
 	char bad[256];
 	char bad_field[64];
 };
@@ -56,6 +56,22 @@ static int read_args(struct req *r, struct args *a, enum MHD_Result *sent)
 	return -1;
 }
 
+int srv_query_args(struct req *r, const char *const *allowed, const char **val, size_t nval, enum MHD_Result *sent)
+{
+	struct args a;
+	size_t i;
+	memset(&a, 0, sizeof(a));
+	a.allowed = allowed;
+	for (i = 0; allowed[i]; i++)
+		if (i >= nval || i >= sizeof(a.val) / sizeof(a.val[0]))
+			return -1;
+	if (read_args(r, &a, sent))
+		return -1;
+	for (i = 0; allowed[i]; i++)
+		val[i] = a.val[i];
+	return 0;
+}
+
 static enum MHD_Result answer_err(struct req *r, struct dm_error *err)
 {
 	enum MHD_Result sent = srv_dm_error(r, err);
@@ -65,8 +81,8 @@ static enum MHD_Result answer_err(struct req *r, struct dm_error *err)
 
 enum MHD_Result srv_stats(struct req *r)
 {
-	static const char *const common[] = { "from", "to", "adm2", "organisation", NULL };
-	static const char *const funding[] = { "from", "to", "adm2", "organisation", "currency", NULL };
+	static const char *const common[] = { "from", "to", "adm2", "organisation", "as_of", "grant", NULL };
+	static const char *const funding[] = { "from", "to", "adm2", "organisation", "as_of", "grant", "currency", NULL };
 	const char *figure = r->nseg >= 4 ? r->seg[3] : "";
 	struct args a;
 	struct dm_stats_filter f;
@@ -82,7 +98,9 @@ enum MHD_Result srv_stats(struct req *r)
 	f.to = a.val[1];
 	f.adm2 = a.val[2];
 	f.organisation = a.val[3];
-	f.currency = a.val[4];
+	f.as_of = a.val[4];
+	f.grant = a.val[5];
+	f.currency = a.val[6];
 	dm_error_init(&err);
 	if (dm_stats_compute(r->db, &r->who, figure, &f, &out, &err))
 		return answer_err(r, &err);

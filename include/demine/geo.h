@@ -145,6 +145,28 @@ int dm_geo_vertex_spacing_m(struct dm_geo *g, const struct dm_geom *geom, double
  * on a): how far apart two near-duplicate outlines are at worst. Negative on failure. */
 double dm_geo_hausdorff_m(struct dm_geo *g, const struct dm_geom *a, const struct dm_geom *b);
 
+/* Proximity (settlement readiness, search-site safety): a base geometry prepared once, then
+ * tested against many others. Built as PostGIS builds ST_Buffer/ST_Intersection on geography
+ * (the UTM zone of the base's centre, 8 segments a quarter circle), areas geodesic in WGS84,
+ * distances geodesic between the nearest points. */
+struct dm_geo_near;
+struct dm_geo_near_result {
+	int touches;       /* the other geometry meets the base (inside, crossing or touching) */
+	int within;        /* distance_m <= buffer_m */
+	double distance_m; /* geodesic, 0 when it touches */
+	double inside_m2;  /* area of other ∩ base (0 unless the base is a polygon) */
+	double within_m2;  /* area of other ∩ buffer(base, buffer_m) (0 without a buffer) */
+};
+/* buffer_m 0 to 100,000 (0: no buffer, only touching and distances). Caller frees *out with
+ * dm_geo_near_free() on the same g. */
+int dm_geo_near_new(struct dm_geo *g, const struct dm_geom *base, double buffer_m, struct dm_geo_near **out,
+		    struct dm_error *err);
+void dm_geo_near_free(struct dm_geo *g, struct dm_geo_near *n);
+/* The lon/lat box (minx, miny, maxx, maxy) holding every point within buffer_m of the base. */
+void dm_geo_near_bbox(const struct dm_geo_near *n, double bbox[4]);
+int dm_geo_near_test(struct dm_geo *g, const struct dm_geo_near *n, const struct dm_geom *other,
+		     struct dm_geo_near_result *out, struct dm_error *err);
+
 /* Vector tiles (Web Mercator, XYZ scheme: y = 0 at the north). A geometry in the integer
  * coordinates of one tile, ready for an MVT encoder: parts as struct dm_mvt_geom has them. */
 struct dm_tile_geom {

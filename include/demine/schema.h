@@ -78,7 +78,8 @@ struct dm_type {
 	 * dm_type_validate once every field alone is valid; adds a detail per problem. May be NULL. */
 	int (*validate)(const struct dm_type *t, struct json_t *fields, struct dm_error *err);
 	/* An area type that may be located by a Point until surveyed, when this field (an area)
-	 * holds the entered estimate (hazard: estimated_area_m2); NULL = polygons only. */
+	 * holds the entered estimate (hazard: estimated_area_m2); "" = a Point without an estimate
+	 * (a settlement before its built-up polygon is mapped); NULL = polygons only. */
 	const char *point_area_field;
 };
 

@@ -21,7 +21,9 @@ struct dm_stats_filter {
 
 /* The figure names, NULL-terminated: released, remaining, items, casualties, eore, funding,
  * released_operator (area released by operator, method and result), remaining_ap (remaining,
- * of the hazards holding anti-personnel mines), casualties_lm (victims
+ * of the hazards holding anti-personnel mines), remaining_type (remaining by district and
+ * hazard type), va_services (victim assistance services given by service and status), tasks
+ * (tasks planned in the period by task_status, with their planned area), casualties_lm (victims
  * in the Landmine Monitor's breakdown). */
 extern const char *const dm_stats_figures[];
 
@@ -36,5 +38,17 @@ const char *const *dm_stats_columns(const char *figure);
  * "adm2", "organisation", "currency"); an unknown figure is DM_ENOTFOUND. */
 int dm_stats_compute(struct dm_db *db, const struct dm_actor *who, const char *figure,
 		     const struct dm_stats_filter *f, json_t **out, struct dm_error *err);
+
+/* Calls fn for each approved land release of the released figure with the same filters
+ * (period on end_date, district, organisation, grant, as_of) that has a geometry: its result
+ * (cancelled, reduced, cleared), its WKB in WGS84 and its box (minx, miny, maxx, maxy), at
+ * most max of them (largest first).
+ * The district outlines (adm2 locations; the one of f->adm2 alone when set) come with result
+ * NULL. For the report's map (lib/render_map.c). Same role checks as dm_stats_compute. */
+int dm_stats_release_geometries(struct dm_db *db, const struct dm_actor *who, const struct dm_stats_filter *f,
+				size_t max,
+				int (*fn)(void *arg, const char *result, const unsigned char *wkb, size_t n,
+					  const double box[4]),
+				void *arg, struct dm_error *err);
 
 #endif

@@ -40,11 +40,11 @@ int dm_form_asks(const struct dm_form *f, const struct dm_type *t, const struct 
  * (hazards.csv, tasks.csv). */
 int dm_form_uses_media(const struct dm_schema *s, const struct dm_form *f, const char *link_type);
 
-/* Value labels for choice lists, e.g. {"en": {"v.ap_mine": "AP mine"}, "az": {...}, "ru": {...}}
- * (the web app's catalogues); NULL = the value itself with '_' as ' '. */
 /* Writes the XForm of form in *xml_out (caller frees), and its version (a digest of the form
- * without it, so any change of the field tables makes a new version) in version_out. */
-int dm_xform_build(const struct dm_schema *s, const struct dm_form *form, json_t *value_labels, char **xml_out,
+ * without it, so any change of the field tables or of the labels makes a new version) in
+ * version_out. The choices are labelled from the message catalogues ("v.VALUE" in
+ * catalog_dir/LANG.json; NULL: dm_catalog_dir()), else by the value itself. */
+int dm_xform_build(const struct dm_schema *s, const struct dm_form *form, const char *catalog_dir, char **xml_out,
 		   size_t *len_out, char version_out[24], struct dm_error *err);
 
 /* What a submission holds, read by dm_xform_read. */

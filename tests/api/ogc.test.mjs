@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { startServer, api, ok, sql } from './helpers.mjs';
 
 // one geometry family each: the hazards and places that are single points have collections of their own
-const COLLECTIONS = ['location', 'location_point', 'hazard', 'hazard_point', 'land_release', 'eo_find', 'accident', 'eore_session'];
+const COLLECTIONS = ['location', 'location_point', 'hazard', 'hazard_point', 'land_release', 'eo_find', 'accident', 'eore_session',
+  'settlement', 'settlement_point', 'access_route', 'access_route_point'];
 // SQL: the records of the polygon collection of a type that also has a _point one (a single point
 // is the geometry whose box has no extent)
 const AREA = '(minx < maxx OR miny < maxy)';
@@ -527,7 +528,7 @@ test('with --public: anonymous readers get the public collections, approved feat
   try {
     const c = await api(p, null, 'GET', '/ogc/collections');
     assert.equal(c.status, 200, c.text);
-    assert.deepEqual(c.json.collections.map((x) => x.id), ['location', 'location_point', 'hazard', 'hazard_point', 'land_release']);
+    assert.deepEqual(c.json.collections.map((x) => x.id), ['location', 'location_point', 'hazard', 'hazard_point', 'land_release', 'settlement', 'settlement_point']);
     const r = await api(p, null, 'GET', '/ogc/collections/hazard/items?limit=1000');
     assert.equal(r.status, 200);
     assert.ok(r.json.features.length > 0);

@@ -9,7 +9,7 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { startServer, api, ok, BIN, newHazard } from './helpers.mjs';
 
-const LAYERS = ['hazard', 'land_release', 'eo_find', 'accident', 'eore_session', 'location'];
+const LAYERS = ['hazard', 'land_release', 'eo_find', 'accident', 'eore_session', 'location', 'settlement', 'access_route'];
 const EXTENT = 4096;
 const PIXEL = EXTENT / 256; // one pixel of a 256-pixel tile, in tile units
 let s;

@@ -10,7 +10,7 @@ import { demine, ok, tempDir, ROOT } from './helpers.mjs';
 const FORMS = ['demine_nts', 'demine_ts', 'demine_release', 'demine_eo', 'demine_accident', 'demine_eore'];
 
 test('forms list names each form, its record type and version', () => {
-  const out = ok(['forms', 'list', '--web', join(ROOT, 'web')]).stdout.trim().split('\n');
+  const out = ok(['forms', 'list']).stdout.trim().split('\n');
   assert.deepEqual(out.map((l) => l.split(/\s+/)[0]), FORMS);
   for (const l of out) assert.match(l, /^demine_\w+\s+\w+\s+[0-9a-f]{16}\s+\S/);
 });
@@ -27,10 +27,12 @@ test('forms export writes a well-formed XForm with its version, the same with -o
     assert.match(xml, new RegExp(`<data id="${f}" version="[0-9a-f]{16}">`));
     assert.match(xml, /<translation lang="Русский \(ru\)">/);
   }
-  // the web app's value labels come into the choice lists (demine serve reads the same files)
-  const labelled = ok(['forms', 'export', 'demine_eo', '--web', join(ROOT, 'web')]).stdout;
-  const en = JSON.parse(readFileSync(join(ROOT, 'web/i18n/en.json'), 'utf8'));
-  assert.ok(labelled.includes(`<value>${en['v.at_mine']}</value>`));
+  // the choices are labelled from the message catalogues (data/i18n), in each language
+  const labelled = ok(['forms', 'export', 'demine_eo']).stdout;
+  for (const l of ['en', 'az', 'ru']) {
+    const cat = JSON.parse(readFileSync(join(ROOT, `data/i18n/${l}.json`), 'utf8'));
+    assert.ok(labelled.includes(`<value>${cat.messages['v.at_mine']}</value>`), `${l}: ${cat.messages['v.at_mine']}`);
+  }
 });
 
 test('forms: usage errors say what is wrong', () => {

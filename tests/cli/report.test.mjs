@@ -68,7 +68,7 @@ test('the XLSX has a sheet per table and its figures are numbers', () => {
   const model = json(['report', 'national', '--db', db, ...PERIOD, '--format', 'json', '-o', '-']);
   const workbook = run('unzip', ['-p', xlsx, 'xl/workbook.xml']).toString('utf8');
   const sheets = [...workbook.matchAll(/<sheet name="([^"]+)"/g)].map((m) => m[1]);
-  assert.deepEqual(sheets, ['report', ...model.sections.map((s) => s.key)]);
+  assert.deepEqual(sheets, ['report', ...model.sections.filter((s) => !s.map).map((s) => s.key)]);
   // the items sheet: column B (Destroyed) holds numbers (no t="s"), equal to the model's
   const idx = sheets.indexOf('items') + 1;
   const xml = run('unzip', ['-p', xlsx, `xl/worksheets/sheet${idx}.xml`]).toString('utf8');
@@ -91,7 +91,12 @@ test('CSV: one file per table, or one table; the figures as the model has them',
   const out = join(dir, 'csv');
   ok(['report', 'national', '--db', db, ...PERIOD, '--format', 'csv', '-o', out]);
   const model = json(['report', 'national', '--db', db, ...PERIOD, '--format', 'json', '-o', '-']);
-  assert.deepEqual(readdirSync(out).sort(), model.sections.map((s) => `${s.key}.csv`).sort());
+  assert.deepEqual(readdirSync(out).sort(), model.sections.filter((s) => !s.map).map((s) => `${s.key}.csv`).sort());
+  // the map: the period's releases over the districts, as paths
+  const map = model.sections.find((s) => s.key === 'map').map;
+  assert.ok(map.width > 0 && map.height > 0 && map.releases > 0);
+  assert.equal(map.layers[0].key, 'districts');
+  assert.ok(map.layers.slice(1).reduce((a, l) => a + l.paths.length, 0) >= map.releases - map.left_out);
   const released = readFileSync(join(out, 'released.csv'), 'utf8').trimEnd().split('\r\n');
   assert.equal(released[0], 'Method,Result,Area (ha),Releases');
   const rows = model.sections.find((s) => s.key === 'released').rows;

@@ -9,7 +9,7 @@
 
 static const char *const type_order[] = { "organisation", "location", "hazard", "task", "land_release",
 	"eo_find", "accident", "victim", "va_service", "eore_session", "qm_inspection", "agreement", "grant",
-	"disbursement", "exchange_rate", NULL };
+	"disbursement", "exchange_rate", "settlement", "access_route", NULL };
 
 /* Names the store derives for its own columns, indexes and tables (TYPE_code, TYPE_history...). */
 static const char *const store_names[] = { "geom", "minx", "miny", "maxx", "maxy", "org", "loc", "doi", "rtree",
@@ -34,7 +34,7 @@ static void test_tables(void)
 	size_t n, i, j, k, nc;
 	const struct dm_type *t = dm_schema_builtin(&n);
 	const struct dm_common_field *c = dm_schema_common(&nc);
-	CHECK_INT(n, 15);
+	CHECK_INT(n, 17);
 	for (i = 0; i < n && type_order[i]; i++)
 		CHECK_STR(t[i].name, type_order[i]);
 	CHECK(nc >= 19);

@@ -3,6 +3,7 @@ import { h, clear, toast } from './dom.js';
 import { t, setLang, savedLang, getLang } from './i18n.js';
 import { session, whoami, logout, forget } from './api.js';
 import { loadSchema, resetCaches, orgName } from './schema.js';
+import { startOutbox, clearOutbox, onSent } from './outbox.js';
 
 // path pattern -> page module; roles limits who may open it.
 const ROUTES = [
@@ -16,8 +17,13 @@ const ROUTES = [
   { path: 'inbox', page: 'inbox', nav: 'nav.inbox', roles: ['im_officer', 'operator', 'va_officer', 'admin'] },
   { path: 'review/:type/:id', page: 'review' },
   { path: 'dashboard', page: 'dashboard', nav: 'nav.dashboard' },
+  { path: 'reports', page: 'reports', nav: 'nav.reports', roles: ['admin', 'im_officer', 'operator', 'va_officer', 'donor', 'viewer'] },
+  { path: 'return', page: 'return', nav: 'nav.return' },
+  { path: 'return/:id', page: 'return' },
   { path: 'account', page: 'account' },
   { path: 'users', page: 'users', nav: 'nav.users', roles: ['admin'] },
+  { path: 'forms', page: 'forms', nav: 'nav.forms', roles: ['admin', 'im_officer', 'operator', 'va_officer'] },
+  { path: 'fill/:id', page: 'fill', roles: ['admin', 'im_officer', 'operator', 'va_officer'] },
 ];
 
 let cleanup = null;
@@ -79,6 +85,7 @@ async function renderUser() {
 }
 
 async function signOut() {
+  clearOutbox();
   await logout().catch(() => forget());
   resetCaches();
   go('#/login');
@@ -149,6 +156,9 @@ async function start() {
     ev.preventDefault();
     document.getElementById('main').focus();
   });
+  startOutbox();
+  // a form kept offline and sent when the network came back: say what the server answered
+  onSent((m) => toast(m.text.match(/<message[^>]*>([^<]*)</)?.[1] || String(m.status), m.status === 201 ? undefined : 'error'));
   const user = await whoami();
   if (user) await signedIn();
   window.addEventListener('hashchange', route);

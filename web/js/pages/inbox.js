@@ -29,4 +29,18 @@ export async function render(main) {
     h('caption', { class: 'sr', text: t('inbox.title') }),
     h('thead', {}, h('tr', {}, ['field.code', 'inbox.type', 'field.status', 'inbox.kind', 'field.updated_at', 'inbox.reason'].map((k) => h('th', { scope: 'col', text: t(k) })))),
     tbody)));
+  if (reviewer) main.append(await rejectedField());
+}
+
+// Field forms that could not become records (a polygon crossing itself, a point outside the
+// country...): kept with the reason, never dropped or fixed (docs/field.md).
+async function rejectedField() {
+  let list = [];
+  try { list = (await get('/api/v1/field/submissions?state=rejected')).submissions; } catch { return null; }
+  if (!list.length) return null;
+  return h('section', { class: 'card scroll', id: 'field-rejected' }, h('h2', { text: t('inbox.field_rejected') }),
+    h('p', { class: 'muted', text: t('inbox.field_intro') }),
+    h('table', { class: 'data' }, h('thead', {}, h('tr', {}, ['inbox.form', 'inbox.sender', 'field.updated_at', 'inbox.reason'].map((k) => h('th', { scope: 'col', text: t(k) })))),
+      h('tbody', {}, list.map((x) => h('tr', { dataset: { instance: x.instance_id } }, h('td', {}, h('code', { text: x.form })),
+        h('td', { text: x.user }), h('td', { text: fmtDate(x.received_at) }), h('td', { class: 'reason', text: x.reason }))))));
 }

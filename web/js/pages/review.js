@@ -55,6 +55,13 @@ export async function render(main, params) {
     : h('p', { class: 'notice', text: t('review.not_submitted') });
 
   const mapEl = h('div', { class: 'minimap', role: 'img', 'aria-label': t('review.map_label') });
+  // a field form's photos, and the hazard the record touches beside it on the map
+  const files = (await api('GET', `${path}/attachments`).catch(() => ({ data: { attachments: [] } }))).data.attachments;
+  const photos = files.length ? h('section', { class: 'card', id: 'photos' }, h('h2', { text: t('review.photos') }),
+    h('div', { class: 'photos' }, files.filter((f) => f.media_type.startsWith('image/')).map((f) => h('a', { href: `${path}/attachments/${encodeURIComponent(f.name)}`, target: '_blank', rel: 'noopener' },
+      h('img', { src: `${path}/attachments/${encodeURIComponent(f.name)}`, alt: f.name, loading: 'lazy', width: 160 }))))) : null;
+  let hazard = null;
+  if (rec.hazard && type.name !== 'hazard') hazard = (await api('GET', `/api/v1/hazard/${encodeURIComponent(rec.hazard)}`).catch(() => null))?.data || null;
   main.append(h('h1', {}, t('review.title', { code: rec.code }), ' ', badge(rec.status)),
     h('p', { class: 'muted', text: `${typeLabel(type.name)} · ${t('record.version_n', { n: rec.version })} · ${rec.updated_by} · ${fmtDate(rec.updated_at)}${rec.change_reason ? ` · ${rec.change_reason}` : ''}` }),
     h('div', { class: 'grid2 wide-left' },
@@ -64,9 +71,10 @@ export async function render(main, params) {
           h('th', { scope: 'col', text: old ? t('review.approved_v', { n: old.version }) : t('review.no_approved') }),
           h('th', { scope: 'col', text: t('review.submitted_v', { n: rec.version }) }))), tbody)),
       h('div', {}, type.geometry !== 'none' ? h('section', { class: 'card' }, h('h2', { text: t('form.geometry') }), mapEl,
-        h('ul', { class: 'legend-inline' }, h('li', {}, h('span', { class: 'swatch line dashed grey' }), t('review.legend_old')), h('li', {}, h('span', { class: 'swatch', style: '--c:#d7191c' }), t('review.legend_new')))) : null,
-      decision)));
+        h('ul', { class: 'legend-inline' }, h('li', {}, h('span', { class: 'swatch line dashed grey' }), t('review.legend_old')), h('li', {}, h('span', { class: 'swatch', style: '--c:#d7191c' }), t('review.legend_new')),
+          hazard ? h('li', {}, h('span', { class: 'swatch', style: '--c:#1a5fb4' }), `${t('review.legend_hazard')} ${hazard.code}`) : null)) : null,
+      photos, decision)));
   let mini = null;
-  if (type.geometry !== 'none') requestAnimationFrame(() => { mini = miniMap(mapEl, [{ id: 'old', geometry: old?.geometry }, { id: 'new', geometry: rec.geometry }]); window.__demine = { ...(window.__demine || {}), mini }; });
+  if (type.geometry !== 'none') requestAnimationFrame(() => { mini = miniMap(mapEl, [...(hazard ? [{ id: 'draft', geometry: hazard.geometry }] : []), { id: 'old', geometry: old?.geometry }, { id: 'new', geometry: rec.geometry }]); window.__demine = { ...(window.__demine || {}), mini }; });
   return () => { if (mini) mini.remove(); };
 }
