@@ -97,6 +97,11 @@ struct col {
 	const struct dm_field *f; /* the type's field, or NULL for a common member */
 };
 
+/* The names a coordinate column of a table without geometry (XLSX, CSV through GDAL) goes by,
+ * any case: longitude or easting (with --crs), latitude or northing. */
+static const char *const x_names[] = { "x", "lon", "longitude", "long", "lng", "easting", NULL };
+static const char *const y_names[] = { "y", "lat", "latitude", "northing", NULL };
+
 static int in_list(const char *const *list, const char *name, int nocase)
 {
 	for (; *list; list++)
@@ -233,8 +238,11 @@ static char *field_text(OGRFeatureH feat, int i, OGRFieldDefnH fd, int want_date
 		}
 		return out;
 	}
-	default:
-		return strdup(OGR_F_GetFieldAsString(feat, i));
+	default: {
+		/* a DBF pads text with blanks: a value of blanks only is an empty one */
+		const char *v = OGR_F_GetFieldAsString(feat, i);
+		return v[strspn(v, " ")] ? strdup(v) : NULL;
+	}
 	}
 }
 
@@ -331,11 +339,11 @@ static int layer_columns(struct layer_ctx *lc)
 			lc->wkt = i;
 			continue;
 		}
-		if (nogeom && (!strcasecmp(name, "x") || !strcasecmp(name, "lon"))) {
+		if (nogeom && in_list(x_names, name, 1)) {
 			lc->x = i;
 			continue;
 		}
-		if (nogeom && (!strcasecmp(name, "y") || !strcasecmp(name, "lat"))) {
+		if (nogeom && in_list(y_names, name, 1)) {
 			lc->y = i;
 			continue;
 		}

@@ -1,0 +1,72 @@
+// imports.test.mjs: files as GIS officers and handhelds write them, made here with GDAL's own
+// tools (ogr2ogr), import as records: CSV/XLSX coordinate columns under their usual names in any
+// case (Longitude/Latitude, Easting/Northing with --crs), values of blanks only as empty.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ok, json, tempDir, newDb } from '../cli/helpers.mjs';
+
+function ogr2ogr(args) {
+  const r = spawnSync('ogr2ogr', args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+function demoDb() {
+  const dir = tempDir('demine-imports-');
+  const { db, drop } = newDb(dir, 'demo.db');
+  ok(['demo', '--db', db, '--no-users']);
+  const org = json(['show', '--db', db, '--json', 'HAZ-AGD-00001']).organisation;
+  return { dir, db, org, cleanup: () => { rmSync(dir, { recursive: true, force: true }); drop(); } };
+}
+
+const newest = (db, n) => json(['list', '--db', db, '--type', 'hazard', '--json']).items
+  .sort((a, b) => (a.created_at < b.created_at ? 1 : -1)).slice(0, n);
+const exported = (db) => JSON.parse(ok(['export', '--db', db, '--type', 'hazard', '--format', 'geojson']).stdout).features;
+
+test('CSV and XLSX: Longitude/Latitude and Easting/Northing (with --crs), any case, are the point', () => {
+  const { dir, db, org, cleanup } = demoDb();
+  try {
+    const fields = `category,hazard_type,land_status,organisation,date_of_information,estimated_area_m2`;
+    const row = `sha,minefield,open,${org},2024-05-01,5000`;
+    const cases = [
+      ['lonlat.csv', `Longitude,Latitude,${fields}\n46.95,39.95,${row}\n`, [], [46.95, 39.95]],
+      ['upper.csv', `LONGITUDE,LATITUDE,${fields}\n46.96,39.96,${row}\n`, [], [46.96, 39.96]],
+      ['en.csv', `Easting,Northing,${fields}\n664000,4423000,${row}\n`, ['--crs', 'EPSG:32638'], null],
+    ];
+    for (const [name, text, extra, at] of cases) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      const r = ok(['import', '--db', db, '--type', 'hazard', ...extra, file]);
+      assert.match(r.stdout, /1 created/, name);
+      const [h] = newest(db, 1);
+      const f = exported(db).find((x) => x.id === h.id);
+      assert.equal(f.geometry.type, 'Point', name);
+      if (at) f.geometry.coordinates.forEach((v, i) => assert.ok(Math.abs(v - at[i]) < 1e-9, `${name}: ${v}`));
+      else assert.ok(f.geometry.coordinates[0] > 46.8 && f.geometry.coordinates[0] < 47 && f.geometry.coordinates[1] > 39.9 && f.geometry.coordinates[1] < 40, `${name}: UTM 38N to WGS84`);
+    }
+    // the same in a spreadsheet written by GDAL, with an easting/northing in UTM 38N
+    const csv = join(dir, 'sheet.csv'), xlsx = join(dir, 'sheet.xlsx');
+    writeFileSync(csv, `easting,northing,${fields}\n664100,4423100,${row}\n`);
+    ogr2ogr(['-f', 'XLSX', xlsx, csv]);
+    assert.match(ok(['import', '--db', db, '--type', 'hazard', '--crs', 'EPSG:32638', xlsx]).stdout, /1 created/);
+    const f = exported(db).find((x) => x.id === newest(db, 1)[0].id);
+    assert.ok(f.geometry.coordinates[0] > 46.8 && f.geometry.coordinates[0] < 47);
+  } finally { cleanup(); }
+});
+
+test('a value of blanks only counts as empty (spreadsheets and DBF pad cells)', () => {
+  const { dir, db, org, cleanup } = demoDb();
+  try {
+    const csv = join(dir, 'blanks.csv'), xlsx = join(dir, 'blanks.xlsx');
+    writeFileSync(csv, `lon,lat,category,hazard_type,land_status,organisation,date_of_information,estimated_area_m2,name,source\n`
+      + `46.95,39.95,sha,minefield,open,${org},2024-05-01,5000,"   ","  "\n`);
+    ogr2ogr(['-f', 'XLSX', xlsx, csv]);
+    const r = ok(['import', '--db', db, '--type', 'hazard', xlsx]);
+    assert.match(r.stdout, /1 created/);
+    const [h] = newest(db, 1);
+    assert.ok(h.name === undefined || h.name === null, `name: ${JSON.stringify(h.name)}`);
+    assert.ok(h.source === undefined || h.source === null, `source: ${JSON.stringify(h.source)}`);
+  } finally { cleanup(); }
+});
