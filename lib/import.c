@@ -522,10 +522,16 @@ int dm_import_file(struct dm_db *db, const struct dm_actor *who, const char *pat
 	fclose(f);
 	if (rc || im.nbad || im.fatal) {
 		dm_store_rollback(db->st);
-		if (!err->code || im.nbad)
+		if (!err->code || im.nbad) {
+			/* the count is of the problems listed; a feature may have several */
+			size_t nlisted = err->ndetails > im.nbad ? err->ndetails : im.nbad;
+			char in[64] = "";
+			if (nlisted != im.nbad)
+				snprintf(in, sizeof(in), " in %zu feature%s", im.nbad, im.nbad == 1 ? "" : "s");
 			dm_error_set(err, im.fatal ? DM_EIO : DM_EINVAL, NULL,
-				     "'%s' refused, nothing imported: %zu problem%s found%s", path, im.nbad,
-				     im.nbad == 1 ? "" : "s", rc == DM_ELIMIT ? " (stopped listing at the limit)" : "");
+				     "'%s' refused, nothing imported: %zu problem%s found%s%s", path, nlisted,
+				     nlisted == 1 ? "" : "s", in, rc == DM_ELIMIT ? " (stopped listing at the limit)" : "");
+		}
 		st->created = st->updated = 0;
 		return err->code ? err->code : DM_EINVAL;
 	}

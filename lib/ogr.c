@@ -128,6 +128,14 @@ static const char *member_for(const struct dm_type *t, const char *name, int *by
 	for (p = common_names; *p; p++)
 		if (!strcasecmp(*p, name))
 			return *p;
+	/* GDAL writes the fields of a GPX it makes as extensions named ogr_FIELD */
+	if (!strncasecmp(name, "ogr_", 4) && name[4]) {
+		const char *m = member_for(t, name + 4, by_prefix);
+		if (m && m != name + 4)
+			return m;
+		if (m && (dm_type_field(t, m) || in_list(common_names, m, 0)))
+			return m;
+	}
 	if (in_list(driver_fields, name, 1))
 		return NULL;
 	if (n < 3)

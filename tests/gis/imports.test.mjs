@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ok, json, tempDir, newDb } from '../cli/helpers.mjs';
+import { ok, json, tempDir, newDb, BIN } from '../cli/helpers.mjs';
 
 function ogr2ogr(args) {
   const r = spawnSync('ogr2ogr', args, { encoding: 'utf8' });
@@ -68,5 +68,40 @@ test('a value of blanks only counts as empty (spreadsheets and DBF pad cells)', 
     const [h] = newest(db, 1);
     assert.ok(h.name === undefined || h.name === null, `name: ${JSON.stringify(h.name)}`);
     assert.ok(h.source === undefined || h.source === null, `source: ${JSON.stringify(h.source)}`);
+  } finally { cleanup(); }
+});
+
+test('a GPX written by GDAL (ogr_ fields, 2022/07/11 dates) imports back as the same records', () => {
+  const { dir, db, cleanup } = demoDb();
+  try {
+    const src = join(dir, 'eo.geojson'), gpx = join(dir, 'eo.gpx');
+    ok(['export', '--db', db, '--type', 'eo_find', '--format', 'geojson', '-o', src]);
+    const before = JSON.parse(ok(['export', '--db', db, '--type', 'eo_find', '--format', 'geojson']).stdout).features;
+    ogr2ogr(['-f', 'GPX', '-dsco', 'GPX_USE_EXTENSIONS=YES', gpx, src]);
+    const text = spawnSync('cat', [gpx], { encoding: 'utf8' }).stdout;
+    assert.match(text, /<ogr:find_date>\d{4}\/\d\d\/\d\d</, 'GDAL writes ogr_ fields and slashed dates');
+    const r = ok(['import', '--db', db, '--type', 'eo_find', gpx]);
+    assert.match(r.stdout, new RegExp(`0 created, ${before.length} updated`));
+    const after = JSON.parse(ok(['export', '--db', db, '--type', 'eo_find', '--format', 'geojson']).stdout).features;
+    for (const f of before) {
+      const g = after.find((x) => x.id === f.id);
+      for (const k of ['find_date', 'date_of_information', 'model', 'quantity', 'category']) assert.deepEqual(g.properties[k], f.properties[k], `${f.properties.code}.${k}`);
+    }
+  } finally { cleanup(); }
+});
+
+test('the problem count counts what is listed, and says how many features they are in', () => {
+  const { dir, db, org, cleanup } = demoDb();
+  try {
+    const csv = join(dir, 'bad.csv');
+    writeFileSync(csv, 'lon,lat,category,hazard_type,land_status,organisation,date_of_information,estimated_area_m2\n'
+      + `46.95,39.95,boom,bang,open,${org},2024-05-01,-5\n46.96,39.96,sha,minefield,shut,${org},2024-05-01,5000\n`);
+    const r = spawnSync(BIN, ['import', '--db', db, '--type', 'hazard', csv], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    const listed = r.stderr.split('\n').filter((l) => /^  \S/.test(l)).length;
+    const m = r.stderr.match(/(\d+) problems found in 2 features/);
+    assert.ok(m, r.stderr);
+    assert.equal(Number(m[1]), listed);
+    assert.ok(listed >= 4);
   } finally { cleanup(); }
 });
