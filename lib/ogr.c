@@ -283,6 +283,7 @@ struct layer_ctx {
 	int drop_type;  /* GPX: its 'type' is the point's kind, not the record type */
 	char crs[64];
 	OGRCoordinateTransformationH ct;
+	size_t index;   /* the feature being read, from 1, for notes */
 };
 
 static void layer_release(struct layer_ctx *lc)
@@ -372,6 +373,51 @@ static int layer_columns(struct layer_ctx *lc)
 	return 0;
 }
 
+/* Google Earth writes a placemark as a MultiGeometry of a label Point and the Polygon: the
+ * polygon(s) are the geometry, the label points are dropped with a note. g is taken; returns
+ * what to use (g itself when it is not such a collection, or has parts of another kind). */
+static OGRGeometryH polygon_of_label_collection(struct layer_ctx *lc, OGRGeometryH g)
+{
+	int i, n, npoly = 0, npoint = 0;
+	OGRGeometryH out;
+	char note[200];
+	if (wkbFlatten(OGR_G_GetGeometryType(g)) != wkbGeometryCollection)
+		return g;
+	n = OGR_G_GetGeometryCount(g);
+	for (i = 0; i < n; i++) {
+		OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(OGR_G_GetGeometryRef(g, i)));
+		if (t == wkbPolygon || t == wkbMultiPolygon)
+			npoly++;
+		else if (t == wkbPoint)
+			npoint++;
+	}
+	if (!npoly || npoly + npoint != n)
+		return g;
+	out = OGR_G_CreateGeometry(wkbMultiPolygon);
+	for (i = 0; i < n; i++) {
+		OGRGeometryH part = OGR_G_GetGeometryRef(g, i);
+		OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(part));
+		int j;
+		if (t == wkbPolygon)
+			OGR_G_AddGeometry(out, part);
+		else if (t == wkbMultiPolygon)
+			for (j = 0; j < OGR_G_GetGeometryCount(part); j++)
+				OGR_G_AddGeometry(out, OGR_G_GetGeometryRef(part, j));
+	}
+	if (OGR_G_GetGeometryCount(out) == 1) {
+		OGRGeometryH one = OGR_G_Clone(OGR_G_GetGeometryRef(out, 0));
+		OGR_G_DestroyGeometry(out);
+		out = one;
+	}
+	OGR_G_DestroyGeometry(g);
+	if (npoint) {
+		snprintf(note, sizeof(note), "feature %zu (layer %s): a MultiGeometry of %d polygon(s) and %d label point(s):"
+			 " the polygon is taken, the point dropped", lc->index, lc->lname, npoly, npoint);
+		json_array_append_new(lc->r->report, json_pack("{s:s}", "note", note));
+	}
+	return out;
+}
+
 static int feature_geometry(struct layer_ctx *lc, OGRFeatureH feat, json_t *in, struct dm_error *e)
 {
 	OGRGeometryH g = OGR_F_GetGeometryRef(feat), c;
@@ -399,6 +445,7 @@ static int feature_geometry(struct layer_ctx *lc, OGRFeatureH feat, json_t *in, 
 		return DM_EINVAL;
 	}
 	OGR_G_FlattenTo2D(c);
+	c = polygon_of_label_collection(lc, c);
 	if (lc->ct && OGR_G_Transform(c, lc->ct) != OGRERR_NONE) {
 		OGR_G_DestroyGeometry(c);
 		dm_error_add(e, "geometry", "cannot transform the geometry to WGS84: %s", CPLGetLastErrorMsg());
@@ -425,6 +472,7 @@ static int read_feature(struct layer_ctx *lc, OGRFeatureH feat, size_t index)
 	char where[160];
 	int i, rc, bad = 0;
 	dm_error_init(&e);
+	lc->index = index;
 	snprintf(where, sizeof(where), "feature %zu (layer %s)", index, lc->lname);
 	for (i = 0; i < lc->ncols; i++) {
 		const struct col *c = &lc->cols[i];

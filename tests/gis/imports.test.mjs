@@ -105,3 +105,24 @@ test('the problem count counts what is listed, and says how many features they a
     assert.ok(listed >= 4);
   } finally { cleanup(); }
 });
+
+test('a Google Earth KML whose placemark is a MultiGeometry of a label Point and a Polygon imports the polygon', () => {
+  const { dir, db, org, cleanup } = demoDb();
+  try {
+    const src = join(dir, 'mg.geojson'), kml = join(dir, 'mg.kml');
+    const ring = [[46.9, 39.7], [46.91, 39.7], [46.91, 39.71], [46.9, 39.71], [46.9, 39.7]];
+    writeFileSync(src, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature',
+      properties: { name: 'Field by the river', category: 'sha', hazard_type: 'minefield', land_status: 'open', organisation: org, date_of_information: '2024-05-01' },
+      geometry: { type: 'GeometryCollection', geometries: [{ type: 'Point', coordinates: [46.905, 39.705] }, { type: 'Polygon', coordinates: [ring] }] } }] }));
+    ogr2ogr(['-f', 'KML', kml, src]);
+    assert.match(spawnSync('cat', [kml], { encoding: 'utf8' }).stdout, /<MultiGeometry>/);
+    const r = ok(['import', '--db', db, '--type', 'hazard', kml]);
+    assert.match(r.stdout, /1 created/);
+    assert.match(r.stdout, /feature 1 \(layer mg\): a MultiGeometry of 1 polygon\(s\) and 1 label point\(s\): the polygon is taken, the point dropped/);
+    const [h] = newest(db, 1);
+    const f = exported(db).find((x) => x.id === h.id);
+    assert.equal(f.geometry.type, 'Polygon');
+    assert.deepEqual(f.geometry.coordinates[0].length, 5);
+    assert.ok(h.area_m2 > 900000 && h.area_m2 < 1000000, `the polygon's area, ${h.area_m2} m²`);
+  } finally { cleanup(); }
+});
