@@ -465,6 +465,7 @@ static int import_ogr(struct import *im, const char *path)
 	int rc;
 	r.type = dm_schema_type(im->db->schema, im->o->type);
 	r.crs = im->o->crs;
+	r.encoding = im->o->encoding;
 	r.report = im->st->report;
 	r.arg = im;
 	r.feature = on_ogr_feature;

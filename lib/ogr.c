@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "demine/fold.h"
 #include "demine/geo.h"
 #include "demine/ogr.h"
 #include "demine/record.h"
@@ -108,6 +109,22 @@ static int in_list(const char *const *list, const char *name, int nocase)
 		if (nocase ? !strcasecmp(*list, name) : !strcmp(*list, name))
 			return 1;
 	return 0;
+}
+
+/* The code page text that is not UTF-8 was most likely written in, for the hint: Cyrillic
+ * (CP1251) is all bytes above 0x7F, Azerbaijani and Turkish Latin (CP1254) a few among ASCII
+ * letters. */
+static const char *likely_code_page(const char *s)
+{
+	size_t high = 0, letters = 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x80)
+			high++;
+		if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			letters++;
+	}
+	return high * 2 >= letters ? "CP1251" : "CP1254";
 }
 
 /* The record member an OGR field name stands for: exact, then ignoring case, then (a name cut
@@ -483,6 +500,15 @@ static int read_feature(struct layer_ctx *lc, OGRFeatureH feat, size_t index)
 		if (!c->f && is_readonly(c->name))
 			continue;
 		text = field_text(feat, i, OGR_FD_GetFieldDefn(fdefn, i), c->f && c->f->type == DM_F_DATETIME);
+		if (text && !dm_utf8_valid(text)) {
+			const char *cp = likely_code_page(text);
+			dm_error_add(&e, c->name, "not UTF-8, and the file names no code page (a Shapefile without .cpg):"
+				     " its bytes look like %s (%s); import it with --encoding %s", cp,
+				     !strcmp(cp, "CP1251") ? "Cyrillic" : "Azerbaijani/Turkish Latin", cp);
+			bad = 1;
+			free(text);
+			continue;
+		}
 		if (text && ((c->f && (c->f->type == DM_F_DATE || c->f->type == DM_F_DATETIME)) ||
 			     (!c->f && !strcmp(c->name, "date_of_information"))))
 			iso_date(text, c->f && c->f->type == DM_F_DATETIME);
@@ -547,7 +573,21 @@ static int read_layer(const struct dm_ogr_reader *r, OGRLayerH lyr, int gpx, str
 	return rc;
 }
 
-static GDALDatasetH open_vector(const char *path)
+static GDALDatasetH open_vector_oo(const char *path, const char *const *oo);
+
+static GDALDatasetH open_vector(const char *path, const char *encoding)
+{
+	char **oo = NULL;
+	GDALDatasetH ds;
+	/* ENCODING: the code page the Shapefile driver recodes from when the file names none */
+	if (encoding)
+		oo = CSLSetNameValue(oo, "ENCODING", encoding);
+	ds = open_vector_oo(path, (const char *const *)oo);
+	CSLDestroy(oo);
+	return ds;
+}
+
+static GDALDatasetH open_vector_oo(const char *path, const char *const *oo)
 {
 	const char *dot = strrchr(path, '.');
 	GDALDatasetH ds = NULL;
@@ -572,19 +612,19 @@ static GDALDatasetH open_vector(const char *path)
 				if (!inner)
 					break;
 				snprintf(inner, n + k + 1, "%s/%s", vsi, *p);
-				ds = GDALOpenEx(inner, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+				ds = GDALOpenEx(inner, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, oo, NULL);
 				free(inner);
 			}
 			CSLDestroy(names);
 		}
 		if (!ds && !strcasecmp(dot, ".kmz"))
-			ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+			ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, oo, NULL);
 		if (!ds)
-			ds = GDALOpenEx(vsi, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+			ds = GDALOpenEx(vsi, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, oo, NULL);
 		free(vsi);
 		return ds;
 	}
-	return GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	return GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, oo, NULL);
 }
 
 int dm_ogr_read(const char *path, const struct dm_ogr_reader *r, struct dm_error *err)
@@ -597,7 +637,7 @@ int dm_ogr_read(const char *path, const struct dm_ogr_reader *r, struct dm_error
 	/* spreadsheets: the first row names the columns, as in a CSV import (GDAL 3.6 has no open
 	 * option for it; the sheets are parsed lazily, so it stays set while reading) */
 	CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
-	ds = open_vector(path);
+	ds = open_vector(path, r->encoding);
 	if (!ds) {
 		rc = dm_error_set(err, DM_EINVAL, NULL, "cannot read '%s': %s", path,
 				  *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "not a vector file GDAL can open (damaged, or another format)");

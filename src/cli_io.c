@@ -1,6 +1,7 @@
 /* cli_io.c: demine import and export: records in and out as GeoJSON and CSV, and (with GDAL)
  * GeoPackage, Shapefile and KML. */
 #include <getopt.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +24,11 @@ int cli_import(int argc, char **argv)
 		{ "approve", no_argument, NULL, 'a' }, { "reason", required_argument, NULL, 'r' },
 		{ "crs", required_argument, NULL, 'c' }, { "repair", no_argument, NULL, 'p' },
 		{ "user", required_argument, NULL, 'u' }, { "progress", required_argument, NULL, 'g' },
-		{ 0, 0, 0, 0 },
+		{ "encoding", required_argument, NULL, 'e' }, { 0, 0, 0, 0 },
 	};
 	const char *db_opt = NULL, *user = NULL;
 	struct dm_import_opts io = { 0 };
+	iconv_t cd;
 	struct dm_import_stats st;
 	struct dm_db *db = NULL;
 	struct dm_error err;
@@ -42,6 +44,14 @@ int cli_import(int argc, char **argv)
 		case 'r': io.reason = optarg; break;
 		case 'c': io.crs = optarg; break;
 		case 'p': io.repair = 1; break;
+		case 'e':
+			/* a code page iconv (and so GDAL) cannot read would only give wrong letters */
+			if ((cd = iconv_open("UTF-8", optarg)) == (iconv_t)-1)
+				return cli_usage("import", "--encoding '%s' is not a code page this system knows (e.g. CP1254,"
+						 " CP1251, ISO-8859-9)", optarg);
+			iconv_close(cd);
+			io.encoding = optarg;
+			break;
 		case 'u': user = optarg; break;
 		case 'g':
 			if ((rc = cli_parse_int("import", "--progress", optarg, &every)))

@@ -126,3 +126,26 @@ test('a Google Earth KML whose placemark is a MultiGeometry of a label Point and
     assert.ok(h.area_m2 > 900000 && h.area_m2 < 1000000, `the polygon's area, ${h.area_m2} m²`);
   } finally { cleanup(); }
 });
+
+test('a Shapefile in CP1254 or CP1251 without .cpg: the likely code page is named, --encoding reads it', () => {
+  const { dir, db, org, cleanup } = demoDb();
+  try {
+    const props = { category: 'sha', hazard_type: 'minefield', land_status: 'open', organisation: org, date_of_information: '2024-05-01' };
+    const ring = (x) => [[[x, 39.7], [x + 0.01, 39.7], [x + 0.01, 39.71], [x, 39.71], [x, 39.7]]];
+    for (const [name, cp, text, kind, x] of [['az', 'CP1254', 'Ağdam yaxınlığı çöl', 'Azerbaijani/Turkish Latin', 46.9],
+      ['ru', 'CP1251', 'Поле у реки Кондалан', 'Cyrillic', 46.95]]) {
+      const src = join(dir, `${name}.geojson`), shp = join(dir, `${name}.shp`);
+      writeFileSync(src, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { ...props, name: text }, geometry: { type: 'Polygon', coordinates: ring(x) } }] }));
+      ogr2ogr(['-f', 'ESRI Shapefile', '-lco', `ENCODING=${cp}`, shp, src]);
+      rmSync(join(dir, `${name}.cpg`));
+      const bad = spawnSync(BIN, ['import', '--db', db, '--type', 'hazard', shp], { encoding: 'utf8' });
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr, new RegExp(`name: not UTF-8, and the file names no code page .*look like ${cp} \\(${kind.replace('/', '\\/')}\\); import it with --encoding ${cp}`));
+      assert.match(ok(['import', '--db', db, '--type', 'hazard', '--encoding', cp, shp]).stdout, /1 created/);
+      assert.equal(newest(db, 1)[0].name, text);
+    }
+    const r = spawnSync(BIN, ['import', '--db', db, '--type', 'hazard', '--encoding', 'NOPE', join(dir, 'az.shp')], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--encoding 'NOPE' is not a code page/);
+  } finally { cleanup(); }
+});
