@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 #include "demine/money.h"
 #include "demine/schema.h"
@@ -29,6 +30,15 @@ const char *dm_ftype_name(enum dm_ftype t)
 }
 
 /* ---- value checks ---- */
+
+const char *dm_today(char out[11])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	if (!localtime_r(&now, &tm) || !strftime(out, 11, "%Y-%m-%d", &tm))
+		snprintf(out, 11, "9999-12-31"); /* no clock: refuse nothing */
+	return out;
+}
 
 /* A short printable rendering of a string for messages: at most ~40 bytes, cut on a UTF-8
  * boundary, control characters as '?'. */
@@ -214,7 +224,37 @@ static int check_ref(const char *s, size_t len, char *msg, size_t n)
 	return check_chars(s, len, 0, msg, n);
 }
 
-int dm_field_check(const struct dm_field *f, json_t *v, char *msg, size_t n)
+/* The value in a problem's parameters: text shortened as in the message, numbers as they are. */
+static json_t *param_value(json_t *v)
+{
+	char q[64];
+	if (json_is_string(v))
+		return json_string(shorten(json_string_value(v), q));
+	return json_is_number(v) || json_is_boolean(v) ? json_deep_copy(v) : json_null();
+}
+
+static json_t *values_array(const char *const *values)
+{
+	json_t *a = json_array();
+	for (; values && *values; values++)
+		json_array_append_new(a, json_string(*values));
+	return a;
+}
+
+/* A problem found by check_value: its code and parameters (owned by the caller). */
+struct problem {
+	const char *code;
+	json_t *params;
+};
+
+static int problem(struct problem *p, const char *code, json_t *params)
+{
+	p->code = code;
+	p->params = params;
+	return DM_EINVAL;
+}
+
+static int check_value(const struct dm_field *f, json_t *v, char *msg, size_t n, struct problem *p)
 {
 	char d[96], q[64], list[600];
 	const char *s = json_string_value(v);
@@ -233,11 +273,12 @@ int dm_field_check(const struct dm_field *f, json_t *v, char *msg, size_t n)
 					 f->type == DM_F_MONEY ? "400000.00" : "2.00818");
 			else
 				snprintf(msg, n, "%s is not text", describe(v, d));
-			return DM_EINVAL;
+			return problem(p, "wrong_type", json_pack("{s:s,s:o}", "expected", dm_ftype_name(f->type),
+								  "value", param_value(v)));
 		}
 		if (strlen(s) != len) {
 			snprintf(msg, n, "contains the character U+0000");
-			return DM_EINVAL;
+			return problem(p, "bad_character", json_pack("{s:s}", "character", "U+0000"));
 		}
 		break;
 	default:
@@ -248,93 +289,102 @@ int dm_field_check(const struct dm_field *f, json_t *v, char *msg, size_t n)
 	case DM_F_TEXT:
 		if (len > TEXT_MAX) {
 			snprintf(msg, n, "'%s' is too long (%zu bytes, at most %d)", shorten(s, q), len, TEXT_MAX);
-			return DM_EINVAL;
+			return problem(p, "too_long", json_pack("{s:I,s:i}", "length", (json_int_t)len, "max", TEXT_MAX));
 		}
 		if (check_chars(s, len, 1, list, sizeof(list))) {
 			snprintf(msg, n, "'%s' %s", shorten(s, q), list);
-			return DM_EINVAL;
+			return problem(p, "bad_character", json_pack("{s:o}", "value", param_value(v)));
 		}
 		return 0;
 	case DM_F_INT:
 		if (!json_is_integer(v)) {
 			snprintf(msg, n, "%s is not a whole number", describe(v, d));
-			return DM_EINVAL;
+			return problem(p, "wrong_type", json_pack("{s:s,s:o}", "expected", "int", "value", param_value(v)));
 		}
 		if ((f->flags & DM_FF_NONNEG) && json_integer_value(v) < 0) {
 			snprintf(msg, n, "%lld is negative: must be 0 or more", (long long)json_integer_value(v));
-			return DM_EINVAL;
+			return problem(p, "negative", json_pack("{s:O}", "value", v));
 		}
 		return 0;
 	case DM_F_REAL: case DM_F_AREA:
 		if (!json_is_number(v)) {
 			snprintf(msg, n, "%s is not a number", describe(v, d));
-			return DM_EINVAL;
+			return problem(p, "wrong_type", json_pack("{s:s,s:o}", "expected", "number", "value", param_value(v)));
 		}
 		if ((f->flags & DM_FF_NONNEG || f->type == DM_F_AREA) && json_number_value(v) < 0) {
 			snprintf(msg, n, "%.17g is negative: %s must be 0 or more", json_number_value(v),
 				 f->type == DM_F_AREA ? "an area" : "the value");
-			return DM_EINVAL;
+			return problem(p, "negative", json_pack("{s:O}", "value", v));
 		}
 		return 0;
 	case DM_F_BOOL:
 		if (!json_is_boolean(v)) {
 			snprintf(msg, n, "%s is not true or false", describe(v, d));
-			return DM_EINVAL;
+			return problem(p, "wrong_type", json_pack("{s:s,s:o}", "expected", "bool", "value", param_value(v)));
 		}
 		return 0;
 	case DM_F_DATE:
 		if (len != 10 || !dm_is_date(s)) {
 			snprintf(msg, n, "'%s' is not a date (YYYY-MM-DD, a real calendar day)", shorten(s, q));
-			return DM_EINVAL;
+			return problem(p, "not_a_date", json_pack("{s:o}", "value", param_value(v)));
+		}
+		if ((f->flags & DM_FF_PAST) && strcmp(s, dm_today(q)) > 0) {
+			snprintf(msg, n, "'%s' is in the future: today is %s", s, q);
+			return problem(p, "future_date", json_pack("{s:s,s:s}", "value", s, "today", q));
 		}
 		return 0;
 	case DM_F_DATETIME:
 		if (!is_datetime(s)) {
 			snprintf(msg, n, "'%s' is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)", shorten(s, q));
-			return DM_EINVAL;
+			return problem(p, "not_a_datetime", json_pack("{s:o}", "value", param_value(v)));
 		}
 		return 0;
 	case DM_F_ENUM:
 		if (!in_values(f, s)) {
 			dm_field_values_join(f->values, list, sizeof(list));
 			snprintf(msg, n, "'%s' is not one of %s", shorten(s, q), list);
-			return DM_EINVAL;
+			return problem(p, "not_allowed", json_pack("{s:o,s:o}", "value", param_value(v), "allowed",
+								   values_array(f->values)));
 		}
 		return 0;
 	case DM_F_LINK:
 		if (check_ref(s, len, list, sizeof(list))) {
 			snprintf(msg, n, "%s", list);
-			return DM_EINVAL;
+			return problem(p, "bad_reference", json_pack("{s:o}", "value", param_value(v)));
 		}
 		return 0;
 	case DM_F_SET: case DM_F_LINKS:
 		if (!json_is_array(v)) {
 			snprintf(msg, n, "%s is not a list (a JSON array of strings)", describe(v, d));
-			return DM_EINVAL;
+			return problem(p, "wrong_type", json_pack("{s:s,s:o}", "expected", "list", "value", param_value(v)));
 		}
 		if (json_array_size(v) > LIST_MAX) {
 			snprintf(msg, n, "the list is too long (%zu items, at most %d)", json_array_size(v), LIST_MAX);
-			return DM_EINVAL;
+			return problem(p, "too_many", json_pack("{s:I,s:i}", "count", (json_int_t)json_array_size(v),
+								"max", LIST_MAX));
 		}
 		json_array_foreach(v, i, item) {
 			const char *is = json_string_value(item);
 			if (!is || strlen(is) != json_string_length(item)) {
 				snprintf(msg, n, "item %zu: %s is not text", i + 1, describe(item, d));
-				return DM_EINVAL;
+				return problem(p, "wrong_type", json_pack("{s:s,s:I}", "expected", "text", "item",
+									  (json_int_t)i + 1));
 			}
 			if (f->type == DM_F_SET && !in_values(f, is)) {
 				dm_field_values_join(f->values, list, sizeof(list));
 				snprintf(msg, n, "'%s' is not one of %s", shorten(is, q), list);
-				return DM_EINVAL;
+				return problem(p, "not_allowed", json_pack("{s:o,s:o}", "value", param_value(item),
+									   "allowed", values_array(f->values)));
 			}
 			if (f->type == DM_F_LINKS && check_ref(is, json_string_length(item), list, sizeof(list))) {
 				snprintf(msg, n, "item %zu: %s", i + 1, list);
-				return DM_EINVAL;
+				return problem(p, "bad_reference", json_pack("{s:o,s:I}", "value", param_value(item), "item",
+									     (json_int_t)i + 1));
 			}
 			for (j = 0; j < i; j++)
 				if (!strcmp(json_string_value(json_array_get(v, j)), is)) {
 					snprintf(msg, n, "'%s' is listed twice", shorten(is, q));
-					return DM_EINVAL;
+					return problem(p, "duplicate", json_pack("{s:o}", "value", param_value(item)));
 				}
 		}
 		return 0;
@@ -342,44 +392,53 @@ int dm_field_check(const struct dm_field *f, json_t *v, char *msg, size_t n)
 		if (!is_decimal(s, 1, &a, &b) || a > 14 || b > 4) {
 			snprintf(msg, n, "'%s' is not an amount: a decimal string such as \"400000.00\" (at most 14 "
 				 "digits before the point and 4 after)", shorten(s, q));
-			return DM_EINVAL;
+			return problem(p, "not_an_amount", json_pack("{s:o}", "value", param_value(v)));
 		}
 		return 0;
 	case DM_F_DECIMAL:
 		if (!is_decimal(s, 0, &a, &b) || a + b > 30 || strspn(s, "0.") == len) {
 			snprintf(msg, n, "'%s' is not a rate: a decimal string greater than 0, such as \"2.00818\"",
 				 shorten(s, q));
-			return DM_EINVAL;
+			return problem(p, "not_a_rate", json_pack("{s:o}", "value", param_value(v)));
 		}
 		return 0;
 	case DM_F_CURRENCY:
 		if (!check_upper(s, 3) || !dm_currency_valid(s)) {
 			snprintf(msg, n, "unknown currency '%s': not an ISO 4217 code (e.g. EUR, AZN, USD)",
 				 shorten(s, q));
-			return DM_EINVAL;
+			return problem(p, "unknown_currency", json_pack("{s:o}", "value", param_value(v)));
 		}
 		return 0;
 	case DM_F_COUNTRY:
 		if (!check_upper(s, 2)) {
 			snprintf(msg, n, "'%s' is not an ISO 3166-1 alpha-2 country code (two uppercase letters, "
 				 "e.g. AZ)", shorten(s, q));
-			return DM_EINVAL;
+			return problem(p, "not_a_country", json_pack("{s:o}", "value", param_value(v)));
 		}
 		return 0;
 	case DM_F_JSON:
 		return 0; /* the field's validate_json knows its shape */
 	}
 	snprintf(msg, n, "the field has an unknown type %d", (int)f->type);
-	return DM_EINVAL;
+	return problem(p, "invalid", NULL);
+}
+
+int dm_field_check(const struct dm_field *f, json_t *v, char *msg, size_t n)
+{
+	struct problem p = { 0 };
+	int rc = check_value(f, v, msg, n, &p);
+	json_decref(p.params);
+	return rc;
 }
 
 int dm_field_validate(const struct dm_field *f, json_t *v, struct dm_error *err)
 {
 	char msg[512];
+	struct problem p = { 0 };
 	if (!v || json_is_null(v))
 		return 0;
-	if (dm_field_check(f, v, msg, sizeof(msg))) {
-		dm_error_add(err, f->name, "%s", msg);
+	if (check_value(f, v, msg, sizeof(msg), &p)) {
+		dm_error_addc(err, f->name, p.code, p.params, "%s", msg);
 		return dm_error_set(err, DM_EINVAL, f->name, "%s: %s", f->name, msg);
 	}
 	if (f->validate_json)
@@ -393,29 +452,52 @@ static int is_empty(json_t *v)
 	       (json_is_array(v) && !json_array_size(v));
 }
 
+/* 1 when err already holds a problem of this field (found while the input was applied). */
+static int reported(const struct dm_error *err, const char *field)
+{
+	size_t i;
+	for (i = 0; err && i < err->ndetails; i++)
+		if (!strcmp(err->details[i].field, field))
+			return 1;
+	return 0;
+}
+
 int dm_type_validate(const struct dm_type *t, json_t *fields, struct dm_error *err)
 {
 	size_t i;
 	int rc = 0;
+	json_t *passed;
 	if (!json_is_object(fields)) {
 		dm_error_add(err, NULL, "the fields of a %s must be a JSON object", t->name);
 		return dm_error_set(err, DM_EINVAL, NULL, "the fields of a %s must be a JSON object", t->name);
 	}
+	/* the cross-field rules see only the fields that passed, so every problem is listed at
+	 * once without one field's bad value being blamed twice */
+	passed = json_copy(fields);
+	if (!passed)
+		return dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	for (i = 0; i < t->nfields; i++) {
 		const struct dm_field *f = &t->fields[i];
 		json_t *v = json_object_get(fields, f->name);
+		if (reported(err, f->name)) {
+			json_object_del(passed, f->name);
+			rc = DM_EINVAL;
+			continue;
+		}
 		if (is_empty(v)) {
 			if ((f->flags & DM_FF_REQUIRED) && !(f->flags & DM_FF_COMPUTED)) {
-				dm_error_add(err, f->name, "required but missing");
+				dm_error_addc(err, f->name, "required", NULL, "required but missing");
 				rc = dm_error_set(err, DM_EINVAL, f->name, "%s: required but missing", f->name);
 			}
 			continue;
 		}
-		if (dm_field_validate(f, v, err))
+		if (dm_field_validate(f, v, err)) {
+			json_object_del(passed, f->name);
 			rc = DM_EINVAL;
+		}
 	}
-	if (!rc && t->validate && t->validate(t, fields, err))
+	if (t->validate && t->validate(t, passed, err))
 		rc = DM_EINVAL;
+	json_decref(passed);
 	return rc;
 }
-

@@ -37,10 +37,12 @@ static void collect(struct import *im, const char *where, struct dm_error *e)
 		dm_error_add(im->err, e->field, "%s: %s", where, e->message);
 		return;
 	}
-	for (i = 0; i < e->ndetails; i++)
-		dm_error_add(im->err, e->details[i].field, "%s: %s%s%s", where,
-			     e->details[i].field[0] ? e->details[i].field : "", e->details[i].field[0] ? ": " : "",
-			     e->details[i].message);
+	for (i = 0; i < e->ndetails; i++) {
+		char prefix[160];
+		snprintf(prefix, sizeof(prefix), "%s: %s%s", where, e->details[i].field,
+			 e->details[i].field[0] ? ": " : "");
+		dm_error_add_detail(im->err, &e->details[i], prefix);
+	}
 }
 
 static int write_one(struct import *im, json_t *in, const char *where)
@@ -58,10 +60,15 @@ static int write_one(struct import *im, json_t *in, const char *where)
 	w.report = im->st->report;
 	dm_error_init(&e);
 	if (id && json_is_integer(ver)) {
+		struct dm_record *out = NULL;
 		rc = dm_record_update(im->db, im->who, id, json_integer_value(ver), in,
-				      reason ? reason : "imported", &w, NULL, &e);
-		if (!rc)
+				      reason ? reason : "imported", &w, &out, &e);
+		/* a record exported and brought back unchanged writes no version */
+		if (!rc && out->version == json_integer_value(ver))
+			im->st->unchanged++;
+		else if (!rc)
 			im->st->updated++;
+		dm_record_free(out);
 	} else if (id) {
 		rc = dm_error_set(&e, DM_EINVAL, "version",
 				  "a record with an id updates that record and needs its 'version'; put legacy ids in external_id");

@@ -124,12 +124,18 @@ static int load_batch(struct dm_db *db, json_t *ids, size_t from, struct batch *
 	return rc;
 }
 
+static int is_closed(const struct dm_record *h)
+{
+	const char *ls = json_string_value(json_object_get(h->fields, "land_status"));
+	return ls && !strcmp(ls, "closed");
+}
+
 /* Writes the figures of a computed batch, in order. */
 static int store_batch(struct dm_db *db, struct batch *b, struct dm_landrelease_stats *st, struct dm_error *err)
 {
 	struct dm_hook_ctx c;
 	size_t i;
-	int rc = 0, changed;
+	int rc = 0, changed, was_closed;
 	dm_rec_system_ctx(&c, db);
 	for (i = 0; !rc && i < b->n; i++) {
 		struct job *j = &b->jobs[i];
@@ -141,11 +147,13 @@ static int store_batch(struct dm_db *db, struct batch *b, struct dm_landrelease_
 			dm_error_prefix(err, "hazard %s", j->h->code ? j->h->code : j->h->id);
 			return err->code;
 		}
+		was_closed = is_closed(j->h);
 		rc = dm_lr_store_figures(&c, j->h, &j->f, j->rl.n, &changed, err);
 		st->changed += changed != 0;
-		if (changed == 2 && !strcmp(json_string_value(json_object_get(j->h->fields, "land_status")), "closed"))
+		/* a status move is a closure, a reopening, or open <-> worked on (counted as changed) */
+		if (changed == 2 && is_closed(j->h))
 			st->closed++;
-		else if (changed == 2)
+		else if (changed == 2 && was_closed)
 			st->reopened++;
 	}
 	return rc;

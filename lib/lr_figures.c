@@ -96,6 +96,9 @@ int dm_lr_compute(struct dm_geo *geo, const struct dm_record *h, struct dm_lr_re
 	int rc;
 	memset(f, 0, sizeof(*f));
 	if (h->geom.wkb && json_is_number(json_object_get(h->fields, "area_m2"))) {
+		f->polygon = 1;
+		for (i = 0; i < rl->n; i++)
+			f->nts += rl->rel[i].method == 0;
 		for (i = 0; i < rl->n; i++)
 			if (rl->geoms[i].wkb) {
 				rl->rel[n].geom = &rl->geoms[i];
@@ -119,13 +122,16 @@ int dm_lr_compute(struct dm_geo *geo, const struct dm_record *h, struct dm_lr_re
 		dm_geom_release(&res.remaining);
 		return 0;
 	}
-	/* A hazard known only as a point: its entered estimate less what was released. */
+	/* A hazard known only as a point, or by a description: where its releases lie within it is
+	 * unknown, so no area arithmetic reduces it. Its releases count as released outside; an
+	 * approved NTS cancellation cancels all of it (and closes it, dm_lr_apply_figures). */
 	f->area = json_number_value(json_object_get(h->fields, "estimated_area_m2"));
 	for (i = 0; i < rl->n; i++) {
-		double *slot = rl->rel[i].method == 0 ? &f->cancelled : rl->rel[i].method == 1 ? &f->reduced : &f->cleared;
-		*slot += rl->areas[i];
+		f->outside += rl->areas[i];
+		f->nts += rl->rel[i].method == 0;
 	}
-	f->remaining = fmax(0, f->area - f->cancelled - f->reduced - f->cleared);
+	f->cancelled = f->nts ? f->area : 0;
+	f->remaining = f->nts ? 0 : f->area;
 	return 0;
 }
 
@@ -149,26 +155,87 @@ static int set_text(json_t *fields, const char *name, const char *v)
 	return json_object_set_new(fields, name, v ? json_string(v) : json_null()) ? -1 : 0;
 }
 
-/* Closure: remaining under the tolerance closes the hazard; a withdrawn release reopens it. */
-static int apply_closure(struct dm_record *h, double remaining, double tolerance, size_t nrel, const char **why)
+/* The reasons the system gives the land status it sets (closure_reason). A status carrying one
+ * was set by the figures, which may move it again; any other status was set by hand (a closure
+ * with its reason, issue 21's suspended or handed_over) and the figures never overwrite it. */
+static const struct system_status {
+	const char *reason, *status;
+} system_statuses[] = {
+	{ "fully released", "closed" },
+	{ "cancelled by non-technical survey", "closed" },
+	{ "partly released", "worked_on" },
+};
+
+static const char *status_of_reason(const char *reason)
 {
-	const char *ls = json_string_value(json_object_get(h->fields, "land_status"));
-	const char *reason = json_string_value(json_object_get(h->fields, "closure_reason"));
-	if (nrel && remaining < tolerance && (!ls || strcmp(ls, "closed"))) {
-		*why = "closed: fully released";
-		return set_text(h->fields, "land_status", "closed") || set_text(h->fields, "closure_reason", "fully released")
-			       ? -1 : 1;
+	size_t i;
+	for (i = 0; reason && i < sizeof(system_statuses) / sizeof(system_statuses[0]); i++)
+		if (!strcmp(system_statuses[i].reason, reason))
+			return system_statuses[i].status;
+	return NULL;
+}
+
+/* The land status the figures decide, and its reason (NULL for open): none released is open;
+ * a polygon with nothing left, or a hazard without one cancelled by NTS, is closed; else
+ * worked on. */
+static const char *figures_status(const struct dm_lr_figures *f, size_t nrel, double tolerance, const char **reason)
+{
+	*reason = NULL;
+	if (!nrel)
+		return "open";
+	if (f->polygon ? f->remaining < tolerance : f->nts > 0) {
+		*reason = f->polygon ? "fully released" : "cancelled by non-technical survey";
+		return "closed";
 	}
-	if (remaining >= tolerance && ls && !strcmp(ls, "closed") && reason && !strcmp(reason, "fully released")) {
-		*why = "reopened: a release was withdrawn";
-		return set_text(h->fields, "land_status", nrel ? "worked_on" : "open") ||
-			       set_text(h->fields, "closure_reason", NULL) ? -1 : 1;
-	}
+	*reason = "partly released";
+	return "worked_on";
+}
+
+/* The history's words for a move from one status to another. */
+static const char *move_reason(const char *from, const char *to, const char *reason)
+{
+	if (!strcmp(to, "closed"))
+		return !strcmp(reason, "fully released") ? "closed: fully released" : "closed: cancelled by non-technical survey";
+	if (!strcmp(to, "worked_on"))
+		return !strcmp(from, "closed") ? "reopened: a release was withdrawn" : "worked on: a first release approved";
+	return !strcmp(from, "closed") ? "reopened: every release withdrawn" : "open again: every release withdrawn";
+}
+
+/* A status changed by hand keeps no system reason, and a closure by hand takes the reason of
+ * the version that closed it. 1 when closure_reason changed, -1 when out of memory. */
+static int note_hand_status(struct dm_record *h, const char *ls, const char *reason)
+{
+	const char *sys = status_of_reason(reason);
+	int hand_changed = sys && strcmp(sys, ls); /* a status the system set, changed by a user */
+	/* "created" is the reason a new record gets when none was given: not a reason for closing */
+	const char *why = h->change_reason && strcmp(h->change_reason, "created") ? h->change_reason : "closed by hand";
+	if (!strcmp(ls, "closed") && (hand_changed || !reason))
+		return set_text(h->fields, "closure_reason", why) ? -1 : 1;
+	if (strcmp(ls, "closed") && reason && (hand_changed || !sys))
+		return set_text(h->fields, "closure_reason", NULL) ? -1 : 1;
 	return 0;
 }
 
-/* Writes the figures into h's fields and closes or reopens it: 0 when nothing changed, 1 when
- * a figure did, 2 when the hazard was closed or reopened (*why says which). */
+/* Moves the land status as the figures decide, when the figures may: a status they set, open,
+ * or worked on (by hand) now fully released. 1 when it moved (*why says how), -1 out of memory. */
+static int apply_status(struct dm_record *h, const struct dm_lr_figures *f, double tolerance, size_t nrel,
+			const char **why)
+{
+	const char *ls = json_string_value(json_object_get(h->fields, "land_status"));
+	const char *reason = json_string_value(json_object_get(h->fields, "closure_reason"));
+	const char *to_reason, *to = figures_status(f, nrel, tolerance, &to_reason);
+	const char *sys = status_of_reason(reason);
+	int by_system = sys && ls && !strcmp(sys, ls);
+	if (!ls)
+		ls = "open";
+	if (!strcmp(to, ls) || !(by_system || !strcmp(ls, "open") || (!strcmp(ls, "worked_on") && !strcmp(to, "closed"))))
+		return 0;
+	*why = move_reason(ls, to, to_reason);
+	return set_text(h->fields, "land_status", to) || set_text(h->fields, "closure_reason", to_reason) ? -1 : 1;
+}
+
+/* Writes the figures into h's fields and moves its land status: 0 when nothing changed, 1 when
+ * a figure (or the reason of a status set by hand) did, 2 when the land status moved (*why). */
 int dm_lr_apply_figures(struct dm_db *db, struct dm_record *h, const struct dm_lr_figures *f, size_t nrel,
 			const char **why)
 {
@@ -176,6 +243,7 @@ int dm_lr_apply_figures(struct dm_db *db, struct dm_record *h, const struct dm_l
 					      "released_outside_m2" };
 	const double values[] = { f->cancelled, f->reduced, f->cleared, f->remaining, f->outside };
 	double tol = strtod(dm_db_setting(db, "landrelease.tolerance_m2", "1"), NULL);
+	const char *ls = json_string_value(json_object_get(h->fields, "land_status"));
 	int diff = 0, c;
 	*why = "land release figures recomputed";
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -183,9 +251,14 @@ int dm_lr_apply_figures(struct dm_db *db, struct dm_record *h, const struct dm_l
 			return -1;
 		diff |= c;
 	}
-	/* Only approved data closes or reopens a hazard. */
+	if (ls) {
+		if ((c = note_hand_status(h, ls, json_string_value(json_object_get(h->fields, "closure_reason")))) < 0)
+			return -1;
+		diff |= c;
+	}
+	/* Only approved data moves a hazard's land status. */
 	if (!strcmp(h->status, "approved") && !h->deleted) {
-		if ((c = apply_closure(h, f->remaining, tol, nrel, why)) < 0)
+		if ((c = apply_status(h, f, tol, nrel, why)) < 0)
 			return -1;
 		if (c)
 			diff = 2;

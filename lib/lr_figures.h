@@ -20,13 +20,16 @@ int dm_lr_load_releases(struct dm_db *db, const char *hazard_id, struct dm_lr_re
 
 struct dm_lr_figures {
 	double area, cancelled, reduced, cleared, remaining, outside;
+	int polygon;   /* 1 when the hazard has a polygon: only then does area arithmetic close it */
+	size_t nts;    /* approved NTS cancellations among the releases (close a hazard without one) */
 };
 /* The overlay of h and rl (pure: any thread with its own geo context). */
 int dm_lr_compute(struct dm_geo *geo, const struct dm_record *h, struct dm_lr_releases *rl, struct dm_lr_figures *f,
 		  struct dm_error *err);
-/* Writes the figures into h's fields and closes or reopens it: 0 when nothing changed, 1 when
- * a figure did, 2 when the hazard was closed or reopened (*why says which), -1 when out of
- * memory (h then half changed: the caller fails the write). */
+/* Writes the figures into h's fields and moves its land status as they decide (open ->
+ * worked_on -> closed and back, with closure_reason saying the system set it; a status set by
+ * hand is kept): 0 when nothing changed, 1 when a figure did, 2 when the land status did
+ * (*why says how), -1 when out of memory (h then half changed: the caller fails the write). */
 int dm_lr_apply_figures(struct dm_db *db, struct dm_record *h, const struct dm_lr_figures *f, size_t nrel,
 			const char **why);
 /* The approved, not deleted hazard, or NULL in *out (0) when it is not one. */

@@ -138,20 +138,37 @@ static int after_write(struct dm_hook_ctx *c, struct dm_record *r, struct dm_err
 	return rc;
 }
 
+/* A refusal of the input (DM_EINVAL with its problems as details) lets the later steps run
+ * too, so every problem of the record is listed at once; the code is cleared so that a later
+ * refusal of another kind (a role, the store) still wins. Any other failure stops the write. */
+static int go_on(int rc, int *bad, struct dm_error *err)
+{
+	if (rc != DM_EINVAL || !err->ndetails)
+		return rc;
+	*bad = 1;
+	err->code = 0;
+	err->field[0] = 0;
+	err->message[0] = 0;
+	return 0;
+}
+
 /* The content steps every write shares: the input, who may write it, where it is, what it
  * computes from itself, and whether the whole record is valid. */
 static int prepare_content(struct dm_hook_ctx *c, struct dm_record *r, json_t *in, const struct dm_write_opts *opts,
 			   struct dm_error *err)
 {
-	int rc = dm_rec_apply_input(c->db, c->who, r, in, opts, err);
+	int bad = 0;
+	int rc = go_on(dm_rec_apply_input(c->db, c->who, r, in, opts, err), &bad, err);
 	if (!rc)
 		rc = dm_auth_check_write(c->who, r->type->name, r->organisation, r->version > 0, err);
 	if (!rc)
-		rc = dm_rec_hooks_run(c, DM_HOOK_LOCATE, r, err);
+		rc = go_on(dm_rec_hooks_run(c, DM_HOOK_LOCATE, r, err), &bad, err);
 	if (!rc)
-		rc = dm_rec_hooks_run(c, DM_HOOK_COMPUTE_OWN, r, err);
+		rc = go_on(dm_rec_hooks_run(c, DM_HOOK_COMPUTE_OWN, r, err), &bad, err);
 	if (!rc)
-		rc = dm_rec_validate(c->db, r, err);
+		rc = go_on(dm_rec_validate(c->db, r, err), &bad, err);
+	if (!rc && bad)
+		rc = dm_rec_refused(r, err);
 	return rc;
 }
 
@@ -286,12 +303,61 @@ static void status_for_edit(struct dm_record *r, const struct dm_actor *who, con
 	set_str(&r->status_reason, NULL);
 }
 
+static int same_text(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/* Two values of a field the same (null and absent alike; numbers by value, 5 and 5.0). */
+static int same_value(json_t *a, json_t *b)
+{
+	if (json_is_null(a))
+		a = NULL;
+	if (json_is_null(b))
+		b = NULL;
+	if (!a || !b)
+		return a == b;
+	if (json_is_number(a) && json_is_number(b))
+		return json_number_value(a) == json_number_value(b);
+	return json_equal(a, b);
+}
+
+/* 1 when r's content is a's: every field the writer sets, the geometry and the common members.
+ * Computed fields follow from these (and from other records, which this write does not change). */
+static int same_content(const struct dm_record *a, const struct dm_record *r)
+{
+	size_t i;
+	if (!same_text(a->external_id, r->external_id) || !same_text(a->organisation, r->organisation) ||
+	    !same_text(a->location, r->location) || !same_text(a->date_of_information, r->date_of_information) ||
+	    a->geom.wkb_len != r->geom.wkb_len || (a->geom.wkb_len && memcmp(a->geom.wkb, r->geom.wkb, a->geom.wkb_len)))
+		return 0;
+	for (i = 0; i < r->type->nfields; i++) {
+		const char *k = r->type->fields[i].name;
+		if (!(r->type->fields[i].flags & DM_FF_COMPUTED) &&
+		    !same_value(json_object_get(a->fields, k), json_object_get(r->fields, k)))
+			return 0;
+	}
+	return 1;
+}
+
+/* A write with nothing to change: the same content, and no approval asked of a version not yet
+ * approved. It does not take a submitted or rejected record back to draft either. */
+static int nothing_to_write(const struct dm_record *before, const struct dm_record *r, const struct dm_actor *who,
+			    const struct dm_write_opts *opts)
+{
+	if (!same_content(before, r))
+		return 0;
+	if (opts->approve && dm_actor_can(who, DM_P_APPROVE))
+		return !strcmp(r->status, "approved") && r->approved_version == r->version;
+	return 1;
+}
+
 int dm_record_update(struct dm_db *db, const struct dm_actor *who, const char *ref, int64_t expected,
 		     json_t *in, const char *reason, const struct dm_write_opts *opts, struct dm_record **out,
 		     struct dm_error *err)
 {
 	static const struct dm_write_opts none;
-	struct dm_record *r = NULL;
+	struct dm_record *r = NULL, *before = NULL;
 	struct dm_hook_ctx c;
 	int64_t cur;
 	int rc;
@@ -308,10 +374,21 @@ int dm_record_update(struct dm_db *db, const struct dm_actor *who, const char *r
 		rc = load_for_write(db, who, ref, expected, &r, err);
 	if (!rc && r->deleted)
 		rc = dm_error_set(err, DM_ESTATE, NULL, "%s %s is deleted", r->type->name, r->code);
+	if (!rc && !(before = dm_record_clone(r)))
+		rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 	if (!rc) {
 		user_ctx(&c, db, who, "update", r);
 		rc = prepare_content(&c, r, in, opts, err);
 	}
+	if (!rc && nothing_to_write(before, r, who, opts)) {
+		/* no version, no audit row: the current version as it is stored */
+		dm_record_free(r);
+		r = before;
+		before = NULL;
+		dm_store_rollback(db->st);
+		return give(r, out);
+	}
+	dm_record_free(before);
 	if (!rc) {
 		cur = r->version;
 		rc = stamp(r, who, reason, err);

@@ -42,12 +42,17 @@ int dm_rec_audit(struct dm_db *db, const struct dm_actor *who, const char *actio
 /* Bumps the change counter of a layer (record type), for tile ETags. */
 int dm_rec_bump_counter(struct dm_db *db, const char *name, struct dm_error *err);
 
-/* record_json.c: applies a JSON input document to r (validating every member).
- * Problems are added as details; returns DM_EINVAL when any was found. */
+/* record_json.c: applies a JSON input document to r (validating every member; a member
+ * refused leaves r's value as it was). Problems are added as details (err's code is not set);
+ * returns DM_EINVAL when any was found, another code (err set) when the store failed. */
 int dm_rec_apply_input(struct dm_db *db, const struct dm_actor *who, struct dm_record *r, json_t *in,
 		       const struct dm_write_opts *opts, struct dm_error *err);
-/* Checks the whole record (required fields, type rules). */
+/* Checks the whole record (required fields, type rules), skipping the fields err already has
+ * a problem of. Problems are added as details; returns DM_EINVAL when there is any. */
 int dm_rec_validate(struct dm_db *db, struct dm_record *r, struct dm_error *err);
+/* Sets err to "TYPE record refused: FIELD: MESSAGE (and N more problems)" from its details;
+ * returns DM_EINVAL. */
+int dm_rec_refused(const struct dm_record *r, struct dm_error *err);
 
 /* record.c: system versions (author system, approved, with their reason), for derived
  * figures written outside a user's write (demine landrelease recompute). A root context for

@@ -8,20 +8,52 @@
 #include "demine/money.h"
 #include "record_impl.h"
 
-/* Members every record has that a writer may not set: ignored on input, so a client can
- * send back the very document it read. */
-static const char *const readonly_members[] = {
-	"id", "type", "code", "version", "status", "approved_version", "deleted", "created_by", "created_at",
-	"updated_by", "updated_at", "status_reason", "change_reason", "source_crs", "approved", NULL,
+/* Members every record has that a writer may not set, and what sets them: ignored in a whole
+ * document, so a client can send back the very document it read; refused in a partial one. */
+static const struct readonly_member {
+	const char *name, *set_by;
+} readonly_members[] = {
+	{ "id", "the record's identity, given when it was created" },
+	{ "type", "the record's type" },
+	{ "code", "assigned when the record is created" },
+	{ "version", "counted by every write (give it as the expected version)" },
+	{ "status", "set by submit, approve and reject" },
+	{ "approved_version", "set by approve" },
+	{ "approved", "set by approve" },
+	{ "deleted", "set by a deletion" },
+	{ "created_by", "stamped by the first write" },
+	{ "created_at", "stamped by the first write" },
+	{ "updated_by", "stamped by every write" },
+	{ "updated_at", "stamped by every write" },
+	{ "status_reason", "the reason given with a rejection" },
+	{ "change_reason", "the reason given with the write itself" },
+	{ "source_crs", "the CRS the geometry was given in" },
 };
 
-static int is_readonly_member(const char *k)
+static const struct readonly_member *readonly_member(const char *k)
 {
-	const char *const *p;
-	for (p = readonly_members; *p; p++)
-		if (!strcmp(*p, k))
-			return 1;
-	return 0;
+	size_t i;
+	for (i = 0; i < sizeof(readonly_members) / sizeof(readonly_members[0]); i++)
+		if (!strcmp(readonly_members[i].name, k))
+			return &readonly_members[i];
+	return NULL;
+}
+
+/* A partial write naming a member it cannot set: say what sets it. */
+static int refuse_readonly(struct dm_error *err, const char *k, const struct dm_field *f, const char *set_by)
+{
+	char from[300];
+	if (f && (f->flags & DM_FF_COMPUTED)) {
+		snprintf(from, sizeof(from), "%s", f->help ? f->help : "the record and its related records");
+		if (from[0] >= 'A' && from[0] <= 'Z' && !(from[1] >= 'A' && from[1] <= 'Z'))
+			from[0] = (char)(from[0] - 'A' + 'a');
+		dm_error_addc(err, k, "computed", json_pack("{s:s,s:s}", "field", k, "from", from),
+			      "%s is computed and cannot be set: %s", k, from);
+	} else {
+		dm_error_addc(err, k, "read_only", json_pack("{s:s,s:s}", "field", k, "set_by", set_by ? set_by : "the system"),
+			      "%s is read-only: %s", k, set_by ? set_by : "set by the system");
+	}
+	return DM_EINVAL;
 }
 
 static void set_str(char **dst, const char *v)
@@ -39,7 +71,8 @@ static int resolve_link(struct dm_db *db, const char *field, const char *target_
 	struct dm_error e;
 	int rc;
 	if (!json_is_string(v)) {
-		dm_error_add(err, field, "expected the id or code of a %s record", target_type);
+		dm_error_addc(err, field, "wrong_type", json_pack("{s:s,s:s}", "expected", "link", "target", target_type),
+			      "expected the id or code of a %s record", target_type);
 		return DM_EINVAL;
 	}
 	dm_error_init(&e);
@@ -48,13 +81,17 @@ static int resolve_link(struct dm_db *db, const char *field, const char *target_
 		dm_error_set(err, rc, field, "%s", e.message);
 	dm_error_release(&e);
 	if (rc == DM_ENOTFOUND) {
-		dm_error_add(err, field, "no %s record '%s'", target_type, json_string_value(v));
+		dm_error_addc(err, field, "no_record", json_pack("{s:s,s:s}", "target", target_type, "value",
+								 json_string_value(v)),
+			      "no %s record '%s'", target_type, json_string_value(v));
 		return DM_EINVAL;
 	}
 	if (rc)
 		return rc;
 	if (strcmp(t->name, target_type)) {
-		dm_error_add(err, field, "'%s' is a %s record, not a %s", json_string_value(v), t->name, target_type);
+		dm_error_addc(err, field, "wrong_record_type", json_pack("{s:s,s:s,s:s}", "value", json_string_value(v),
+									 "type", t->name, "target", target_type),
+			      "'%s' is a %s record, not a %s", json_string_value(v), t->name, target_type);
 		return DM_EINVAL;
 	}
 	*out = json_string(id);
@@ -69,7 +106,8 @@ static int resolve_links(struct dm_db *db, const struct dm_field *f, json_t *v, 
 	if (f->type == DM_F_LINK)
 		return resolve_link(db, f->name, f->link_type, v, out, err);
 	if (!json_is_array(v)) {
-		dm_error_add(err, f->name, "expected a list of %s ids or codes", f->link_type);
+		dm_error_addc(err, f->name, "wrong_type", json_pack("{s:s,s:s}", "expected", "links", "target", f->link_type),
+			      "expected a list of %s ids or codes", f->link_type);
 		return DM_EINVAL;
 	}
 	arr = json_array();
@@ -130,20 +168,40 @@ static int check_geom_kind(const struct dm_type *t, const struct dm_geom *g, str
 {
 	unsigned k = wkb_type(g);
 	if (t->geom == DM_GEOM_NONE) {
-		dm_error_add(err, "geometry", "%s records have no geometry", t->name);
+		dm_error_addc(err, "geometry", "no_geometry", json_pack("{s:s}", "type", t->name),
+			      "%s records have no geometry", t->name);
 		return DM_EINVAL;
 	}
 	if (t->geom == DM_GEOM_POINT && k != 1) {
-		dm_error_add(err, "geometry", "a %s is located by a Point", t->name);
+		dm_error_addc(err, "geometry", "wrong_geometry", json_pack("{s:s,s:s}", "type", t->name, "expected", "Point"),
+			      "a %s is located by a Point", t->name);
 		return DM_EINVAL;
 	}
 	/* A hazard known only as a point keeps an entered estimated area until surveyed. */
 	if (t->geom == DM_GEOM_AREA && k != 3 && k != 6 && !(k == 1 && t->point_area_field)) {
-		dm_error_add(err, "geometry", "a %s needs a Polygon or MultiPolygon%s", t->name,
-			     !t->point_area_field ? "" : *t->point_area_field ? " (or a Point with its estimated area)" : " or a Point");
+		dm_error_addc(err, "geometry", "wrong_geometry", json_pack("{s:s,s:s}", "type", t->name, "expected",
+									   "Polygon"),
+			      "a %s needs a Polygon or MultiPolygon%s", t->name,
+			      !t->point_area_field ? "" : *t->point_area_field ? " (or a Point with its estimated area)" : " or a Point");
 		return DM_EINVAL;
 	}
 	return 0;
+}
+
+/* The stable code of a geometry problem, from the geometry module's message (geo_valid.c). */
+static const char *geometry_code(const char *msg)
+{
+	static const struct { const char *text, *code; } codes[] = {
+		{ "self-intersects", "self_intersection" }, { "is not closed", "ring_not_closed" },
+		{ "a ring needs at least", "too_few_positions" }, { "is outside -180..180", "out_of_range" },
+		{ "is outside -90..90", "out_of_range" }, { "outside the country", "outside_country" },
+		{ "is empty", "empty_geometry" },
+	};
+	size_t i;
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (strstr(msg, codes[i].text))
+			return codes[i].code;
+	return "invalid_geometry";
 }
 
 static int apply_geometry(struct dm_db *db, struct dm_record *r, json_t *v, const struct dm_write_opts *opts,
@@ -159,7 +217,7 @@ static int apply_geometry(struct dm_db *db, struct dm_record *r, json_t *v, cons
 	dm_error_init(&ge);
 	rc = dm_geo_from_geojson(db->geo, v, opts->crs, opts->repair ? DM_GEO_REPAIR : 0, &g, opts->report, &ge);
 	if (rc == DM_EINVAL) { /* a problem of the input, listed with the record's others */
-		dm_error_add(err, "geometry", "%s", ge.message);
+		dm_error_addc(err, "geometry", geometry_code(ge.message), NULL, "%s", ge.message);
 	} else if (rc) { /* out of memory or the geometry library failing: the write fails */
 		dm_error_set(err, rc, "geometry", "%s", ge.message[0] ? ge.message : "out of memory");
 	}
@@ -183,18 +241,25 @@ static int apply_common(struct dm_db *db, struct dm_record *r, const char *k, js
 			const struct dm_write_opts *opts, struct dm_error *err)
 {
 	json_t *id = NULL;
+	char today[11];
 	int rc = 0;
 	if (!strcmp(k, "geometry"))
 		return apply_geometry(db, r, v, opts, err);
 	if (!json_is_null(v) && !json_is_string(v)) {
-		dm_error_add(err, k, "expected a string");
+		dm_error_addc(err, k, "wrong_type", json_pack("{s:s}", "expected", "text"), "expected a string");
 		return DM_EINVAL;
 	}
 	if (!strcmp(k, "external_id")) {
 		set_str(&r->external_id, json_string_value(v));
 	} else if (!strcmp(k, "date_of_information")) {
 		if (v && !json_is_null(v) && !dm_is_date(json_string_value(v))) {
-			dm_error_add(err, k, "'%s' is not a date (YYYY-MM-DD)", json_string_value(v));
+			dm_error_addc(err, k, "not_a_date", json_pack("{s:s}", "value", json_string_value(v)),
+				      "'%s' is not a date (YYYY-MM-DD)", json_string_value(v));
+			return DM_EINVAL;
+		}
+		if (v && !json_is_null(v) && strcmp(json_string_value(v), dm_today(today)) > 0) {
+			dm_error_addc(err, k, "future_date", json_pack("{s:s,s:s}", "value", json_string_value(v), "today", today),
+				      "'%s' is in the future: today is %s", json_string_value(v), today);
 			return DM_EINVAL;
 		}
 		set_str(&r->date_of_information, json_string_value(v));
@@ -220,23 +285,32 @@ int dm_rec_apply_input(struct dm_db *db, const struct dm_actor *who, struct dm_r
 	const char *k;
 	json_t *v;
 	const struct dm_field *f;
+	const struct readonly_member *ro;
 	int rc, bad = 0;
 	const char *type = json_string_value(json_object_get(in, "type"));
 	if (type && strcmp(type, r->type->name)) {
-		dm_error_add(err, "type", "the document is a %s, not a %s", type, r->type->name);
+		dm_error_addc(err, "type", "wrong_record_type", json_pack("{s:s,s:s}", "value", type, "type", r->type->name),
+			      "the document is a %s, not a %s", type, r->type->name);
 		bad = 1;
 	}
 	json_object_foreach(in, k, v) {
 		if (is_common_input(k)) {
 			rc = apply_common(db, r, k, v, opts, err);
-		} else if (is_readonly_member(k)) {
-			continue;
-		} else if ((f = dm_type_field(r->type, k))) {
-			if (f->flags & (DM_FF_COMPUTED | DM_FF_READONLY))
+		} else if ((ro = readonly_member(k))) {
+			if (!opts->partial || !strcmp(k, "type"))
 				continue;
-			rc = apply_field(db, r, f, v, err);
+			rc = refuse_readonly(err, k, NULL, ro->set_by);
+		} else if ((f = dm_type_field(r->type, k))) {
+			if (f->flags & (DM_FF_COMPUTED | DM_FF_READONLY)) {
+				if (!opts->partial)
+					continue;
+				rc = refuse_readonly(err, k, f, NULL);
+			} else {
+				rc = apply_field(db, r, f, v, err);
+			}
 		} else {
-			dm_error_add(err, k, "unknown field '%s' for %s records", k, r->type->name);
+			dm_error_addc(err, k, "unknown_field", json_pack("{s:s,s:s}", "field", k, "type", r->type->name),
+				      "unknown field '%s' for %s records", k, r->type->name);
 			rc = DM_EINVAL;
 		}
 		if (rc && rc != DM_EINVAL)
@@ -244,11 +318,20 @@ int dm_rec_apply_input(struct dm_db *db, const struct dm_actor *who, struct dm_r
 		bad |= rc != 0;
 	}
 	(void)who;
-	if (bad)
-		return dm_error_set(err, DM_EINVAL, err->ndetails ? err->details[0].field : NULL,
-				    "%s record refused: %s", r->type->name,
-				    err->ndetails ? err->details[0].message : "invalid input");
-	return 0;
+	return bad ? DM_EINVAL : 0;
+}
+
+int dm_rec_refused(const struct dm_record *r, struct dm_error *err)
+{
+	const struct dm_error_detail *d = err->ndetails ? &err->details[0] : NULL;
+	size_t more = err->ndetails + err->ndetails_dropped - (d != NULL);
+	char rest[64] = "";
+	if (more)
+		snprintf(rest, sizeof(rest), " (and %zu more problem%s)", more, more == 1 ? "" : "s");
+	if (!d)
+		return dm_error_set(err, DM_EINVAL, NULL, "%s record refused: invalid input", r->type->name);
+	return dm_error_set(err, DM_EINVAL, d->field, "%s record refused: %s%s%s%s", r->type->name, d->field,
+			    d->field[0] ? ": " : "", d->message, rest);
 }
 
 /* An amount must fit its currency's minor unit ("1.234" EUR is refused). */
@@ -277,23 +360,22 @@ static void validate_point_area(const struct dm_record *r, struct dm_error *err)
 	const char *f = r->type->point_area_field;
 	json_t *v = f && *f ? json_object_get(r->fields, f) : NULL;
 	if (f && *f && wkb_type(&r->geom) == 1 && (!json_is_number(v) || json_number_value(v) <= 0))
-		dm_error_add(err, f, "a %s located only by a Point needs its estimated area (%s, in m2) until its"
-			     " polygon is surveyed", r->type->name, f);
+		dm_error_addc(err, f, "point_needs_area", json_pack("{s:s}", "type", r->type->name),
+			      "a %s located only by a Point needs its estimated area (%s, in m2) until its"
+			      " polygon is surveyed", r->type->name, f);
 }
 
 int dm_rec_validate(struct dm_db *db, struct dm_record *r, struct dm_error *err)
 {
 	size_t before = err->ndetails;
+	int rc;
 	(void)db;
-	dm_type_validate(r->type, r->fields, err);
+	rc = dm_type_validate(r->type, r->fields, err);
+	if (rc && rc != DM_EINVAL)
+		return rc;
 	validate_money(r->type, r->fields, err);
 	validate_point_area(r, err);
-	if (err->ndetails == before)
-		return 0;
-	if (err->ndetails > before)
-		return dm_error_set(err, DM_EINVAL, err->details[before].field, "%s record refused: %s: %s",
-				    r->type->name, err->details[before].field, err->details[before].message);
-	return err->code ? err->code : DM_EINVAL;
+	return err->ndetails > before || rc ? DM_EINVAL : 0;
 }
 
 /* ---- output ---- */

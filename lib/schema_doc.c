@@ -48,6 +48,7 @@ static json_t *field_json(const struct dm_field *f)
 	json_object_set_new(o, "readonly", json_boolean(f->flags & (DM_FF_READONLY | DM_FF_COMPUTED)));
 	json_object_set_new(o, "nonneg", json_boolean(f->flags & DM_FF_NONNEG || f->type == DM_F_AREA));
 	json_object_set_new(o, "search", json_boolean(f->flags & DM_FF_SEARCH));
+	json_object_set_new(o, "past", json_boolean(f->flags & DM_FF_PAST));
 	json_object_set_new(o, "values", vals);
 	json_object_set_new(o, "unit", str_or_null(f->unit));
 	json_object_set_new(o, "link_type", str_or_null(f->link_type));
@@ -115,6 +116,7 @@ static void flags_text(const struct dm_field *f, char *out, size_t n)
 		{ DM_FF_NONNEG, ">= 0" }, { DM_FF_INDEX, "indexed" }, { DM_FF_SEARCH, "search" },
 		{ DM_FF_HISTORY_INDEX, "indexed in history" },
 		{ DM_FF_EXTRA, "extra" }, { DM_FF_INTERNAL, "internal (not public)" },
+		{ DM_FF_PAST, "not in the future" },
 	};
 	size_t i, len = 0;
 	out[0] = 0;
@@ -204,12 +206,22 @@ char *dm_schema_to_markdown(const struct dm_schema *s)
 		}
 	}
 	fputs("\n## Computed fields\n\nFields flagged *computed* are written by the system, never by users: "
-	      "input values for them\nare ignored. Areas are geodesic, on the WGS84 ellipsoid, in square metres. "
-	      "A hazard's\n`remaining_m2` is its polygon minus the union of its released polygons (cancelled, reduced,\n"
-	      "cleared; overlapping releases count once); land released outside the hazard is counted in\n"
-	      "`released_outside_m2` and flagged. A hazard whose remaining area reaches zero is closed with\n"
-	      "the reason in `closure_reason`. These versions are authored `system` and approved\n"
-	      "automatically.\n\n", o);
+	      "in a whole document\n(a `PUT`, an import of an export) they are ignored; naming one in `demine update "
+	      "--set` or a\n`PATCH` is refused, saying what computes it. Areas are geodesic, on the WGS84 ellipsoid, in\n"
+	      "square metres. A hazard's `remaining_m2` is its polygon minus the union of its released\n"
+	      "polygons (cancelled, reduced, cleared; overlapping releases count once); land released outside\n"
+	      "the hazard is counted in `released_outside_m2` and flagged.\n\n"
+	      "A hazard without a polygon (known by a point and its `estimated_area_m2`, or only by a\n"
+	      "description) is never closed by area arithmetic: its releases count in `released_outside_m2`\n"
+	      "and it remains as estimated, until an approved NTS cancellation closes it (`closure_reason`\n"
+	      "*cancelled by non-technical survey*) or it is closed by hand.\n\n"
+	      "The land status follows the approved releases: `open` while none is approved, `worked_on` from\n"
+	      "the first (*partly released*), `closed` when a polygon's remaining area is 0 (*fully released*),\n"
+	      "and back (*reopened: a release was withdrawn*, *open again: every release withdrawn*).\n"
+	      "`closure_reason` says when the system set the status; a status set by hand (a closure with its\n"
+	      "reason, which becomes the `closure_reason`, or a `worked_on` before any release) is never\n"
+	      "overwritten, except that a hazard worked on is closed when fully released. These versions are\n"
+	      "authored `system` and approved automatically, with the reason of the move as their change reason.\n\n", o);
 	for (i = 0; i < nt; i++) {
 		int any = 0;
 		for (j = 0; j < tt[i].nfields; j++)

@@ -7,7 +7,7 @@
 
 /* Field table rows. Flags: REQ required, PERS personal, COMP computed (and so read-only),
  * NN non-negative, IDX own index, SRCH text search, INTL an operator's working detail that the
- * public role never sees. */
+ * public role never sees, PAST the date of something that has happened (not after today). */
 #define REQ DM_FF_REQUIRED
 #define PERS DM_FF_PERSONAL
 #define COMP (DM_FF_COMPUTED | DM_FF_READONLY)
@@ -15,6 +15,7 @@
 #define IDX DM_FF_INDEX
 #define SRCH DM_FF_SEARCH
 #define INTL DM_FF_INTERNAL
+#define PAST DM_FF_PAST
 
 #define F(n, t, fl, v, u, lk, en, az, ru, hx, hp) \
 	{ .name = n, .type = t, .flags = fl, .values = v, .unit = u, .link_type = lk, \
@@ -27,20 +28,22 @@
 	{ .name = n, .type = DM_F_MONEY, .flags = fl, .currency_field = cur, \
 	  .label_en = en, .label_az = az, .label_ru = ru, .hxl = hx, .help = hp }
 
-/* Failing a check: one detail per problem, and the first one as the error. */
-static int fail(struct dm_error *err, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(struct dm_error *err, const char *field, const char *fmt, ...)
+/* Failing a check: one detail per problem (its stable code and parameters, taken), and the
+ * first one as the error. */
+static int failc(struct dm_error *err, const char *field, const char *code, json_t *params, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int failc(struct dm_error *err, const char *field, const char *code, json_t *params, const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	dm_error_add(err, field, "%s", msg);
+	dm_error_addc(err, field, code, params, "%s", msg);
 	dm_error_set(err, DM_EINVAL, field, "%s: %s", field, msg);
 	return DM_EINVAL;
 }
+#define fail(err, field, ...) failc(err, field, "invalid", NULL, __VA_ARGS__)
 
 /* ---- value lists ---- */
 static const char *const v_org_kind[] = { "national_authority", "operator_ngo", "operator_commercial",
@@ -98,21 +101,24 @@ static int check_abbr(const struct dm_field *f, json_t *v, struct dm_error *err)
 {
 	const char *s = json_string_value(v);
 	if (strlen(s) != 3 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' || s[2] < 'A' || s[2] > 'Z')
-		return fail(err, f->name, "'%.40s' is not 3 uppercase latin letters (e.g. AGD)", s);
+		return failc(err, f->name, "bad_format", json_pack("{s:s%,s:s}", "value", s, strnlen(s, 40), "format", "AAA"),
+			     "'%.40s' is not 3 uppercase latin letters (e.g. AGD)", s);
 	return 0;
 }
 
 static int check_quantity(const struct dm_field *f, json_t *v, struct dm_error *err)
 {
 	if (json_integer_value(v) < 1)
-		return fail(err, f->name, "%lld is not a quantity: at least 1 item", (long long)json_integer_value(v));
+		return failc(err, f->name, "too_small", json_pack("{s:O,s:i}", "value", v, "min", 1),
+			     "%lld is not a quantity: at least 1 item", (long long)json_integer_value(v));
 	return 0;
 }
 
 static int check_age(const struct dm_field *f, json_t *v, struct dm_error *err)
 {
 	if (json_integer_value(v) > 120)
-		return fail(err, f->name, "%lld is not a plausible age (0 to 120)", (long long)json_integer_value(v));
+		return failc(err, f->name, "too_large", json_pack("{s:O,s:i}", "value", v, "max", 120),
+			     "%lld is not a plausible age (0 to 120)", (long long)json_integer_value(v));
 	return 0;
 }
 
@@ -123,7 +129,8 @@ static int check_purpose_code(const struct dm_field *f, json_t *v, struct dm_err
 	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 		;
 	if (n != 5 || i != 5)
-		return fail(err, f->name, "'%.40s' is not a 5-digit OECD DAC purpose code (e.g. 15250)", s);
+		return failc(err, f->name, "bad_format", json_pack("{s:s%,s:s}", "value", s, strnlen(s, 40), "format", "00000"),
+			     "'%.40s' is not a 5-digit OECD DAC purpose code (e.g. 15250)", s);
 	return 0;
 }
 
@@ -196,7 +203,8 @@ static int check_date_order(json_t *fields, const char *start, const char *end, 
 {
 	const char *a = str(fields, start), *b = str(fields, end);
 	if (a && b && strcmp(b, a) < 0)
-		return fail(err, end, "'%s' is before %s '%s'", b, start, a);
+		return failc(err, end, "before_start", json_pack("{s:s,s:s,s:s}", "value", b, "start_field", start, "start", a),
+			     "'%s' is before %s '%s'", b, start, a);
 	return 0;
 }
 
@@ -214,8 +222,10 @@ static int validate_land_release(const struct dm_type *t, json_t *fields, struct
 	if (method && result)
 		for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
 			if (!strcmp(method, pairs[i][0]) && strcmp(result, pairs[i][1]))
-				rc = fail(err, "result", "'%s' does not follow from method '%s' (%s gives %s)", result,
-					  method, method, pairs[i][1]);
+				rc = failc(err, "result", "not_from_method", json_pack("{s:s,s:s,s:s}", "value", result,
+					   "method", method, "expected", pairs[i][1]),
+					   "'%s' does not follow from method '%s' (%s gives %s)", result, method, method,
+					   pairs[i][1]);
 	return rc;
 }
 
@@ -228,8 +238,8 @@ static int validate_exchange_rate(const struct dm_type *t, json_t *fields, struc
 {
 	const char *from = str(fields, "from_currency"), *to = str(fields, "to_currency");
 	if (from && to && !strcmp(from, to))
-		return fail(err, "to_currency", "'%s' is the same as from_currency: a rate converts between two "
-			    "currencies", to);
+		return failc(err, "to_currency", "same_currency", json_pack("{s:s}", "value", to),
+			     "'%s' is the same as from_currency: a rate converts between two currencies", to);
 	return 0;
 }
 
@@ -291,7 +301,7 @@ static const struct dm_field hazard_fields[] = {
 	F("evidence", DM_F_TEXT, SRCH | INTL, NULL, NULL, NULL, "Evidence", "Sübutlar", "Свидетельства",
 	  "#description+evidence", "What shows or suggests the presence of explosive ordnance"),
 	F("land_status", DM_F_ENUM, REQ, v_land_status, NULL, NULL, "Land status", "Torpağın vəziyyəti",
-	  "Статус земли", "#status+land", "Open, being worked on, or closed (fully released)"),
+	  "Статус земли", "#status+land", "Open, being worked on (partly released), or closed (fully released, cancelled by NTS, or by hand)"),
 	F("priority", DM_F_ENUM, 0, v_hml, NULL, NULL, "Priority", "Prioritet", "Приоритет", "#severity+priority",
 	  "Priority for survey and clearance"),
 	F("blockages", DM_F_SET, 0, v_land_use, NULL, NULL, "Blocked land use", "Məhdudlaşdırılan istifadə",
@@ -318,7 +328,7 @@ static const struct dm_field hazard_fields[] = {
 	  "Təhlükəli ərazidən kənarda azad edilmiş sahə", "Высвобождено за пределами опасного района",
 	  "#output+area+outside+num", "Released land of this hazard lying outside its polygon (flagged)"),
 	F("closure_reason", DM_F_TEXT, COMP, NULL, NULL, NULL, "Reason of closure", "Bağlanma səbəbi",
-	  "Причина закрытия", "#status+reason", "Why the system closed the hazard (e.g. fully released)"),
+	  "Причина закрытия", "#status+reason", "Why the land status is what it is: set by the system (fully released, partly released, cancelled by non-technical survey) or the reason of a closure by hand"),
 };
 
 static const struct dm_field task_fields[] = {
@@ -355,9 +365,9 @@ static const struct dm_field land_release_fields[] = {
 	  "Cancelled by NTS, reduced by TS, cleared by clearance"),
 	F("technique", DM_F_SET, 0, v_technique, NULL, NULL, "Technique", "İş üsulu", "Методика работ",
 	  "#activity+technique", "Manual, mechanical, mine detection dogs (mdd), battle area clearance"),
-	F("start_date", DM_F_DATE, 0, NULL, NULL, NULL, "Start date", "Başlama tarixi", "Дата начала", "#date+start",
+	F("start_date", DM_F_DATE, PAST, NULL, NULL, NULL, "Start date", "Başlama tarixi", "Дата начала", "#date+start",
 	  "First day of work"),
-	F("end_date", DM_F_DATE, 0, NULL, NULL, NULL, "End date", "Bitmə tarixi", "Дата окончания", "#date+end",
+	F("end_date", DM_F_DATE, PAST, NULL, NULL, NULL, "End date", "Bitmə tarixi", "Дата окончания", "#date+end",
 	  "Last day of work (not before the start)"),
 	F("clearance_depth_cm", DM_F_INT, NN, NULL, "cm", NULL, "Clearance depth", "Təmizləmə dərinliyi",
 	  "Глубина очистки", "#indicator+depth+num", "Depth to which the land was cleared"),
@@ -389,12 +399,12 @@ static const struct dm_field eo_find_fields[] = {
 	  "Способ обезвреживания", "#item+disposition", "What was done with the item"),
 	F("depth_cm", DM_F_INT, NN, NULL, "cm", NULL, "Depth", "Dərinlik", "Глубина", "#indicator+depth+num",
 	  "Depth at which the item lay"),
-	F("find_date", DM_F_DATE, 0, NULL, NULL, NULL, "Date found", "Aşkarlanma tarixi", "Дата обнаружения",
+	F("find_date", DM_F_DATE, PAST, NULL, NULL, NULL, "Date found", "Aşkarlanma tarixi", "Дата обнаружения",
 	  "#date+found", "Day the item was found"),
 };
 
 static const struct dm_field accident_fields[] = {
-	F("accident_date", DM_F_DATE, REQ, NULL, NULL, NULL, "Date of accident", "Hadisənin tarixi",
+	F("accident_date", DM_F_DATE, REQ | PAST, NULL, NULL, NULL, "Date of accident", "Hadisənin tarixi",
 	  "Дата происшествия", "#date+occurred", "Day the accident happened"),
 	F("accident_kind", DM_F_ENUM, REQ, v_accident_kind, NULL, NULL, "Kind of accident", "Hadisənin növü",
 	  "Вид происшествия", "#event+type", "Demining accident (deminers at work) or mine/ERW accident (anyone else)"),
@@ -417,7 +427,7 @@ static const struct dm_field victim_fields[] = {
 	F("sex", DM_F_ENUM, 0, v_sex, NULL, NULL, "Sex", "Cins", "Пол", "#affected+sex", "Sex of the person"),
 	FV("age", DM_F_INT, NN, NULL, "years", NULL, "Age", "Yaş", "Возраст", "#affected+age",
 	   "Age in years at the time of the accident (0 to 120)", check_age),
-	F("date_of_birth", DM_F_DATE, PERS, NULL, NULL, NULL, "Date of birth", "Doğum tarixi", "Дата рождения", NULL,
+	F("date_of_birth", DM_F_DATE, PERS | PAST, NULL, NULL, NULL, "Date of birth", "Doğum tarixi", "Дата рождения", NULL,
 	  "Date of birth (personal data)"),
 	F("outcome", DM_F_ENUM, REQ, v_outcome, NULL, NULL, "Killed or injured", "Həlak olub və ya yaralanıb",
 	  "Погиб или ранен", "#affected+outcome", "Whether the person was killed or injured"),
@@ -442,7 +452,7 @@ static const struct dm_field va_service_fields[] = {
 	  "Organisation that provided the service, when it is in the database"),
 	F("provider", DM_F_TEXT, SRCH, NULL, NULL, NULL, "Provider", "Xidmət göstərən", "Исполнитель услуги",
 	  "#org+provider+name", "Provider's name when it is not an organisation in the database (e.g. a hospital)"),
-	F("service_date", DM_F_DATE, 0, NULL, NULL, NULL, "Date of service", "Xidmət tarixi", "Дата оказания услуги",
+	F("service_date", DM_F_DATE, PAST, NULL, NULL, NULL, "Date of service", "Xidmət tarixi", "Дата оказания услуги",
 	  "#date", "Day the service was provided or referred"),
 	F("service_status", DM_F_ENUM, REQ, v_service_status, NULL, NULL, "Service status", "Xidmətin vəziyyəti",
 	  "Состояние услуги", "#status+service", "Referred, in progress, completed or declined"),
@@ -451,7 +461,7 @@ static const struct dm_field va_service_fields[] = {
 };
 
 static const struct dm_field eore_session_fields[] = {
-	F("session_date", DM_F_DATE, REQ, NULL, NULL, NULL, "Date of session", "Sessiyanın tarixi", "Дата занятия",
+	F("session_date", DM_F_DATE, REQ | PAST, NULL, NULL, NULL, "Date of session", "Sessiyanın tarixi", "Дата занятия",
 	  "#date", "Day the session was held"),
 	F("method", DM_F_ENUM, REQ, v_eore_method, NULL, NULL, "Method", "Üsul", "Метод", "#activity+method",
 	  "How risk education was delivered (IMAS 12.10)"),
@@ -484,7 +494,7 @@ static const struct dm_field qm_inspection_fields[] = {
 	  "Проверяемая организация", "#org+inspected+id", "Organisation whose work was inspected"),
 	F("inspecting_body", DM_F_LINK, 0, NULL, NULL, "organisation", "Inspecting body", "Yoxlayan qurum",
 	  "Инспектирующий орган", "#org+inspecting+id", "Organisation that carried out the inspection"),
-	F("inspection_date", DM_F_DATE, REQ, NULL, NULL, NULL, "Date of inspection", "Yoxlama tarixi",
+	F("inspection_date", DM_F_DATE, REQ | PAST, NULL, NULL, NULL, "Date of inspection", "Yoxlama tarixi",
 	  "Дата инспекции", "#date", "Day of the inspection"),
 	F("kind", DM_F_ENUM, REQ, v_qm_kind, NULL, NULL, "Kind of inspection", "Yoxlamanın növü", "Вид инспекции",
 	  "#activity+qm+type", "Accreditation, QA visit, QC sampling or post-clearance inspection"),

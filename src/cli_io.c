@@ -76,7 +76,10 @@ int cli_import(int argc, char **argv)
 	if (rc) {
 		rc = cli_fail(&err);
 	} else {
-		printf("imported %s: %zu created, %zu updated%s\n", argv[optind], st.created, st.updated,
+		char same[64] = "";
+		if (st.unchanged)
+			snprintf(same, sizeof(same), ", %zu unchanged", st.unchanged);
+		printf("imported %s: %zu created, %zu updated%s%s\n", argv[optind], st.created, st.updated, same,
 		       io.approve ? " (approved)" : " (drafts)");
 		for (i = 0; i < json_array_size(st.report); i++) {
 			char *s = json_dumps(json_array_get(st.report, i), JSON_COMPACT);

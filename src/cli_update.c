@@ -70,7 +70,7 @@ int cli_update(int argc, char **argv)
 	const char *sets[256];
 	size_t nsets = 0, i;
 	long long expect = 0;
-	struct dm_write_opts wo = { 0 };
+	struct dm_write_opts wo = { .partial = 1 }; /* every --set names a change: computed ones are refused */
 	struct dm_db *db = NULL;
 	struct dm_record *cur = NULL, *r = NULL;
 	struct dm_error err;
@@ -118,6 +118,9 @@ int cli_update(int argc, char **argv)
 		rc = cli_fail(&err);
 	} else if (json) {
 		cli_print_json(dm_record_to_json(db, &who, r, NULL));
+	} else if (r->version == expect) {
+		printf("%s %s is unchanged at version %lld (%s): nothing to write\n", r->type->name, r->code,
+		       (long long)r->version, r->status);
 	} else {
 		printf("%s %s is now version %lld (%s)\n", r->type->name, r->code, (long long)r->version, r->status);
 	}

@@ -69,6 +69,7 @@ const struct srv_route srv_routes[] = {
 	{ "POST", "/api/v1/*", srv_rec_create, ROUTE_RECORD_WRITE, 0, "create", "Create a record (a draft)" },
 	{ "GET", "/api/v1/*/*", srv_rec_get, ROUTE_PUBLIC, 0, "get", "Get a record by id or code" },
 	{ "PUT", "/api/v1/*/*", srv_rec_update, ROUTE_RECORD_WRITE, 0, "update", "Update a record (If-Match: its version)" },
+	{ "PATCH", "/api/v1/*/*", srv_rec_patch, ROUTE_RECORD_WRITE, 0, "patch", "Change some members of a record (If-Match: its version; computed members refused)" },
 	{ "DELETE", "/api/v1/*/*", srv_rec_delete, ROUTE_RECORD_WRITE, 0, "delete", "Delete a record (a deletion version with a reason)" },
 	{ "GET", "/api/v1/*/*/history", srv_rec_history, ROUTE_PUBLIC, 0, "getHistory", "Every version of a record" },
 	{ "POST", "/api/v1/*/*/submit", srv_rec_submit, ROUTE_RECORD_WRITE, 0, "submit", "Submit a draft for approval" },
@@ -230,6 +231,17 @@ static enum MHD_Result internal_error(struct req *r, const struct dm_error *err)
 	return srv_error(r, 500, "internal", NULL, "internal error; the server log has the details under [%s]", ref);
 }
 
+/* A detail's parameters as an object ({} when it has none). */
+static json_t *detail_params(const struct dm_error_detail *d)
+{
+	json_t *p = d->params[0] ? json_loads(d->params, 0, NULL) : NULL;
+	if (p && !json_is_object(p)) {
+		json_decref(p);
+		p = NULL;
+	}
+	return p ? p : json_object();
+}
+
 enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err)
 {
 	json_t *details;
@@ -248,6 +260,8 @@ enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err)
 		json_t *d = json_object();
 		json_object_set_new(d, "field", err->details[i].field[0] ? srv_json_text(err->details[i].field) : json_null());
 		json_object_set_new(d, "message", srv_json_text(err->details[i].message));
+		json_object_set_new(d, "code", json_string(err->details[i].code[0] ? err->details[i].code : "invalid"));
+		json_object_set_new(d, "params", detail_params(&err->details[i]));
 		json_array_append_new(details, d);
 	}
 	return srv_json(r, status, error_body(name, err->message[0] ? err->message : dm_err_name(err->code),

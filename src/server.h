@@ -230,6 +230,7 @@ enum MHD_Result srv_rec_get(struct req *r);
 enum MHD_Result srv_rec_history(struct req *r);
 enum MHD_Result srv_rec_create(struct req *r);
 enum MHD_Result srv_rec_update(struct req *r);
+enum MHD_Result srv_rec_patch(struct req *r);
 enum MHD_Result srv_rec_delete(struct req *r);
 enum MHD_Result srv_rec_submit(struct req *r);
 enum MHD_Result srv_rec_approve(struct req *r);

@@ -463,8 +463,11 @@ static int take_reason(struct req *r, json_t *b, const char *name, char **out, e
 	return 0;
 }
 
-enum MHD_Result srv_rec_update(struct req *r)
+/* PUT takes a whole document (read-only and computed members ignored), PATCH only the members
+ * to change (naming a computed one is refused): one write, two readings of the body. */
+static enum MHD_Result rec_update(struct req *r, int partial)
 {
+	struct dm_write_opts wo = { .partial = partial };
 	struct dm_record *rec = NULL;
 	struct dm_error err;
 	enum MHD_Result sent;
@@ -477,7 +480,7 @@ enum MHD_Result srv_rec_update(struct req *r)
 		return sent;
 	}
 	dm_error_init(&err);
-	if (dm_record_update(r->db, &r->who, id, v, b, reason, NULL, &rec, &err))
+	if (dm_record_update(r->db, &r->who, id, v, b, reason, &wo, &rec, &err))
 		sent = answer_err(r, &err);
 	else
 		sent = send_record(r, 200, rec, 0);
@@ -485,6 +488,16 @@ enum MHD_Result srv_rec_update(struct req *r)
 	json_decref(b);
 	free(reason);
 	return sent;
+}
+
+enum MHD_Result srv_rec_update(struct req *r)
+{
+	return rec_update(r, 0);
+}
+
+enum MHD_Result srv_rec_patch(struct req *r)
+{
+	return rec_update(r, 1);
 }
 
 /* The optional JSON body of a delete or transition, with its "reason". */

@@ -246,8 +246,12 @@ enum MHD_Result srv_token_revoke(struct req *r)
 	return revoke_current(r, NULL);
 }
 
+/* The caller; a session (the cookie) also gets its CSRF token, so that a second tab of the
+ * same browser can write: it shares the cookie but not the first tab's memory. */
 enum MHD_Result srv_me(struct req *r)
 {
+	if (r->via_cookie && r->csrf[0])
+		return srv_json(r, 200, json_pack("{s:o, s:s}", "user", dm_user_to_json(&r->user), "csrf_token", r->csrf));
 	return srv_json(r, 200, json_pack("{s:o}", "user", dm_user_to_json(&r->user)));
 }
 

@@ -246,13 +246,13 @@ static json_t *operation(const struct srv_route *rt, const struct dm_type *t, co
 		json_array_append_new(params, param("q", "query", "string", "A record code's start or a place name", 1));
 		json_array_append_new(params, param("limit", "query", "integer", "Items (1-100, default 20)", 0));
 	}
-	if (t && !strcmp(verb, "update"))
+	if (t && (!strcmp(verb, "update") || !strcmp(verb, "patch")))
 		json_array_append_new(params, param("If-Match", "header", "string", "The version the change is based on: \"N\"", 1));
 	if (json_array_size(params))
 		json_object_set_new(op, "parameters", params);
 	else
 		json_decref(params);
-	if (t && (!strcmp(verb, "create") || !strcmp(verb, "update")))
+	if (t && (!strcmp(verb, "create") || !strcmp(verb, "update") || !strcmp(verb, "patch")))
 		json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", 1, "content", json_pack("{s:{s:o}}",
 								 "application/json", "schema", ref(item))));
 	else if (t && (!strcmp(m, "POST") || !strcmp(m, "DELETE")))

@@ -23,6 +23,11 @@ enum dm_err {
 struct dm_error_detail {
 	char field[64];
 	char message[512];
+	/* A stable code (required, negative, not_allowed, before_start, future_date, computed, ...;
+	 * "" when the problem has none yet: faces then say "invalid") and its parameters as the
+	 * text of a JSON object ("" = {}), so a face can show and translate it beside its field. */
+	char code[32];
+	char params[384];
 };
 
 struct dm_error {
@@ -52,6 +57,14 @@ static inline int dm_error_nonzero_(int rc, int code)
 /* Appends a detail (kept even when an error is already set). */
 void dm_error_add(struct dm_error *err, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+struct json_t;
+/* Appends a detail with its stable code and parameters (a JSON object, taken: decref'd here;
+ * NULL for none). The message stays English text made from the same values. */
+void dm_error_addc(struct dm_error *err, const char *field, const char *code, struct json_t *params,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Copies detail d (code and parameters too) into err, its message prefixed by prefix when
+ * that is not NULL ("feature 3: "). */
+void dm_error_add_detail(struct dm_error *err, const struct dm_error_detail *d, const char *prefix);
 /* Prefixes the message (and field-less context) with "PREFIX: ", e.g. "feature 3". */
 void dm_error_prefix(struct dm_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *dm_err_name(int code);

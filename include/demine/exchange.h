@@ -21,6 +21,7 @@ struct dm_import_opts {
 
 struct dm_import_stats {
 	size_t created, updated, records;
+	size_t unchanged; /* records given with their id and version whose content was the same: no version */
 	json_t *report; /* notes (repairs), an array; caller frees with json_decref */
 };
 

@@ -21,6 +21,9 @@ struct dm_write_opts {
 	const char *crs;         /* CRS of incoming geometry ("EPSG:32638"); NULL = WGS84 */
 	int resolve_links;       /* links may name the target's id, code or external_id */
 	json_t *report;          /* if set, repair notes and warnings are appended (array) */
+	int partial;             /* the input names only what is to change (--set, PATCH): a computed
+				  * or read-only member in it is refused, saying why; a whole document
+				  * (PUT, an import of an export) has them ignored */
 };
 
 /* Creates a record from a flat JSON object (the shape dm_record_to_json gives; read-only
@@ -30,7 +33,9 @@ int dm_record_create(struct dm_db *db, const struct dm_actor *who, const char *t
 		     const struct dm_write_opts *opts, struct dm_record **out, struct dm_error *err);
 
 /* Writes a new version. in holds the members to change (a full document from a GET works
- * too). expected_version must equal the current version, else DM_ECONFLICT. */
+ * too). expected_version must equal the current version, else DM_ECONFLICT. A write that
+ * changes nothing (the same content, and the status it would get is the one it has) writes no
+ * version: it returns 0 and *out holds the current version unchanged. */
 int dm_record_update(struct dm_db *db, const struct dm_actor *who, const char *id_or_code,
 		     int64_t expected_version, json_t *in, const char *reason,
 		     const struct dm_write_opts *opts, struct dm_record **out, struct dm_error *err);

@@ -36,6 +36,7 @@ enum dm_fflag {
 	DM_FF_SEARCH = 1 << 7,   /* included in text search */
 	DM_FF_HISTORY_INDEX = 1 << 8, /* approved versions are looked up by it: indexed in history too */
 	DM_FF_INTERNAL = 1 << 9, /* an operator's working detail (evidence, team): never shown to the public */
+	DM_FF_PAST = 1 << 10,    /* the date of something that has happened: after today is refused */
 };
 
 struct dm_error;
@@ -75,7 +76,8 @@ struct dm_type {
 	size_t nfields;
 	size_t nbuiltin;
 	/* Cross-field rules (e.g. a release's result follows its method), called by
-	 * dm_type_validate once every field alone is valid; adds a detail per problem. May be NULL. */
+	 * dm_type_validate with the fields that are valid alone (the others are left out); adds a
+	 * detail per problem. May be NULL. */
 	int (*validate)(const struct dm_type *t, struct json_t *fields, struct dm_error *err);
 	/* An area type that may be located by a Point until surveyed, when this field (an area)
 	 * holds the entered estimate (hazard: estimated_area_m2); "" = a Point without an estimate
@@ -136,9 +138,13 @@ int dm_field_validate(const struct dm_field *f, struct json_t *v, struct dm_erro
 /* The type check of dm_field_validate without err and without the field's own hook: returns 0,
  * or DM_EINVAL with the reason in msg (lowercase, quoting the value). */
 int dm_field_check(const struct dm_field *f, struct json_t *v, char *msg, size_t n);
+/* Today's date (YYYY-MM-DD) in the server's time zone, into out; returns out. */
+const char *dm_today(char out[11]);
 /* Validates a record's fields object: required fields present (computed ones excepted), each
- * present value by dm_field_validate, then the type's cross-field rules. Every problem is a
- * detail; returns DM_EINVAL when any was found. Members not in the type are not checked. */
+ * present value by dm_field_validate, then the type's cross-field rules over the fields that
+ * passed (so they run even when another field failed). A field err already holds a detail of
+ * (its input was refused) is not checked again. Every problem is a detail with its code;
+ * returns DM_EINVAL when any was found. Members not in the type are not checked. */
 int dm_type_validate(const struct dm_type *t, struct json_t *fields, struct dm_error *err);
 
 /* Exports the schema as JSON (types, fields, allowed values, labels, flags).

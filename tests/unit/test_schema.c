@@ -336,6 +336,76 @@ static void test_records(void)
 	}
 }
 
+/* The detail of field in err, or NULL. */
+static const struct dm_error_detail *detail_of(const struct dm_error *err, const char *field)
+{
+	size_t i;
+	for (i = 0; i < err->ndetails; i++)
+		if (!strcmp(err->details[i].field, field))
+			return &err->details[i];
+	return NULL;
+}
+
+/* Issue 25: every problem at once, each with its stable code and parameters; the cross-field
+ * rules run over the fields that passed; dates of events after today are refused. */
+static void test_codes(void)
+{
+	char today[11], future[11];
+	char doc[400];
+	json_t *v = json_loads("{\"method\": \"clearance\", \"result\": \"cleared\", \"clearance_depth_cm\": -3, "
+			       "\"start_date\": \"2025-05-10\", \"end_date\": \"2025-05-01\"}", 0, NULL);
+	const struct dm_error_detail *d;
+	struct dm_error err;
+	dm_error_init(&err);
+	CHECK_INT(dm_type_validate(dm_schema_builtin_type("land_release"), v, &err), DM_EINVAL);
+	CHECK_INT(err.ndetails, 3);
+	CHECK((d = detail_of(&err, "clearance_depth_cm")) && !strcmp(d->code, "negative") && !strcmp(d->params, "{\"value\":-3}"));
+	CHECK((d = detail_of(&err, "hazard")) && !strcmp(d->code, "required"));
+	CHECK((d = detail_of(&err, "end_date")) && !strcmp(d->code, "before_start") &&
+	      strstr(d->params, "\"start\":\"2025-05-10\"") && strstr(d->params, "\"start_field\":\"start_date\""));
+	dm_error_release(&err);
+	json_decref(v);
+
+	/* a field that failed alone is not compared with another (it would be blamed twice) */
+	v = json_loads("{\"hazard\": \"H\", \"method\": \"nts\", \"result\": \"cancelled\", "
+		       "\"start_date\": \"2025-02-30\", \"end_date\": \"2025-01-01\"}", 0, NULL);
+	dm_error_init(&err);
+	CHECK_INT(dm_type_validate(dm_schema_builtin_type("land_release"), v, &err), DM_EINVAL);
+	CHECK_INT(err.ndetails, 1);
+	CHECK((d = detail_of(&err, "start_date")) && !strcmp(d->code, "not_a_date"));
+	dm_error_release(&err);
+	json_decref(v);
+
+	/* a field the caller already refused is skipped (the write path's input step) */
+	v = json_loads("{\"method\": \"nts\", \"result\": \"cleared\"}", 0, NULL);
+	dm_error_init(&err);
+	dm_error_addc(&err, "result", "not_allowed", NULL, "refused before");
+	CHECK_INT(dm_type_validate(dm_schema_builtin_type("land_release"), v, &err), DM_EINVAL);
+	CHECK(!strcmp(err.details[0].field, "result") && !strcmp(err.details[1].field, "hazard"));
+	CHECK_INT(err.ndetails, 2);
+	dm_error_release(&err);
+	json_decref(v);
+
+	/* dates of things that happened: today is fine, tomorrow is not; planned dates may be ahead */
+	dm_today(today);
+	snprintf(future, sizeof(future), "%04ld-01-01", strtol(today, NULL, 10) + 1);
+	snprintf(doc, sizeof(doc), "{\"accident\": \"ACC-1\", \"outcome\": \"injured\", \"date_of_birth\": \"%s\"}", today);
+	CHECK(record_check("victim", doc, NULL, NULL));
+	snprintf(doc, sizeof(doc), "{\"accident_date\": \"%s\"}", future);
+	CHECK(record_check("accident", doc, "accident_date", "is in the future: today is"));
+	snprintf(doc, sizeof(doc), "{\"hazards\": [\"HAZ-1\"], \"task_status\": \"planned\", \"planned_start\": "
+		 "\"%s\", \"planned_end\": \"%s\"}", future, future);
+	CHECK(record_check("task", doc, NULL, NULL));
+	v = json_loads("{}", 0, NULL);
+	json_object_set_new(v, "find_date", json_string(future));
+	json_object_set_new(v, "category", json_string("uxo"));
+	dm_error_init(&err);
+	CHECK_INT(dm_type_validate(dm_schema_builtin_type("eo_find"), v, &err), DM_EINVAL);
+	CHECK((d = detail_of(&err, "find_date")) && !strcmp(d->code, "future_date") && strstr(d->params, today));
+	dm_error_release(&err);
+	json_decref(v);
+}
+
 static int add_extra(struct dm_schema *s, const char *type, const struct dm_field *f, const char *want)
 {
 	struct dm_error err;
@@ -534,6 +604,7 @@ int main(void)
 	test_tables();
 	test_values();
 	test_records();
+	test_codes();
 	test_extras();
 	test_outputs();
 	return check_report("schema");

@@ -203,6 +203,51 @@ out:
 	dm_error_release(&err);
 }
 
+/* A write that changes nothing writes no version and no audit row (issue 25); a change does.
+ * A partial write naming a computed field is refused and writes nothing either. */
+static void test_no_change(struct dm_db *db)
+{
+	struct dm_record *h = create(db, "hazard", HAZARD), *r = NULL;
+	struct dm_write_opts partial = { .partial = 1 };
+	struct dm_error err;
+	int64_t versions, audit;
+	json_t *in;
+	dm_error_init(&err);
+	if (!h)
+		return;
+	versions = count(db, "SELECT count(*) FROM hazard_history WHERE id = ?", h->id);
+	audit = count(db, "SELECT count(*) FROM audit", NULL);
+	in = json_pack("{s:s, s:s}", "land_status", "open", "category", "cha");
+	CHECK_INT(dm_record_update(db, &officer, h->id, h->version, in, "same again", NULL, &r, &err), 0);
+	CHECK(r && r->version == h->version && !strcmp(r->status, "approved"));
+	CHECK_INT(count(db, "SELECT count(*) FROM hazard_history WHERE id = ?", h->id), versions);
+	CHECK_INT(count(db, "SELECT count(*) FROM audit", NULL), audit);
+	CHECK(!dm_store_in_transaction(dm_db_store(db)));
+	dm_record_free(r);
+	r = NULL;
+	json_decref(in);
+	in = json_pack("{s:f}", "remaining_m2", 5.0);
+	CHECK_INT(dm_record_update(db, &officer, h->id, h->version, in, "by hand", &partial, &r, &err), DM_EINVAL);
+	CHECK(err.ndetails == 1 && !strcmp(err.details[0].code, "computed") &&
+	      strstr(err.details[0].message, "remaining_m2 is computed and cannot be set"));
+	CHECK_INT(count(db, "SELECT count(*) FROM hazard_history WHERE id = ?", h->id), versions);
+	dm_error_release(&err);
+	/* the same member in a whole document is ignored: nothing else changed, nothing written */
+	CHECK_INT(dm_record_update(db, &officer, h->id, h->version, in, "whole document", NULL, &r, &err), 0);
+	CHECK(r && r->version == h->version);
+	dm_record_free(r);
+	r = NULL;
+	json_decref(in);
+	in = json_pack("{s:s}", "priority", "high");
+	CHECK_INT(dm_record_update(db, &officer, h->id, h->version, in, "raised", NULL, &r, &err), 0);
+	CHECK(r && r->version == h->version + 1 && !strcmp(r->status, "draft"));
+	CHECK_INT(count(db, "SELECT count(*) FROM hazard_history WHERE id = ?", h->id), versions + 1);
+	dm_record_free(r);
+	json_decref(in);
+	dm_record_free(h);
+	dm_error_release(&err);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/demine-test-write-XXXXXX", path[600], cmd[700];
@@ -221,6 +266,7 @@ int main(void)
 		test_system_version(db);
 		test_loop_guard(db);
 		test_erase_counters(db);
+		test_no_change(db);
 		test_rollback(db); /* last: it breaks the stored hazards */
 		dm_db_close(db);
 	}

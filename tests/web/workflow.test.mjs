@@ -102,7 +102,8 @@ test('the API validation messages are shown next to their fields', async () => {
   const geomErr = op.locator('[data-field="geometry"] .field-error');
   await geomErr.waitFor();
   assert.match(await geomErr.textContent(), /self-intersects at \(46\.905000 39\.705000\)/);
-  assert.equal(await op.locator('[data-field="category"] .field-error').textContent(), '');
+  // every problem at once (issue 25): the missing category beside the geometry's error
+  assert.equal(await op.locator('[data-field="category"] .field-error').textContent(), 'required but missing');
   // a valid outline, but the category and land status are missing
   await op.locator('input[name="geometry"]').setInputFiles({ name: 'ok.geojson', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(square(46.9, 39.7))) });
   await op.locator('#save').click();

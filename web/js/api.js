@@ -1,4 +1,6 @@
 // api.js: the JSON API with the session cookie and its CSRF token (docs/api.md).
+import { t } from './i18n.js';
+
 export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {};
@@ -10,6 +12,11 @@ export class ApiError extends Error {
   }
 }
 
+// The server could not be reached (a cut network, the server down): status 0, code 'offline',
+// a message in the user's language instead of the browser's "Failed to fetch".
+export const offlineError = () => new ApiError(0, { error: { code: 'offline', message: t('err.offline') } });
+export const isOffline = (e) => e?.code === 'offline' || e instanceof TypeError || !navigator.onLine;
+
 const state = { csrf: sessionStorage.getItem('demine.csrf'), user: null, onUnauthorized: null };
 export const session = state;
 
@@ -18,9 +25,14 @@ export async function api(method, path, { body, etag, accept } = {}) {
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
   if (etag) headers['If-Match'] = etag;
-  const r = await fetch(path, {
-    method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let r;
+  try {
+    r = await fetch(path, {
+      method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw offlineError();
+  }
   const text = await r.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
@@ -36,7 +48,8 @@ export async function login(username, password) {
   state.csrf = data.csrf_token;
   state.user = data.user;
   sessionStorage.setItem('demine.csrf', data.csrf_token);
-  sessionStorage.setItem('demine.signed_in', '1');
+  // in localStorage, so that a link opened in a new tab asks the server for the session too
+  localStorage.setItem('demine.signed_in', '1');
   return data;
 }
 
@@ -48,15 +61,21 @@ export function forget() {
   state.csrf = null;
   state.user = null;
   sessionStorage.removeItem('demine.csrf');
-  sessionStorage.removeItem('demine.signed_in');
+  localStorage.removeItem('demine.signed_in');
 }
 
-// The signed-in user, or null; asks the server only when this tab signed in, so that a fresh
-// visit does not start with a 401.
+// The signed-in user, or null; asks the server only when this browser signed in (in any tab),
+// so that a fresh visit does not start with a 401. The session cookie is shared by the tabs;
+// the CSRF token of a new tab comes with the answer.
 export async function whoami() {
-  if (!sessionStorage.getItem('demine.signed_in')) return null;
+  if (!localStorage.getItem('demine.signed_in')) return null;
   try {
-    state.user = (await get('/api/v1/me')).user;
+    const me = await get('/api/v1/me');
+    state.user = me.user;
+    if (me.csrf_token) {
+      state.csrf = me.csrf_token;
+      sessionStorage.setItem('demine.csrf', me.csrf_token);
+    }
   } catch (e) {
     if (e.status === 401) { forget(); return null; }
     throw e;

@@ -1,7 +1,7 @@
 // app.js: the application shell: sign-in state, navigation, language and the hash router.
 import { h, clear, toast } from './dom.js';
 import { t, setLang, savedLang, getLang } from './i18n.js';
-import { session, whoami, logout, forget } from './api.js';
+import { session, whoami, logout, forget, isOffline } from './api.js';
 import { loadSchema, resetCaches, orgName } from './schema.js';
 import { startOutbox, clearOutbox, onSent } from './outbox.js';
 
@@ -43,6 +43,19 @@ function parseHash() {
       return { route: r, params, query };
   }
   return null;
+}
+
+// The page a user asked for before signing in (a deep link, a form when the session expired),
+// where sign-in returns to.
+const NEXT = 'demine.next';
+export function afterSignIn() {
+  const next = sessionStorage.getItem(NEXT);
+  sessionStorage.removeItem(NEXT);
+  go(next && !next.startsWith('#/login') ? next : '#/map');
+}
+function signInFirst() {
+  if (location.hash && !location.hash.startsWith('#/login')) sessionStorage.setItem(NEXT, location.hash);
+  go('#/login');
 }
 
 export function go(hash) {
@@ -102,7 +115,7 @@ async function route() {
   const main = clear(document.getElementById('main'));
   const m = parseHash();
   if (!m) { go(session.user ? '#/map' : '#/login'); return; }
-  if (!m.route.open && !session.user) { go('#/login'); return; }
+  if (!m.route.open && !session.user) { signInFirst(); return; }
   if (m.route.roles && !m.route.roles.includes(session.user.role)) {
     main.append(h('p', { class: 'notice', text: t('err.forbidden') }));
     return;
@@ -121,7 +134,10 @@ async function route() {
     else if (done) done();
   } catch (e) {
     if (e.status === 401 || mine !== generation) return;
-    view.append(h('p', { class: 'notice error', role: 'alert', text: t('err.load', { message: e.message }) }));
+    // a page module or its data that could not be fetched: say so in the user's language, not
+    // the browser's "Failed to fetch dynamically imported module"
+    const text = isOffline(e) ? t('err.offline') : t('err.load', { message: e.message });
+    view.append(h('p', { class: 'notice error', role: 'alert', id: 'load-error', text }));
   } finally {
     if (mine === generation) {
       main.setAttribute('aria-busy', 'false');
@@ -148,8 +164,9 @@ async function start() {
     forget();
     resetCaches();
     clear(document.getElementById('userbox'));
+    sessionStorage.setItem('demine.expired', '1');
     toast(t('login.expired'), 'error');
-    go('#/login');
+    signInFirst();
   };
   // The skip link moves the focus; following its #main would confuse the hash router.
   document.querySelector('.skip').addEventListener('click', (ev) => {

@@ -1,8 +1,9 @@
 // Create or edit a record with a form generated from the field tables; the API's validation
 // messages are shown next to their fields; geometry comes from a GeoJSON file.
 import { h, field, option, clear, toast, nextId } from '../dom.js';
-import { t, label, valueLabel } from '../i18n.js';
-import { api, get, session } from '../api.js';
+import { t, label, valueLabel, fmtDate } from '../i18n.js';
+import { api, get, session, isOffline } from '../api.js';
+import { keepDraft, draftOf, dropDraft } from '../drafts.js';
 import { typeOf, typeLabel, organisations } from '../schema.js';
 import { miniMap, setShape, bbox } from '../minimap.js';
 
@@ -15,6 +16,12 @@ export async function render(main, params) {
   let rec = {};
   let etag = null;
   if (editing) ({ data: rec, etag } = await api('GET', `/api/v1/${type.name}/${encodeURIComponent(params.id)}`));
+  // What the user typed here before (a session that expired, a cut network) comes back.
+  const login = session.user.login;
+  const page = location.hash.split('?')[0];
+  const draft = draftOf(login, page);
+  if (draft) rec = { ...rec, ...draft.values };
+  const personal = new Set(type.fields.filter((f) => f.personal).map((f) => f.name));
   const orgs = await organisations();
   const controls = new Map(); // field name -> {read(): value}
   const form = h('form', { class: 'card record-form', novalidate: true });
@@ -49,6 +56,10 @@ export async function render(main, params) {
   // ---- geometry ----
   let geometry = rec.geometry || null;
   let mini = null;
+  // The outline being drawn when the form is submitted: 'none', 'done' (finished now) or the
+  // number of corners of one too short to finish (never dropped without a word).
+  let finishPending = () => 'none';
+  let keep = () => {};
   if (type.geometry !== 'none') {
     const file = h('input', { type: 'file', accept: '.geojson,.json,application/geo+json,application/json', name: 'geometry' });
     const mapEl = h('div', { class: 'minimap', role: 'application', 'aria-label': t('form.draw_map') });
@@ -63,26 +74,38 @@ export async function render(main, params) {
       try {
         geometry = geometryOf(JSON.parse(await file.files[0].text()));
         showGeometry();
+        keep();
       } catch (e) { setError(box, t('form.bad_geojson', { message: e.message })); }
     });
     // Drawing: each click on the small map adds a vertex; Finish closes the polygon.
     let vertices = null;
     const drawBtn = h('button', { type: 'button', id: 'draw', text: t('form.draw') });
     const finishBtn = h('button', { type: 'button', id: 'draw-finish', text: t('form.draw_finish'), hidden: true });
+    const clearBtn = h('button', { type: 'button', id: 'draw-clear', text: t('form.draw_clear'), hidden: true });
     const drawHelp = h('p', { class: 'muted', hidden: true, text: t(type.geometry === 'point' ? 'form.draw_help_point' : 'form.draw_help') });
-    const stopDrawing = () => { vertices = null; finishBtn.hidden = true; drawHelp.hidden = true; drawBtn.hidden = false; mini.getCanvas().style.cursor = ''; setShape(mini, 'draft', null); };
+    const stopDrawing = () => { vertices = null; finishBtn.hidden = true; clearBtn.hidden = true; drawHelp.hidden = true; drawBtn.hidden = false; mini.getCanvas().style.cursor = ''; setShape(mini, 'draft', null); };
     drawBtn.addEventListener('click', () => {
       vertices = [];
-      drawBtn.hidden = true; drawHelp.hidden = false; finishBtn.hidden = type.geometry === 'point';
+      drawBtn.hidden = true; drawHelp.hidden = false; finishBtn.hidden = type.geometry === 'point'; clearBtn.hidden = false;
       mini.getCanvas().style.cursor = 'crosshair';
     });
-    finishBtn.addEventListener('click', () => {
-      if (!vertices || vertices.length < 3) { setError(form.querySelector('[data-field="geometry"]'), t('form.draw_three')); return; }
+    const finish = () => {
       geometry = { type: 'Polygon', coordinates: [[...vertices, vertices[0]]] };
       stopDrawing();
       setError(form.querySelector('[data-field="geometry"]'), '');
       showGeometry();
+      keep();
+    };
+    finishBtn.addEventListener('click', () => {
+      if (!vertices || vertices.length < 3) { setError(form.querySelector('[data-field="geometry"]'), t('form.draw_three')); return; }
+      finish();
     });
+    clearBtn.addEventListener('click', () => { stopDrawing(); setError(form.querySelector('[data-field="geometry"]'), ''); });
+    finishPending = () => {
+      if (!vertices || !vertices.length) { if (vertices) stopDrawing(); return 'none'; }
+      if (vertices.length >= 3) { finish(); return 'done'; }
+      return vertices.length;
+    };
     const round = (x) => Math.round(x * 1e7) / 1e7;
     const onClick = (e) => {
       if (!vertices) return;
@@ -97,7 +120,7 @@ export async function render(main, params) {
     };
     form.append(h('fieldset', {}, h('legend', { text: t('form.geometry') }),
       field(t('form.geometry_file'), file, { help: t(`form.geometry_help_${type.geometry}`), name: 'geometry' }),
-      h('div', { class: 'actions' }, drawBtn, finishBtn), drawHelp, mapEl));
+      h('div', { class: 'actions' }, drawBtn, finishBtn, clearBtn), drawHelp, mapEl));
     requestAnimationFrame(() => {
       mini = miniMap(mapEl, [{ id: 'new', geometry }, { id: 'draft', geometry: null }]);
       mini.on('click', onClick);
@@ -111,6 +134,26 @@ export async function render(main, params) {
     reason = h('textarea', { name: 'change_reason', required: true });
     form.append(field(t('form.change_reason'), reason, { name: 'change_reason' }));
   }
+  // ---- the local draft: every change is kept on this device until the record is saved ----
+  keep = () => {
+    const values = {};
+    for (const [name, c] of controls) {
+      if (personal.has(name)) continue;
+      try { values[name] = c.read(); } catch { /* a half-typed JSON value: kept at the next change */ }
+    }
+    if (geometry) values.geometry = geometry;
+    keepDraft(login, page, values);
+  };
+  let keepTimer = null;
+  const keepSoon = () => { clearTimeout(keepTimer); keepTimer = setTimeout(keep, 300); };
+  form.addEventListener('input', keepSoon);
+  form.addEventListener('change', keepSoon);
+  const restored = draft ? h('p', { class: 'notice', id: 'draft-restored', role: 'status' },
+    t('form.draft_restored', { time: fmtDate(draft.at) }), ' ',
+    h('button', { type: 'button', class: 'link', id: 'draft-discard', text: t('form.draft_discard'),
+      onclick: () => { dropDraft(login, page); location.reload(); } })) : null;
+
+  let noGeometryOk = false;
   form.append(summary, h('div', { class: 'actions' },
     h('button', { type: 'submit', class: 'primary', id: 'save', text: editing ? t('form.save') : t('form.create') }),
     h('button', { type: 'button', text: t('form.cancel'), onclick: () => history.back() })));
@@ -119,6 +162,22 @@ export async function render(main, params) {
     ev.preventDefault();
     form.querySelectorAll('.field').forEach((b) => setError(b, ''));
     clear(summary);
+    // an outline being drawn is finished, or the save refused with the reason: never dropped
+    const pending = finishPending();
+    if (typeof pending === 'number') {
+      const box = form.querySelector('[data-field="geometry"]');
+      setError(box, t('form.draw_unfinished', { n: pending }));
+      summary.append(h('p', { text: t('form.draw_unfinished', { n: pending }) }));
+      box?.scrollIntoView({ block: 'center' });
+      return;
+    }
+    if (type.geometry !== 'none' && !geometry && !noGeometryOk) {
+      summary.append(h('p', { text: t('form.no_geometry_ask') }), h('div', { class: 'actions' },
+        h('button', { type: 'button', id: 'save-no-geometry', text: t('form.save_no_geometry'),
+          onclick: () => { noGeometryOk = true; form.requestSubmit(); } })));
+      summary.querySelector('button').focus();
+      return;
+    }
     let body;
     try {
       body = {};
@@ -133,10 +192,19 @@ export async function render(main, params) {
       const r = editing
         ? await api('PUT', `/api/v1/${type.name}/${rec.id}`, { body, etag })
         : await api('POST', `/api/v1/${type.name}`, { body });
+      clearTimeout(keepTimer);
+      dropDraft(login, page);
       toast(editing ? t('form.saved', { code: r.data.code }) : t('form.created', { code: r.data.code }));
       location.hash = `#/record/${type.name}/${r.data.id}`;
     } catch (e) {
-      const details = e.details.length ? e.details : [{ field: e.field, message: e.message }];
+      keep();
+      if (e.status === 401) return; // the sign-in page says so; the draft is back after it
+      if (isOffline(e)) {
+        summary.append(h('p', { id: 'form-offline', text: t('form.offline_kept') }));
+        summary.focus?.();
+        return;
+      }
+      const details = e.details?.length ? e.details : [{ field: e.field, message: e.message }];
       const list = h('ul');
       for (const d of details) {
         const box = d.field && form.querySelector(`[data-field="${CSS.escape(d.field)}"]`);
@@ -148,7 +216,7 @@ export async function render(main, params) {
     }
   });
 
-  main.append(h('h1', { text: editing ? t('form.edit_title', { code: rec.code }) : t('form.new_title', { type: typeLabel(type.name) }) }), form);
+  main.append(h('h1', { text: editing ? t('form.edit_title', { code: rec.code }) : t('form.new_title', { type: typeLabel(type.name) }) }), restored, form);
   return () => { if (mini) mini.remove(); };
 }
 

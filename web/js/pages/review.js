@@ -1,7 +1,7 @@
 // Review one submitted record: field-by-field against the approved version, old and new
 // geometry on a small map, approve, or reject with a reason.
 import { h, field, toast } from '../dom.js';
-import { t, label, fmtDate } from '../i18n.js';
+import { t, label, fmtDate, fmtArea } from '../i18n.js';
 import { api } from '../api.js';
 import { typeOf, typeLabel, organisations } from '../schema.js';
 import { badge, showValue, canApprove } from '../records-util.js';
@@ -31,9 +31,15 @@ export async function render(main, params) {
       h('td', { class: changed && old ? 'old' : null, text: old ? r.show(old[r.name]) : '' }),
       h('td', { class: changed ? 'new' : null, text: r.show(rec[r.name]) }));
   }));
+  // what the geometry row says: no outline is never "new outline"
   const geomChanged = !old || !same(old.geometry, rec.geometry);
-  tbody.append(h('tr', { class: geomChanged ? 'changed' : null }, h('th', { scope: 'row', text: t('form.geometry') }),
-    h('td', { text: old ? (geomChanged ? t('review.old_shape') : t('review.same')) : '' }), h('td', { text: geomChanged ? t('review.new_shape') : t('review.same') })));
+  const shapeWord = (g) => (!g ? t('review.no_geometry') : g.type === 'Point' ? t('review.new_point') : t('review.new_shape'));
+  const oldWord = !old ? '' : !geomChanged ? t('review.same') : old.geometry ? t('review.old_shape') : t('review.no_geometry');
+  const newWord = old && !geomChanged ? t('review.same') : old?.geometry && !rec.geometry ? t('review.removed_shape') : shapeWord(rec.geometry);
+  tbody.append(h('tr', { class: geomChanged ? 'changed' : null, dataset: { field: 'geometry' } }, h('th', { scope: 'row', text: t('form.geometry') }),
+    h('td', { text: oldWord }), h('td', { text: newWord })));
+  // A release against a hazard without an outline cannot reduce it: say so before approving.
+  const outside = await outsideNote(type, rec);
 
   const reason = h('textarea', { name: 'reason', id: 'reject-reason-input' });
   const msg = h('p', { class: 'form-error', role: 'alert' });
@@ -62,7 +68,7 @@ export async function render(main, params) {
       h('img', { src: `${path}/attachments/${encodeURIComponent(f.name)}`, alt: f.name, loading: 'lazy', width: 160 }))))) : null;
   let hazard = null;
   if (rec.hazard && type.name !== 'hazard') hazard = (await api('GET', `/api/v1/hazard/${encodeURIComponent(rec.hazard)}`).catch(() => null))?.data || null;
-  main.append(h('h1', {}, t('review.title', { code: rec.code }), ' ', badge(rec.status)),
+  main.append(h('h1', {}, t('review.title', { code: rec.code }), ' ', badge(rec.status)), outside,
     h('p', { class: 'muted', text: `${typeLabel(type.name)} · ${t('record.version_n', { n: rec.version })} · ${rec.updated_by} · ${fmtDate(rec.updated_at)}${rec.change_reason ? ` · ${rec.change_reason}` : ''}` }),
     h('div', { class: 'grid2 wide-left' },
       h('section', { class: 'card scroll' }, h('table', { class: 'data', id: 'diff' },
@@ -77,4 +83,16 @@ export async function render(main, params) {
   let mini = null;
   if (type.geometry !== 'none') requestAnimationFrame(() => { mini = miniMap(mapEl, [...(hazard ? [{ id: 'draft', geometry: hazard.geometry }] : []), { id: 'old', geometry: old?.geometry }, { id: 'new', geometry: rec.geometry }]); window.__demine = { ...(window.__demine || {}), mini }; });
   return () => { if (mini) mini.remove(); };
+}
+
+// The notice of a release whose hazard has no polygon: its area counts as released outside the
+// hazard and does not close it (docs/data-model.md); null for anything else.
+async function outsideNote(type, rec) {
+  const link = type.fields.find((f) => f.type === 'link' && f.link_type === 'hazard' && f.name === 'hazard');
+  if (type.name !== 'land_release' || !link || !rec.hazard) return null;
+  let hz;
+  try { hz = (await api('GET', `/api/v1/hazard/${encodeURIComponent(rec.hazard)}`)).data; } catch { return null; }
+  if (hz.geometry && hz.geometry.type !== 'Point') return null;
+  return h('p', { class: 'notice', id: 'outside-note', role: 'note',
+    text: t('review.outside_no_polygon', { code: hz.code, area: fmtArea(rec.area_m2) }) });
 }
