@@ -473,6 +473,9 @@ static int import_ogr(struct import *im, const char *path)
 	r.type = dm_schema_type(im->db->schema, im->o->type);
 	r.crs = im->o->crs;
 	r.encoding = im->o->encoding;
+	r.layer = im->o->layer;
+	r.defaults = im->o->defaults;
+	r.track_as_polygon = im->o->track_as_polygon;
 	r.report = im->st->report;
 	r.arg = im;
 	r.feature = on_ogr_feature;

@@ -1,5 +1,6 @@
 /* ogr.c: GIS files through GDAL's OGR C API: any vector file read one feature at a time as
  * record input, GeoPackage, Shapefile and KML written; stubs when built without GDAL. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "demine/geo.h"
 #include "demine/ogr.h"
 #include "demine/record.h"
+#include "demine/util.h"
 
 static const char *const gis_ext[] = { "shp", "zip", "gpkg", "kml", "kmz", "gpx", "xlsx", NULL };
 
@@ -435,6 +437,53 @@ static OGRGeometryH polygon_of_label_collection(struct layer_ctx *lc, OGRGeometr
 	return out;
 }
 
+/* Metres between two WGS84 positions (haversine; for naming a gap, not for areas). */
+static double metres_between(double x0, double y0, double x1, double y1)
+{
+	double r = 6371008.8, p = 3.14159265358979323846 / 180;
+	double a = sin((y1 - y0) * p / 2) * sin((y1 - y0) * p / 2) +
+		   cos(y0 * p) * cos(y1 * p) * sin((x1 - x0) * p / 2) * sin((x1 - x0) * p / 2);
+	return 2 * r * asin(sqrt(a));
+}
+
+/* --track-as-polygon: a perimeter walked with a handheld GPS (a track: one line, or a
+ * MultiLineString of one segment) becomes the polygon it encloses; the gap between its ends is
+ * closed and named in a note. Other geometries are kept. g is taken; NULL after an error. */
+static OGRGeometryH polygon_of_track(struct layer_ctx *lc, OGRGeometryH g, struct dm_error *e)
+{
+	OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+	OGRGeometryH line = g, ring, poly;
+	double x0, y0, x1, y1, gap;
+	char note[240];
+	int i, n;
+	if (t == wkbMultiLineString && OGR_G_GetGeometryCount(g) == 1)
+		line = OGR_G_GetGeometryRef(g, 0);
+	else if (t != wkbLineString)
+		return g;
+	n = OGR_G_GetPointCount(line);
+	if (n < 3) {
+		dm_error_add(e, "geometry", "the track has %d point%s: at least 3 make a polygon", n, n == 1 ? "" : "s");
+		OGR_G_DestroyGeometry(g);
+		return NULL;
+	}
+	ring = OGR_G_CreateGeometry(wkbLinearRing);
+	for (i = 0; i < n; i++)
+		OGR_G_AddPoint_2D(ring, OGR_G_GetX(line, i), OGR_G_GetY(line, i));
+	x0 = OGR_G_GetX(line, 0), y0 = OGR_G_GetY(line, 0);
+	x1 = OGR_G_GetX(line, n - 1), y1 = OGR_G_GetY(line, n - 1);
+	/* a transformed layer is in WGS84 by now; a layer without CRS is taken as WGS84 too */
+	gap = metres_between(x0, y0, x1, y1);
+	if (x0 != x1 || y0 != y1)
+		OGR_G_AddPoint_2D(ring, x0, y0);
+	poly = OGR_G_CreateGeometry(wkbPolygon);
+	OGR_G_AddGeometryDirectly(poly, ring);
+	OGR_G_DestroyGeometry(g);
+	snprintf(note, sizeof(note), "feature %zu (layer %s): the track of %d points is closed into a polygon; its ends"
+		 " were %.1f m apart", lc->index, lc->lname, n, gap);
+	json_array_append_new(lc->r->report, json_pack("{s:s}", "note", note));
+	return poly;
+}
+
 static int feature_geometry(struct layer_ctx *lc, OGRFeatureH feat, json_t *in, struct dm_error *e)
 {
 	OGRGeometryH g = OGR_F_GetGeometryRef(feat), c;
@@ -463,6 +512,8 @@ static int feature_geometry(struct layer_ctx *lc, OGRFeatureH feat, json_t *in, 
 	}
 	OGR_G_FlattenTo2D(c);
 	c = polygon_of_label_collection(lc, c);
+	if (lc->r->track_as_polygon && !(c = polygon_of_track(lc, c, e)))
+		return DM_EINVAL;
 	if (lc->ct && OGR_G_Transform(c, lc->ct) != OGRERR_NONE) {
 		OGR_G_DestroyGeometry(c);
 		dm_error_add(e, "geometry", "cannot transform the geometry to WGS84: %s", CPLGetLastErrorMsg());
@@ -478,6 +529,30 @@ static int feature_geometry(struct layer_ctx *lc, OGRFeatureH feat, json_t *in, 
 	}
 	json_object_set_new(in, "geometry", gj);
 	return 0;
+}
+
+/* --set FIELD=VALUE: the value of a field the feature lacks (a GPS waypoint has a name only). */
+static int apply_defaults(struct layer_ctx *lc, json_t *in, struct dm_error *e)
+{
+	const char *k;
+	json_t *v, *val;
+	int bad = 0;
+	json_object_foreach(lc->r->defaults, k, v) {
+		const struct dm_field *f = dm_type_field(lc->r->type, k);
+		json_t *have = json_object_get(in, k);
+		if (have && !json_is_null(have))
+			continue;
+		if (!f) {
+			json_object_set_new(in, k, json_string(json_string_value(v)));
+			continue;
+		}
+		val = NULL;
+		if (dm_field_from_text(f, json_string_value(v), &val, e))
+			bad = 1;
+		else
+			json_object_set_new(in, k, val);
+	}
+	return bad ? DM_EINVAL : 0;
 }
 
 static int read_feature(struct layer_ctx *lc, OGRFeatureH feat, size_t index)
@@ -529,6 +604,8 @@ static int read_feature(struct layer_ctx *lc, OGRFeatureH feat, size_t index)
 		}
 		free(text);
 	}
+	if (!bad && apply_defaults(lc, in, &e))
+		bad = 1;
 	if (!bad && feature_geometry(lc, feat, in, &e))
 		bad = 1;
 	if (bad) {
@@ -647,11 +724,22 @@ int dm_ogr_read(const char *path, const struct dm_ogr_reader *r, struct dm_error
 	n = GDALDatasetGetLayerCount(ds);
 	if (n == 0)
 		rc = dm_error_set(err, DM_EINVAL, NULL, "'%s' holds no vector layer", path);
+	if (!rc && r->layer && !GDALDatasetGetLayerByName(ds, r->layer)) {
+		struct dm_buf names;
+		dm_buf_init(&names, 4096);
+		for (i = 0; i < n; i++)
+			dm_buf_addf(&names, "%s%s", i ? ", " : "", OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
+		rc = dm_error_set(err, DM_EINVAL, "layer", "'%s' has no layer '%s'; its layers: %s", path, r->layer,
+				  names.s ? names.s : "");
+		dm_buf_release(&names);
+	}
 	for (i = 0; i < n && !rc; i++) {
 		OGRLayerH lyr = GDALDatasetGetLayer(ds, i);
 		const char *name = OGR_L_GetName(lyr);
+		if (r->layer && strcmp(name, r->layer))
+			continue;
 		/* GPX repeats the points of routes and tracks as layers of their own */
-		if (gpx && (!strcmp(name, "route_points") || !strcmp(name, "track_points")))
+		if (!r->layer && gpx && (!strcmp(name, "route_points") || !strcmp(name, "track_points")))
 			continue;
 		rc = read_layer(r, lyr, gpx, err);
 	}

@@ -81,7 +81,8 @@ test('a GPX written by GDAL (ogr_ fields, 2022/07/11 dates) imports back as the 
     const text = spawnSync('cat', [gpx], { encoding: 'utf8' }).stdout;
     assert.match(text, /<ogr:find_date>\d{4}\/\d\d\/\d\d</, 'GDAL writes ogr_ fields and slashed dates');
     const r = ok(['import', '--db', db, '--type', 'eo_find', gpx]);
-    assert.match(r.stdout, new RegExp(`0 created, ${before.length} updated`));
+    // the same content: every record unchanged (no new version)
+    assert.match(r.stdout, new RegExp(`0 created, 0 updated, ${before.length} unchanged`));
     const after = JSON.parse(ok(['export', '--db', db, '--type', 'eo_find', '--format', 'geojson']).stdout).features;
     for (const f of before) {
       const g = after.find((x) => x.id === f.id);
@@ -147,5 +148,37 @@ test('a Shapefile in CP1254 or CP1251 without .cpg: the likely code page is name
     const r = spawnSync(BIN, ['import', '--db', db, '--type', 'hazard', '--encoding', 'NOPE', join(dir, 'az.shp')], { encoding: 'utf8' });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--encoding 'NOPE' is not a code page/);
+  } finally { cleanup(); }
+});
+
+test('a handheld GPS file: --layer tracks, --track-as-polygon naming the gap, --set for the fields it lacks', () => {
+  const { dir, db, org, cleanup } = demoDb();
+  try {
+    const src = join(dir, 'walk.geojson'), gpx = join(dir, 'garmin.gpx');
+    // a perimeter walked round a field, ending 2 m short of where it began
+    writeFileSync(src, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'Perimeter 1' },
+      geometry: { type: 'LineString', coordinates: [[46.9, 39.7], [46.91, 39.7], [46.91, 39.71], [46.9, 39.71], [46.90002, 39.70001]] } }] }));
+    ogr2ogr(['-f', 'GPX', '-nlt', 'MULTILINESTRING', '-lco', 'FORCE_GPX_TRACK=YES', gpx, src]);
+    const sets = ['--set', 'category=sha', '--set', 'hazard_type=minefield', '--set', 'land_status=open',
+      '--set', `organisation=${org}`, '--set', 'date_of_information=2024-05-02'];
+    // without the defaults the track is refused for the missing fields, naming them
+    const bare = spawnSync(BIN, ['import', '--db', db, '--type', 'hazard', '--layer', 'tracks', '--track-as-polygon', gpx], { encoding: 'utf8' });
+    assert.equal(bare.status, 1);
+    assert.match(bare.stderr, /category/);
+    const r = ok(['import', '--db', db, '--type', 'hazard', '--layer', 'tracks', '--track-as-polygon', ...sets, gpx]);
+    assert.match(r.stdout, /1 created/);
+    assert.match(r.stdout, /feature 1 \(layer tracks\): the track of 5 points is closed into a polygon; its ends were 2\.\d m apart/);
+    const [h] = newest(db, 1);
+    assert.equal(h.name, 'Perimeter 1', 'the file\'s own value wins over nothing');
+    assert.equal(h.category, 'sha');
+    assert.equal(h.date_of_information, '2024-05-02');
+    const f = exported(db).find((x) => x.id === h.id);
+    assert.equal(f.geometry.type, 'Polygon');
+    assert.ok(h.area_m2 > 900000 && h.area_m2 < 1000000, `${h.area_m2}`);
+    // a layer the file does not have, named with the ones it has
+    const nope = spawnSync(BIN, ['import', '--db', db, '--type', 'hazard', '--layer', 'nope', gpx], { encoding: 'utf8' });
+    assert.equal(nope.status, 1);
+    assert.match(nope.stderr, /has no layer 'nope'; its layers: waypoints, routes, tracks/);
+    assert.equal(spawnSync(BIN, ['import', '--db', db, '--type', 'hazard', '--set', 'oops', gpx], { encoding: 'utf8' }).status, 2);
   } finally { cleanup(); }
 });
