@@ -147,11 +147,14 @@ static json_t *lookup(const struct dm_catalog *c, const char *section, const cha
 	return v;
 }
 
-/* A plural entry's form for n: the rule's category, else "other", else "many". */
+/* A plural entry's form for n: the rule's category, else "other", else "many". The count is
+ * the param "n", or the one the entry's "count" member names ({"count": "max", ...}). */
 static const char *plural_form(const struct dm_catalog *c, json_t *entry, json_t *params)
 {
-	json_t *n = json_object_get(params, "n");
-	const char *cat = dm_catalog_plural(c->lang, json_is_integer(n) ? json_integer_value(n) : 0);
+	const char *which = json_string_value(json_object_get(entry, "count"));
+	json_t *n = json_object_get(params, which ? which : "n");
+	long long count = json_is_integer(n) ? json_integer_value(n) : json_is_real(n) ? (long long)json_real_value(n) : 0;
+	const char *cat = dm_catalog_plural(c->lang, count);
 	json_t *v = json_object_get(entry, cat);
 	if (!v)
 		v = json_object_get(entry, "other");
@@ -160,14 +163,33 @@ static const char *plural_form(const struct dm_catalog *c, json_t *entry, json_t
 	return json_string_value(v);
 }
 
+/* A param as text: strings as they are, numbers, true/false, a list joined with ", " (the
+ * allowed values of a field). */
 static void put_param(struct dm_buf *b, json_t *v, const char *name, size_t len)
 {
+	size_t i;
+	json_t *item;
 	if (json_is_string(v))
 		dm_buf_add(b, json_string_value(v));
 	else if (json_is_integer(v))
 		dm_buf_addf(b, "%lld", (long long)json_integer_value(v));
-	else
+	else if (json_is_real(v))
+		dm_buf_addf(b, "%g", json_real_value(v));
+	else if (json_is_boolean(v))
+		dm_buf_add(b, json_is_true(v) ? "true" : "false");
+	else if (json_is_array(v)) {
+		json_array_foreach (v, i, item) {
+			if (i)
+				dm_buf_add(b, ", ");
+			put_param(b, item, "", 0);
+		}
+	} else
 		dm_buf_addf(b, "{%.*s}", (int)len, name); /* left as it stands: a missing param shows */
+}
+
+int dm_catalog_has(const struct dm_catalog *c, const char *key)
+{
+	return lookup(c, "messages", key) != NULL;
 }
 
 char *dm_catalog_text(const struct dm_catalog *c, const char *key, json_t *params)

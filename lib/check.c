@@ -108,7 +108,13 @@ static int check_links(struct checker *c)
 static int row_outside(struct checker *c, struct dm_stmt *s)
 {
 	double out = dm_stmt_column_real(s, 2);
-	if (out >= 1)
+	/* a hazard without a polygon (none, or a point) counts all it released as outside it */
+	if (out >= 1 && dm_stmt_column_int(s, 3))
+		finding(c, "warning", "release_outside_hazard", "hazard", txt(s, 1), txt(s, 0),
+			"%s: %.2f m2 (%.4f ha) released against it count as outside the hazard: it has no polygon to "
+			"reduce (survey its outline, or close it by an NTS cancellation or by hand)", txt(s, 1), out,
+			out / 10000);
+	else if (out >= 1)
 		finding(c, "warning", "release_outside_hazard", "hazard", txt(s, 1), txt(s, 0),
 			"%s: %.2f m2 (%.4f ha) of its released land lies outside the hazard polygon", txt(s, 1), out,
 			out / 10000);
@@ -117,7 +123,8 @@ static int row_outside(struct checker *c, struct dm_stmt *s)
 
 static int check_release_outside(struct checker *c)
 {
-	return each_row(c, "SELECT id, code, released_outside_m2 FROM hazard WHERE deleted = 0 AND released_outside_m2 > 0",
+	return each_row(c, "SELECT id, code, released_outside_m2, CASE WHEN geom IS NULL OR (minx = maxx AND miny = maxy)"
+			   " THEN 1 ELSE 0 END FROM hazard WHERE deleted = 0 AND released_outside_m2 > 0",
 			NULL, row_outside);
 }
 

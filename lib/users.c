@@ -36,6 +36,12 @@ int dm_users_migrate_3(struct dm_store *st, struct dm_error *err)
 			     " last_at BIGINT NOT NULL, next_at BIGINT NOT NULL);", err);
 }
 
+/* Migration 7: the language a user's answers are written in ("" = the browser's). */
+int dm_users_migrate_7(struct dm_store *st, struct dm_error *err)
+{
+	return dm_store_exec(st, "ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT '';", err);
+}
+
 static int sodium_ready(struct dm_error *err)
 {
 	if (sodium_init() < 0)
@@ -162,8 +168,9 @@ static void copy(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-/* Reads a user row (id, login, full_name, role, org_id, disabled, created_at, pw_hash, demo). */
-#define USER_COLS "u.id, u.login, u.full_name, u.role, u.org_id, u.disabled, u.created_at, u.pw_hash, u.demo"
+/* Reads a user row (id, login, full_name, role, org_id, disabled, created_at, pw_hash, demo,
+ * language). */
+#define USER_COLS "u.id, u.login, u.full_name, u.role, u.org_id, u.disabled, u.created_at, u.pw_hash, u.demo, u.language"
 static void read_user(struct dm_stmt *s, struct dm_user *u)
 {
 	memset(u, 0, sizeof(*u));
@@ -175,6 +182,7 @@ static void read_user(struct dm_stmt *s, struct dm_user *u)
 	u->disabled = (int)dm_stmt_column_int(s, 5);
 	copy(u->created_at, sizeof(u->created_at), dm_stmt_column_text(s, 6));
 	u->demo = (int)dm_stmt_column_int(s, 8);
+	copy(u->language, sizeof(u->language), dm_stmt_column_text(s, 9));
 }
 
 /* Fetches a user and (if hash is not NULL) the password hash. */
@@ -307,6 +315,25 @@ int dm_user_disable(struct dm_db *db, const char *login, struct dm_error *err)
 	return rc;
 }
 
+int dm_user_set_language(struct dm_db *db, const char *login, const char *language, struct dm_error *err)
+{
+	struct dm_user u;
+	struct dm_stmt *s = NULL;
+	int rc;
+	if (!language || (*language && strcmp(language, "az") && strcmp(language, "en") && strcmp(language, "ru")))
+		return dm_error_set(err, DM_EINVAL, "language", "language '%s' is not one of az, en, ru (or \"\" for the browser's)",
+				    language ? language : "(null)");
+	if ((rc = dm_user_get(db, login, &u, err)))
+		return rc;
+	rc = dm_stmt_prepare(dm_db_store(db), "UPDATE users SET language = ? WHERE id = ?", &s, err);
+	if (!rc) {
+		dm_stmt_bind_text(s, 1, language);
+		dm_stmt_bind_int(s, 2, u.id);
+		rc = step_done(s, err);
+	}
+	return rc;
+}
+
 int dm_user_list(struct dm_db *db, int (*fn)(const struct dm_user *u, void *arg), void *arg,
 		 struct dm_error *err)
 {
@@ -333,10 +360,10 @@ int dm_user_list(struct dm_db *db, int (*fn)(const struct dm_user *u, void *arg)
 
 json_t *dm_user_to_json(const struct dm_user *u)
 {
-	return json_pack("{s:s, s:s?, s:s, s:s?, s:b, s:b, s:s}", "login", u->login,
+	return json_pack("{s:s, s:s?, s:s, s:s?, s:b, s:b, s:s, s:s?}", "login", u->login,
 			 "full_name", u->full_name[0] ? u->full_name : NULL, "role", u->role,
 			 "org_id", u->org_id[0] ? u->org_id : NULL, "disabled", u->disabled, "demo", u->demo,
-			 "created_at", u->created_at);
+			 "created_at", u->created_at, "language", u->language[0] ? u->language : NULL);
 }
 
 static void to_hex(const unsigned char *in, size_t n, char *out)
@@ -420,7 +447,7 @@ int dm_session_lookup(struct dm_db *db, const char *token, const char *kind, str
 	rc = dm_stmt_step(s, err);
 	if (rc == 1) {
 		read_user(s, u);
-		copy(csrf_out, 65, dm_stmt_column_text(s, 9));
+		copy(csrf_out, 65, dm_stmt_column_text(s, 10));
 		rc = 0;
 	} else if (rc == 0) {
 		rc = dm_error_set(err, DM_ENOTFOUND, NULL, "unknown, expired or revoked credentials");

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "demine/auth.h"
+#include "demine/catalog.h"
 #include "demine/fold.h"
 #include "demine/json_out.h"
 #include "server.h"
@@ -29,6 +30,7 @@ const struct srv_route srv_routes[] = {
 	{ "POST", "/api/v1/login", srv_login, ROUTE_OPEN, 0, "login", "Log in with a password; sets the session cookie" },
 	{ "POST", "/api/v1/logout", srv_logout, 0, 0, "logout", "End the session" },
 	{ "GET", "/api/v1/me", srv_me, 0, 0, "getMe", "The calling user" },
+	{ "PATCH", "/api/v1/me", srv_me_patch, 0, 0, "patchMe", "Change the caller's own settings: language (az, en, ru, or null for the browser's)" },
 	{ "POST", "/api/v1/tokens", srv_token_create, ROUTE_OPEN, 0, "createToken", "Create a bearer token" },
 	{ "GET", "/api/v1/tokens", srv_tokens_list, 0, 0, "listTokens", "The caller's live API tokens" },
 	{ "DELETE", "/api/v1/tokens/current", srv_token_revoke, 0, 0, "revokeToken", "Revoke the bearer token of the request" },
@@ -242,9 +244,48 @@ static json_t *detail_params(const struct dm_error_detail *d)
 	return p ? p : json_object();
 }
 
+/* The language of the request's answers: the user's own setting, else the first of
+ * Accept-Language's languages that has a catalogue (az, en, ru), else English. */
+const char *srv_lang(struct req *r)
+{
+	static const char *const langs[] = { "az", "en", "ru" };
+	const char *al = srv_header(r, "Accept-Language"), *p;
+	size_t i;
+	if (r->authed && r->user.language[0])
+		return r->user.language;
+	for (p = al; p && *p;) {
+		p += strspn(p, " ,");
+		for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++)
+			if (!strncasecmp(p, langs[i], 2) && (!p[2] || strchr("-_;, ", p[2])))
+				return langs[i];
+		p = strchr(p, ',');
+	}
+	return "en";
+}
+
+/* A detail's message in the request's language from the catalogue's "error.CODE". English
+ * keeps the text made where the problem was found (it may say more: where a ring crosses
+ * itself), and so does a code the catalogue lacks. */
+static json_t *detail_message(const struct dm_catalog *cat, const struct dm_error_detail *d, json_t *params)
+{
+	char key[48];
+	char *text;
+	json_t *v;
+	snprintf(key, sizeof(key), "error.%s", d->code[0] ? d->code : "invalid");
+	if (!cat || !strcmp(dm_catalog_lang(cat), "en") || !d->code[0] || !dm_catalog_has(cat, key) || !(text = dm_catalog_text(cat, key, params)))
+		return srv_json_text(d->message);
+	v = srv_json_text(text);
+	free(text);
+	return v;
+}
+
 enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err)
 {
 	json_t *details;
+	struct dm_catalog *cat = NULL;
+	struct dm_error cerr;
+	char *summary = NULL;
+	enum MHD_Result ret;
 	size_t i;
 	unsigned status = 500;
 	const char *name = "internal";
@@ -255,17 +296,31 @@ enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err)
 		}
 	if (status == 500)
 		return internal_error(r, err);
+	dm_error_init(&cerr);
+	if (err->ndetails && dm_catalog_load(NULL, srv_lang(r), &cat, &cerr))
+		cat = NULL; /* no catalogue: the English texts as they were made */
+	dm_error_release(&cerr);
 	details = json_array();
 	for (i = 0; i < err->ndetails; i++) {
-		json_t *d = json_object();
+		json_t *d = json_object(), *params = detail_params(&err->details[i]);
 		json_object_set_new(d, "field", err->details[i].field[0] ? srv_json_text(err->details[i].field) : json_null());
-		json_object_set_new(d, "message", srv_json_text(err->details[i].message));
+		json_object_set_new(d, "message", detail_message(cat, &err->details[i], params));
 		json_object_set_new(d, "code", json_string(err->details[i].code[0] ? err->details[i].code : "invalid"));
-		json_object_set_new(d, "params", detail_params(&err->details[i]));
+		json_object_set_new(d, "params", params);
 		json_array_append_new(details, d);
 	}
-	return srv_json(r, status, error_body(name, err->message[0] ? err->message : dm_err_name(err->code),
-					      err->field, details));
+	/* A record's problems: the summary says how many, in the request's language
+	 * (English keeps the first problem's text, which scripts and older clients read). */
+	if (cat && err->code == DM_EINVAL && err->ndetails && strcmp(dm_catalog_lang(cat), "en")) {
+		json_t *n = json_pack("{s:I}", "n", (json_int_t)(err->ndetails + err->ndetails_dropped));
+		summary = dm_catalog_text(cat, "error.problems", n);
+		json_decref(n);
+	}
+	ret = srv_json(r, status, error_body(name, summary ? summary : err->message[0] ? err->message : dm_err_name(err->code),
+					     err->field, details));
+	free(summary);
+	dm_catalog_free(cat);
+	return ret;
 }
 
 /* ---- request helpers ---- */

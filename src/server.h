@@ -129,6 +129,8 @@ enum MHD_Result srv_json(struct req *r, unsigned status, json_t *body);
 enum MHD_Result srv_error(struct req *r, unsigned status, const char *code, const char *field,
 			  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Maps a library error to its status and sends it with its details. */
+/* The language answers to r are written in (az, en, ru): the user's setting, Accept-Language, else en. */
+const char *srv_lang(struct req *r);
 enum MHD_Result srv_dm_error(struct req *r, const struct dm_error *err);
 /* HTTP behaviour common to every answer (server_http.c): called by srv_send before a response
  * is queued, it adds what the request and status call for (WWW-Authenticate on a 401 of a path
@@ -172,6 +174,7 @@ int srv_check_csrf(struct req *r, enum MHD_Result *sent);
 enum MHD_Result srv_login(struct req *r);
 enum MHD_Result srv_logout(struct req *r);
 enum MHD_Result srv_me(struct req *r);
+enum MHD_Result srv_me_patch(struct req *r);
 enum MHD_Result srv_token_create(struct req *r);
 enum MHD_Result srv_token_revoke(struct req *r);
 enum MHD_Result srv_tokens_list(struct req *r);
@@ -191,6 +194,8 @@ int srv_password_check(struct req *r, const char *login, const char *password, e
  * challenges was sent. */
 int srv_openrosa_authenticate(struct req *r, enum MHD_Result *sent);
 enum MHD_Result srv_openrosa_challenge(struct req *r, const char *why);
+/* After a password login (web app or Basic): keeps what HTTP Digest needs for that password. */
+void srv_openrosa_keep_digest(struct req *r, const char *login, const char *password);
 
 /* Handlers (server_openrosa.c): OpenRosa 1.0 for ODK Collect and web forms */
 enum MHD_Result srv_or_formlist(struct req *r);

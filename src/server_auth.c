@@ -206,6 +206,8 @@ enum MHD_Result srv_login(struct req *r)
 		json_decref(body);
 		return sent;
 	}
+	/* ODK Collect on the same account then logs in with Digest (OpenRosa paths only) */
+	srv_openrosa_keep_digest(r, r->user.login, json_string_value(json_object_get(body, "password")));
 	json_decref(body);
 	dm_error_init(&err);
 	if (dm_session_create(r->db, &r->user, "session", SRV_SESSION_TTL, token, csrf, exp, &err)) {
@@ -253,6 +255,30 @@ enum MHD_Result srv_me(struct req *r)
 	if (r->via_cookie && r->csrf[0])
 		return srv_json(r, 200, json_pack("{s:o, s:s}", "user", dm_user_to_json(&r->user), "csrf_token", r->csrf));
 	return srv_json(r, 200, json_pack("{s:o}", "user", dm_user_to_json(&r->user)));
+}
+
+/* PATCH /api/v1/me {"language": "az"|"en"|"ru"|null}: the language of the caller's answers. */
+enum MHD_Result srv_me_patch(struct req *r)
+{
+	json_t *body, *lang;
+	struct dm_error err;
+	enum MHD_Result sent;
+	int rc;
+	if (srv_body_object(r, &body, &sent))
+		return sent;
+	lang = json_object_get(body, "language");
+	if (!lang || !(json_is_string(lang) || json_is_null(lang))) {
+		json_decref(body);
+		return srv_error(r, 422, "invalid", "language", "language must be az, en, ru or null");
+	}
+	dm_error_init(&err);
+	rc = dm_user_set_language(r->db, r->user.login, json_is_null(lang) ? "" : json_string_value(lang), &err);
+	if (!rc)
+		snprintf(r->user.language, sizeof(r->user.language), "%s", json_is_null(lang) ? "" : json_string_value(lang));
+	json_decref(body);
+	sent = rc ? srv_dm_error(r, &err) : srv_me(r);
+	dm_error_release(&err);
+	return sent;
 }
 
 /* A token is made from a password, or from a signed-in session (with its CSRF token); never

@@ -19,12 +19,15 @@ int dm_catalog_load(const char *dir, const char *lang, struct dm_catalog **out, 
 void dm_catalog_free(struct dm_catalog *c);
 const char *dm_catalog_lang(const struct dm_catalog *c);
 
-/* The text of key with params (an object of strings and integers, or NULL) put in its
- * {name} placeholders. A plural entry ({"one": ..., "few": ..., "many": ..., "other": ...})
- * is chosen by the integer param "n" under the language's rule (az, en: one/other; ru:
- * one/few/many). A key no catalogue has comes back as the key itself, so a missing text shows
+/* The text of key with params (an object, or NULL) put in its {name} placeholders (strings
+ * as they are, numbers, a list joined with ", "). A plural entry ({"one": ..., "few": ...,
+ * "many": ..., "other": ...}) is chosen by the param "n", or by the param its "count" member
+ * names, under the language's rule (az, en: one/other; ru: one/few/many). A key no catalogue has comes back as the key itself, so a missing text shows
  * and does not crash. Caller frees the result with free(); NULL only when memory ran out. */
 char *dm_catalog_text(const struct dm_catalog *c, const char *key, json_t *params);
+
+/* Whether this catalogue or English's has key. */
+int dm_catalog_has(const struct dm_catalog *c, const char *key);
 
 /* The plural category of n in lang: "one", "few", "many" or "other". */
 const char *dm_catalog_plural(const char *lang, long long n);

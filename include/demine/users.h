@@ -15,9 +15,15 @@ struct dm_user {
 	int disabled;
 	int demo;        /* a demo account (demine demo): exempt from the password rule */
 	char created_at[32];
+	char language[8]; /* az, en, ru; "" = as the browser asks (Accept-Language) */
 };
 
 #define DM_USER_DEMO 1 /* dm_user_add: a demo account with a published password */
+
+/* Adds users.language (database migration 6). */
+int dm_users_migrate_7(struct dm_store *st, struct dm_error *err);
+/* Sets the language of login's answers: "az", "en", "ru", or "" for the browser's. */
+int dm_user_set_language(struct dm_db *db, const char *login, const char *language, struct dm_error *err);
 
 /* Creates the users, sessions and login_failures tables (database migration 2). */
 int dm_users_migrate(struct dm_store *st, struct dm_error *err);

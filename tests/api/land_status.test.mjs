@@ -5,7 +5,8 @@
 // makes it open again, each with its reason in the history; a status set by hand is kept.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, newHazard } from './helpers.mjs';
+import { spawnSync } from 'node:child_process';
+import { startServer, api, newHazard, BIN } from './helpers.mjs';
 
 let s;
 before(async () => { s = await startServer(); });
@@ -43,6 +44,10 @@ test('a clearance against a hazard without geometry counts outside and does not 
   assert.ok(Math.abs(now.released_outside_m2 - rel.area_m2) < 0.01, `outside ${now.released_outside_m2}`);
   assert.equal(now.cleared_m2, 0);
   assert.ok((await reasons(h.id)).includes('worked on: a first release approved'));
+  // demine check says why the release counts outside (check exits 1 on other findings of the demo)
+  const chk = JSON.parse(spawnSync(BIN, ['check', '--db', s.db, '--json'], { encoding: 'utf8' }).stdout);
+  assert.ok(chk.findings.some((f) => f.check === 'release_outside_hazard' && f.record === h.code &&
+    /count as outside the hazard: it has no polygon/.test(f.message)), JSON.stringify(chk.findings.filter((f) => f.check === 'release_outside_hazard')));
   // an approved NTS cancellation closes it, with its reason
   await release(h.id, 'nts');
   const closed = await get(h.id);

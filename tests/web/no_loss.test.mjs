@@ -117,6 +117,7 @@ test('a session expiring under a half-filled form keeps the text (no personal fi
   assert.equal(await va.locator('input[name="age"]').inputValue(), '34');
   assert.equal(await va.locator('select[name="sex"]').inputValue(), 'male');
   assert.equal(await va.locator('input[name="name"]').inputValue(), '', 'personal fields are typed again');
+  assert.match(await va.locator('#draft-restored').textContent(), /Personal data .* is never kept on the device/);
   await shot(va, 'draft-restored');
   assert.deepEqual(va.errors.filter((e) => !expected(e)), []);
 });
@@ -190,7 +191,7 @@ test('the review page: no false "new outline", and a release against a hazard wi
   await im('POST', `/api/v1/land_release/${rel.id}/submit`, { headers: { 'If-Match': '"1"' } });
   await page.goto(`/#/review/land_release/${rel.id}`);
   await page.locator('#outside-note').waitFor();
-  assert.match(await page.locator('#outside-note').textContent(), new RegExp(`${hz.code} has no outline: the .* m² released here count as released outside it and do not close it`));
+  assert.match(await page.locator('#outside-note').textContent(), new RegExp(`${hz.code} has no outline: this release \\(.* m²\\) counts as released outside it and does not close it`));
   await shot(page, 'review-outside');
   assert.deepEqual(page.errors, []);
 });

@@ -1,5 +1,5 @@
 // api.js: the JSON API with the session cookie and its CSRF token (docs/api.md).
-import { t } from './i18n.js';
+import { t, getLang } from './i18n.js';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -21,7 +21,8 @@ const state = { csrf: sessionStorage.getItem('demine.csrf'), user: null, onUnaut
 export const session = state;
 
 export async function api(method, path, { body, etag, accept } = {}) {
-  const headers = { Accept: accept || 'application/json' };
+  // the server writes its messages in the language of the page (unless the user chose one)
+  const headers = { Accept: accept || 'application/json', 'Accept-Language': getLang() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
   if (etag) headers['If-Match'] = etag;

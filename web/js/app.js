@@ -1,7 +1,7 @@
 // app.js: the application shell: sign-in state, navigation, language and the hash router.
 import { h, clear, toast } from './dom.js';
 import { t, setLang, savedLang, getLang } from './i18n.js';
-import { session, whoami, logout, forget, isOffline } from './api.js';
+import { api, session, whoami, logout, forget, isOffline } from './api.js';
 import { loadSchema, resetCaches, orgName } from './schema.js';
 import { startOutbox, clearOutbox, onSent } from './outbox.js';
 
@@ -49,6 +49,7 @@ function parseHash() {
 // where sign-in returns to.
 const NEXT = 'demine.next';
 export function afterSignIn() {
+  clear(document.getElementById('toast')); // "your session has expired" is over
   const next = sessionStorage.getItem(NEXT);
   sessionStorage.removeItem(NEXT);
   go(next && !next.startsWith('#/login') ? next : '#/map');
@@ -105,6 +106,12 @@ async function signOut() {
 }
 
 export async function signedIn() {
+  // the language stored with the user (Account page) wins over this browser's last choice
+  const mine = session.user?.language;
+  if (mine && mine !== getLang()) {
+    await setLang(mine);
+    document.getElementById('lang').value = mine;
+  }
   await loadSchema();
   await renderUser();
 }
@@ -156,6 +163,9 @@ async function start() {
   sel.value = getLang();
   sel.addEventListener('change', async () => {
     await setLang(sel.value);
+    // a user who chose a language of their own keeps it everywhere: the choice here updates it
+    if (session.user?.language && session.user.language !== sel.value)
+      session.user = (await api('PATCH', '/api/v1/me', { body: { language: sel.value } }).catch(() => ({ data: session }))).data.user;
     await renderUser();
     route();
   });

@@ -1,6 +1,6 @@
 // The signed-in user: name, role, organisation; change one's own password; one's API tokens.
 import { h, field, toast } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, setLang, LANGS } from '../i18n.js';
 import { api, session } from '../api.js';
 import { orgName } from '../schema.js';
 import { tokensCard } from './account_tokens.js';
@@ -30,5 +30,29 @@ export async function render(main) {
       toast(t('account.password_changed'));
     } catch (e) { msg.textContent = e.message; }
   });
-  main.append(h('h1', { text: t('account.title') }), h('div', { class: 'grid2' }, h('section', { class: 'card' }, dl), form), tokensCard());
+  main.append(h('h1', { text: t('account.title') }), h('div', { class: 'grid2' }, h('section', { class: 'card' }, dl, languageChoice()), form), tokensCard());
+}
+
+const LANG_NAMES = { en: 'English', az: 'Azərbaycanca', ru: 'Русский' };
+
+// The user's language, stored with the account (PATCH /api/v1/me): the page and the server's
+// messages follow it on every device; "as the browser asks" leaves it to Accept-Language.
+function languageChoice() {
+  const sel = h('select', { id: 'account-language', name: 'language' },
+    h('option', { value: '', text: t('account.language_browser') }),
+    LANGS.map((l) => h('option', { value: l, lang: l, text: LANG_NAMES[l] })));
+  sel.value = session.user.language || '';
+  sel.addEventListener('change', async () => {
+    try {
+      const { data } = await api('PATCH', '/api/v1/me', { body: { language: sel.value || null } });
+      session.user = data.user;
+      if (sel.value) {
+        await setLang(sel.value);
+        document.getElementById('lang').value = sel.value;
+      }
+      toast(t('account.language_saved'));
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    } catch (e) { toast(e.message, 'error'); }
+  });
+  return field(t('account.language'), sel, { help: t('account.language_help') });
 }

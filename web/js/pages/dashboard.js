@@ -88,7 +88,8 @@ export async function render(main, params, query) {
     const canvas = h('canvas', { role: 'img', 'aria-label': t(`dash.${c.id}`) });
     const box = h('div', { class: 'chart-box' }, canvas);
     const table = tableOf(c, rows, d);
-    const tableView = h('div', { class: 'table-view', hidden: true }, table);
+    // focusable so keyboard users can scroll a long table (WCAG 2.1.1)
+    const tableView = h('div', { class: 'table-view', hidden: true, tabindex: '0', role: 'region', 'aria-label': t(`dash.${c.id}`) }, table);
     const toggle = h('button', { type: 'button', 'aria-pressed': 'false', text: t('dash.show_table') });
     toggle.addEventListener('click', () => {
       const showTable = tableView.hidden;

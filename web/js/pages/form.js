@@ -149,7 +149,7 @@ export async function render(main, params) {
   form.addEventListener('input', keepSoon);
   form.addEventListener('change', keepSoon);
   const restored = draft ? h('p', { class: 'notice', id: 'draft-restored', role: 'status' },
-    t('form.draft_restored', { time: fmtDate(draft.at) }), ' ',
+    t('form.draft_restored', { time: fmtDate(draft.at) }), ' ', personal.size ? `${t('form.draft_personal')} ` : null,
     h('button', { type: 'button', class: 'link', id: 'draft-discard', text: t('form.draft_discard'),
       onclick: () => { dropDraft(login, page); location.reload(); } })) : null;
 

@@ -23,7 +23,7 @@ export async function render(main, params, query) {
   const mapEl = h('div', { class: 'map', id: 'map', role: 'region', 'aria-label': t('map.title') });
   const coords = h('div', { class: 'coords', 'aria-live': 'off' }, t('map.coords_hint'));
   const panel = h('aside', { class: 'panel', 'aria-label': t('map.panel') });
-  main.append(h('div', { class: 'map-page' }, panel, h('div', { class: 'map-wrap' }, mapEl, coords)));
+  main.append(h('h1', { class: 'sr', text: t('map.title') }), h('div', { class: 'map-page' }, panel, h('div', { class: 'map-wrap' }, mapEl, coords)));
 
   const map = new maplibregl.Map({
     container: mapEl,
