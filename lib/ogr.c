@@ -512,13 +512,6 @@ static int feature_geometry(struct layer_ctx *lc, OGRFeatureH feat, json_t *in, 
 	}
 	OGR_G_FlattenTo2D(c);
 	c = polygon_of_label_collection(lc, c);
-	/* a MultiPolygon of one polygon (how GeoPackage and Shapefile layers declared MultiPolygon,
-	 * demine's own exports among them, store every polygon) is that polygon */
-	if (wkbFlatten(OGR_G_GetGeometryType(c)) == wkbMultiPolygon && OGR_G_GetGeometryCount(c) == 1) {
-		OGRGeometryH one = OGR_G_Clone(OGR_G_GetGeometryRef(c, 0));
-		OGR_G_DestroyGeometry(c);
-		c = one;
-	}
 	if (lc->r->track_as_polygon && !(c = polygon_of_track(lc, c, e)))
 		return DM_EINVAL;
 	if (lc->ct && OGR_G_Transform(c, lc->ct) != OGRERR_NONE) {
