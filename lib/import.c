@@ -162,6 +162,29 @@ struct tp_group {
 	size_t n, cap;
 };
 
+/* The names a coordinate column goes by in spreadsheets and GPS exports, any case: x first
+ * (longitude in WGS84, easting with --crs), then y. */
+static const char *const x_names[] = { "x", "lon", "longitude", "long", "lng", "easting", NULL };
+static const char *const y_names[] = { "y", "lat", "latitude", "northing", NULL };
+static const char *const lon_names[] = { "lon", "longitude", "long", "lng", NULL };
+
+static int in_names(const char *name, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcasecmp(name, *list))
+			return 1;
+	return 0;
+}
+
+static int col_index_of(char **names, size_t n, const char *const *list)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (in_names(names[i], list))
+			return (int)i;
+	return -1;
+}
+
 static int col_index(char **names, size_t n, const char *a, const char *b)
 {
 	size_t i;
@@ -302,7 +325,7 @@ static int tp_flush(struct import *im, const struct csv_cols *c, struct tp_group
 		char **r = g->rows[i];
 		rows[i].line = g->lines[i];
 		rows[i].point = cell(r, c->point);
-		if (c->x >= 0 && !strcasecmp(c->names[c->x], "lon")) {
+		if (c->x >= 0 && in_names(c->names[c->x], lon_names)) {
 			rows[i].lon = cell(r, c->x);
 			rows[i].lat = cell(r, c->y);
 		} else {
@@ -365,8 +388,8 @@ static int import_csv(struct import *im, FILE *f)
 				c.names[i] = strdup(cells[i]);
 			c.n = n;
 			c.geometry = col_index(c.names, n, "geometry", "wkt");
-			c.x = col_index(c.names, n, "x", "lon");
-			c.y = col_index(c.names, n, "y", "lat");
+			c.x = col_index_of(c.names, n, x_names);
+			c.y = col_index_of(c.names, n, y_names);
 			c.crs = col_index(c.names, n, "crs", NULL);
 			c.point = col_index(c.names, n, "point", NULL);
 			c.bearing = col_index(c.names, n, "bearing", NULL);
@@ -449,6 +472,10 @@ static int import_ogr(struct import *im, const char *path)
 	int rc;
 	r.type = dm_schema_type(im->db->schema, im->o->type);
 	r.crs = im->o->crs;
+	r.encoding = im->o->encoding;
+	r.layer = im->o->layer;
+	r.defaults = im->o->defaults;
+	r.track_as_polygon = im->o->track_as_polygon;
 	r.report = im->st->report;
 	r.arg = im;
 	r.feature = on_ogr_feature;
@@ -506,10 +533,16 @@ int dm_import_file(struct dm_db *db, const struct dm_actor *who, const char *pat
 	fclose(f);
 	if (rc || im.nbad || im.fatal) {
 		dm_store_rollback(db->st);
-		if (!err->code || im.nbad)
+		if (!err->code || im.nbad) {
+			/* the count is of the problems listed; a feature may have several */
+			size_t nlisted = err->ndetails > im.nbad ? err->ndetails : im.nbad;
+			char in[64] = "";
+			if (nlisted != im.nbad)
+				snprintf(in, sizeof(in), " in %zu feature%s", im.nbad, im.nbad == 1 ? "" : "s");
 			dm_error_set(err, im.fatal ? DM_EIO : DM_EINVAL, NULL,
-				     "'%s' refused, nothing imported: %zu problem%s found%s", path, im.nbad,
-				     im.nbad == 1 ? "" : "s", rc == DM_ELIMIT ? " (stopped listing at the limit)" : "");
+				     "'%s' refused, nothing imported: %zu problem%s found%s%s", path, nlisted,
+				     nlisted == 1 ? "" : "s", in, rc == DM_ELIMIT ? " (stopped listing at the limit)" : "");
+		}
 		st->created = st->updated = 0;
 		return err->code ? err->code : DM_EINVAL;
 	}

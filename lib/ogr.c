@@ -1,14 +1,17 @@
 /* ogr.c: GIS files through GDAL's OGR C API: any vector file read one feature at a time as
  * record input, GeoPackage, Shapefile and KML written; stubs when built without GDAL. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "demine/fold.h"
 #include "demine/geo.h"
 #include "demine/ogr.h"
 #include "demine/record.h"
+#include "demine/util.h"
 
 static const char *const gis_ext[] = { "shp", "zip", "gpkg", "kml", "kmz", "gpx", "xlsx", NULL };
 
@@ -97,12 +100,33 @@ struct col {
 	const struct dm_field *f; /* the type's field, or NULL for a common member */
 };
 
+/* The names a coordinate column of a table without geometry (XLSX, CSV through GDAL) goes by,
+ * any case: longitude or easting (with --crs), latitude or northing. */
+static const char *const x_names[] = { "x", "lon", "longitude", "long", "lng", "easting", NULL };
+static const char *const y_names[] = { "y", "lat", "latitude", "northing", NULL };
+
 static int in_list(const char *const *list, const char *name, int nocase)
 {
 	for (; *list; list++)
 		if (nocase ? !strcasecmp(*list, name) : !strcmp(*list, name))
 			return 1;
 	return 0;
+}
+
+/* The code page text that is not UTF-8 was most likely written in, for the hint: Cyrillic
+ * (CP1251) is all bytes above 0x7F, Azerbaijani and Turkish Latin (CP1254) a few among ASCII
+ * letters. */
+static const char *likely_code_page(const char *s)
+{
+	size_t high = 0, letters = 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x80)
+			high++;
+		if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			letters++;
+	}
+	return high * 2 >= letters ? "CP1251" : "CP1254";
 }
 
 /* The record member an OGR field name stands for: exact, then ignoring case, then (a name cut
@@ -123,6 +147,14 @@ static const char *member_for(const struct dm_type *t, const char *name, int *by
 	for (p = common_names; *p; p++)
 		if (!strcasecmp(*p, name))
 			return *p;
+	/* GDAL writes the fields of a GPX it makes as extensions named ogr_FIELD */
+	if (!strncasecmp(name, "ogr_", 4) && name[4]) {
+		const char *m = member_for(t, name + 4, by_prefix);
+		if (m && m != name + 4)
+			return m;
+		if (m && (dm_type_field(t, m) || in_list(common_names, m, 0)))
+			return m;
+	}
 	if (in_list(driver_fields, name, 1))
 		return NULL;
 	if (n < 3)
@@ -233,8 +265,11 @@ static char *field_text(OGRFeatureH feat, int i, OGRFieldDefnH fd, int want_date
 		}
 		return out;
 	}
-	default:
-		return strdup(OGR_F_GetFieldAsString(feat, i));
+	default: {
+		/* a DBF pads text with blanks: a value of blanks only is an empty one */
+		const char *v = OGR_F_GetFieldAsString(feat, i);
+		return v[strspn(v, " ")] ? strdup(v) : NULL;
+	}
 	}
 }
 
@@ -267,6 +302,7 @@ struct layer_ctx {
 	int drop_type;  /* GPX: its 'type' is the point's kind, not the record type */
 	char crs[64];
 	OGRCoordinateTransformationH ct;
+	size_t index;   /* the feature being read, from 1, for notes */
 };
 
 static void layer_release(struct layer_ctx *lc)
@@ -331,11 +367,11 @@ static int layer_columns(struct layer_ctx *lc)
 			lc->wkt = i;
 			continue;
 		}
-		if (nogeom && (!strcasecmp(name, "x") || !strcasecmp(name, "lon"))) {
+		if (nogeom && in_list(x_names, name, 1)) {
 			lc->x = i;
 			continue;
 		}
-		if (nogeom && (!strcasecmp(name, "y") || !strcasecmp(name, "lat"))) {
+		if (nogeom && in_list(y_names, name, 1)) {
 			lc->y = i;
 			continue;
 		}
@@ -354,6 +390,98 @@ static int layer_columns(struct layer_ctx *lc)
 		}
 	}
 	return 0;
+}
+
+/* Google Earth writes a placemark as a MultiGeometry of a label Point and the Polygon: the
+ * polygon(s) are the geometry, the label points are dropped with a note. g is taken; returns
+ * what to use (g itself when it is not such a collection, or has parts of another kind). */
+static OGRGeometryH polygon_of_label_collection(struct layer_ctx *lc, OGRGeometryH g)
+{
+	int i, n, npoly = 0, npoint = 0;
+	OGRGeometryH out;
+	char note[200];
+	if (wkbFlatten(OGR_G_GetGeometryType(g)) != wkbGeometryCollection)
+		return g;
+	n = OGR_G_GetGeometryCount(g);
+	for (i = 0; i < n; i++) {
+		OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(OGR_G_GetGeometryRef(g, i)));
+		if (t == wkbPolygon || t == wkbMultiPolygon)
+			npoly++;
+		else if (t == wkbPoint)
+			npoint++;
+	}
+	if (!npoly || npoly + npoint != n)
+		return g;
+	out = OGR_G_CreateGeometry(wkbMultiPolygon);
+	for (i = 0; i < n; i++) {
+		OGRGeometryH part = OGR_G_GetGeometryRef(g, i);
+		OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(part));
+		int j;
+		if (t == wkbPolygon)
+			OGR_G_AddGeometry(out, part);
+		else if (t == wkbMultiPolygon)
+			for (j = 0; j < OGR_G_GetGeometryCount(part); j++)
+				OGR_G_AddGeometry(out, OGR_G_GetGeometryRef(part, j));
+	}
+	if (OGR_G_GetGeometryCount(out) == 1) {
+		OGRGeometryH one = OGR_G_Clone(OGR_G_GetGeometryRef(out, 0));
+		OGR_G_DestroyGeometry(out);
+		out = one;
+	}
+	OGR_G_DestroyGeometry(g);
+	if (npoint) {
+		snprintf(note, sizeof(note), "feature %zu (layer %s): a MultiGeometry of %d polygon(s) and %d label point(s):"
+			 " the polygon is taken, the point dropped", lc->index, lc->lname, npoly, npoint);
+		json_array_append_new(lc->r->report, json_pack("{s:s}", "note", note));
+	}
+	return out;
+}
+
+/* Metres between two WGS84 positions (haversine; for naming a gap, not for areas). */
+static double metres_between(double x0, double y0, double x1, double y1)
+{
+	double r = 6371008.8, p = 3.14159265358979323846 / 180;
+	double a = sin((y1 - y0) * p / 2) * sin((y1 - y0) * p / 2) +
+		   cos(y0 * p) * cos(y1 * p) * sin((x1 - x0) * p / 2) * sin((x1 - x0) * p / 2);
+	return 2 * r * asin(sqrt(a));
+}
+
+/* --track-as-polygon: a perimeter walked with a handheld GPS (a track: one line, or a
+ * MultiLineString of one segment) becomes the polygon it encloses; the gap between its ends is
+ * closed and named in a note. Other geometries are kept. g is taken; NULL after an error. */
+static OGRGeometryH polygon_of_track(struct layer_ctx *lc, OGRGeometryH g, struct dm_error *e)
+{
+	OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+	OGRGeometryH line = g, ring, poly;
+	double x0, y0, x1, y1, gap;
+	char note[240];
+	int i, n;
+	if (t == wkbMultiLineString && OGR_G_GetGeometryCount(g) == 1)
+		line = OGR_G_GetGeometryRef(g, 0);
+	else if (t != wkbLineString)
+		return g;
+	n = OGR_G_GetPointCount(line);
+	if (n < 3) {
+		dm_error_add(e, "geometry", "the track has %d point%s: at least 3 make a polygon", n, n == 1 ? "" : "s");
+		OGR_G_DestroyGeometry(g);
+		return NULL;
+	}
+	ring = OGR_G_CreateGeometry(wkbLinearRing);
+	for (i = 0; i < n; i++)
+		OGR_G_AddPoint_2D(ring, OGR_G_GetX(line, i), OGR_G_GetY(line, i));
+	x0 = OGR_G_GetX(line, 0), y0 = OGR_G_GetY(line, 0);
+	x1 = OGR_G_GetX(line, n - 1), y1 = OGR_G_GetY(line, n - 1);
+	/* a transformed layer is in WGS84 by now; a layer without CRS is taken as WGS84 too */
+	gap = metres_between(x0, y0, x1, y1);
+	if (x0 != x1 || y0 != y1)
+		OGR_G_AddPoint_2D(ring, x0, y0);
+	poly = OGR_G_CreateGeometry(wkbPolygon);
+	OGR_G_AddGeometryDirectly(poly, ring);
+	OGR_G_DestroyGeometry(g);
+	snprintf(note, sizeof(note), "feature %zu (layer %s): the track of %d points is closed into a polygon; its ends"
+		 " were %.1f m apart", lc->index, lc->lname, n, gap);
+	json_array_append_new(lc->r->report, json_pack("{s:s}", "note", note));
+	return poly;
 }
 
 static int feature_geometry(struct layer_ctx *lc, OGRFeatureH feat, json_t *in, struct dm_error *e)
@@ -383,6 +511,9 @@ static int feature_geometry(struct layer_ctx *lc, OGRFeatureH feat, json_t *in, 
 		return DM_EINVAL;
 	}
 	OGR_G_FlattenTo2D(c);
+	c = polygon_of_label_collection(lc, c);
+	if (lc->r->track_as_polygon && !(c = polygon_of_track(lc, c, e)))
+		return DM_EINVAL;
 	if (lc->ct && OGR_G_Transform(c, lc->ct) != OGRERR_NONE) {
 		OGR_G_DestroyGeometry(c);
 		dm_error_add(e, "geometry", "cannot transform the geometry to WGS84: %s", CPLGetLastErrorMsg());
@@ -400,6 +531,30 @@ static int feature_geometry(struct layer_ctx *lc, OGRFeatureH feat, json_t *in, 
 	return 0;
 }
 
+/* --set FIELD=VALUE: the value of a field the feature lacks (a GPS waypoint has a name only). */
+static int apply_defaults(struct layer_ctx *lc, json_t *in, struct dm_error *e)
+{
+	const char *k;
+	json_t *v, *val;
+	int bad = 0;
+	json_object_foreach(lc->r->defaults, k, v) {
+		const struct dm_field *f = dm_type_field(lc->r->type, k);
+		json_t *have = json_object_get(in, k);
+		if (have && !json_is_null(have))
+			continue;
+		if (!f) {
+			json_object_set_new(in, k, json_string(json_string_value(v)));
+			continue;
+		}
+		val = NULL;
+		if (dm_field_from_text(f, json_string_value(v), &val, e))
+			bad = 1;
+		else
+			json_object_set_new(in, k, val);
+	}
+	return bad ? DM_EINVAL : 0;
+}
+
 static int read_feature(struct layer_ctx *lc, OGRFeatureH feat, size_t index)
 {
 	const struct dm_ogr_reader *r = lc->r;
@@ -409,6 +564,7 @@ static int read_feature(struct layer_ctx *lc, OGRFeatureH feat, size_t index)
 	char where[160];
 	int i, rc, bad = 0;
 	dm_error_init(&e);
+	lc->index = index;
 	snprintf(where, sizeof(where), "feature %zu (layer %s)", index, lc->lname);
 	for (i = 0; i < lc->ncols; i++) {
 		const struct col *c = &lc->cols[i];
@@ -419,6 +575,15 @@ static int read_feature(struct layer_ctx *lc, OGRFeatureH feat, size_t index)
 		if (!c->f && is_readonly(c->name))
 			continue;
 		text = field_text(feat, i, OGR_FD_GetFieldDefn(fdefn, i), c->f && c->f->type == DM_F_DATETIME);
+		if (text && !dm_utf8_valid(text)) {
+			const char *cp = likely_code_page(text);
+			dm_error_add(&e, c->name, "not UTF-8, and the file names no code page (a Shapefile without .cpg):"
+				     " its bytes look like %s (%s); import it with --encoding %s", cp,
+				     !strcmp(cp, "CP1251") ? "Cyrillic" : "Azerbaijani/Turkish Latin", cp);
+			bad = 1;
+			free(text);
+			continue;
+		}
 		if (text && ((c->f && (c->f->type == DM_F_DATE || c->f->type == DM_F_DATETIME)) ||
 			     (!c->f && !strcmp(c->name, "date_of_information"))))
 			iso_date(text, c->f && c->f->type == DM_F_DATETIME);
@@ -439,6 +604,8 @@ static int read_feature(struct layer_ctx *lc, OGRFeatureH feat, size_t index)
 		}
 		free(text);
 	}
+	if (!bad && apply_defaults(lc, in, &e))
+		bad = 1;
 	if (!bad && feature_geometry(lc, feat, in, &e))
 		bad = 1;
 	if (bad) {
@@ -483,7 +650,21 @@ static int read_layer(const struct dm_ogr_reader *r, OGRLayerH lyr, int gpx, str
 	return rc;
 }
 
-static GDALDatasetH open_vector(const char *path)
+static GDALDatasetH open_vector_oo(const char *path, const char *const *oo);
+
+static GDALDatasetH open_vector(const char *path, const char *encoding)
+{
+	char **oo = NULL;
+	GDALDatasetH ds;
+	/* ENCODING: the code page the Shapefile driver recodes from when the file names none */
+	if (encoding)
+		oo = CSLSetNameValue(oo, "ENCODING", encoding);
+	ds = open_vector_oo(path, (const char *const *)oo);
+	CSLDestroy(oo);
+	return ds;
+}
+
+static GDALDatasetH open_vector_oo(const char *path, const char *const *oo)
 {
 	const char *dot = strrchr(path, '.');
 	GDALDatasetH ds = NULL;
@@ -508,19 +689,19 @@ static GDALDatasetH open_vector(const char *path)
 				if (!inner)
 					break;
 				snprintf(inner, n + k + 1, "%s/%s", vsi, *p);
-				ds = GDALOpenEx(inner, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+				ds = GDALOpenEx(inner, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, oo, NULL);
 				free(inner);
 			}
 			CSLDestroy(names);
 		}
 		if (!ds && !strcasecmp(dot, ".kmz"))
-			ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+			ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, oo, NULL);
 		if (!ds)
-			ds = GDALOpenEx(vsi, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+			ds = GDALOpenEx(vsi, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, oo, NULL);
 		free(vsi);
 		return ds;
 	}
-	return GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	return GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, oo, NULL);
 }
 
 int dm_ogr_read(const char *path, const struct dm_ogr_reader *r, struct dm_error *err)
@@ -533,7 +714,7 @@ int dm_ogr_read(const char *path, const struct dm_ogr_reader *r, struct dm_error
 	/* spreadsheets: the first row names the columns, as in a CSV import (GDAL 3.6 has no open
 	 * option for it; the sheets are parsed lazily, so it stays set while reading) */
 	CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
-	ds = open_vector(path);
+	ds = open_vector(path, r->encoding);
 	if (!ds) {
 		rc = dm_error_set(err, DM_EINVAL, NULL, "cannot read '%s': %s", path,
 				  *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "not a vector file GDAL can open (damaged, or another format)");
@@ -543,11 +724,22 @@ int dm_ogr_read(const char *path, const struct dm_ogr_reader *r, struct dm_error
 	n = GDALDatasetGetLayerCount(ds);
 	if (n == 0)
 		rc = dm_error_set(err, DM_EINVAL, NULL, "'%s' holds no vector layer", path);
+	if (!rc && r->layer && !GDALDatasetGetLayerByName(ds, r->layer)) {
+		struct dm_buf names;
+		dm_buf_init(&names, 4096);
+		for (i = 0; i < n; i++)
+			dm_buf_addf(&names, "%s%s", i ? ", " : "", OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
+		rc = dm_error_set(err, DM_EINVAL, "layer", "'%s' has no layer '%s'; its layers: %s", path, r->layer,
+				  names.s ? names.s : "");
+		dm_buf_release(&names);
+	}
 	for (i = 0; i < n && !rc; i++) {
 		OGRLayerH lyr = GDALDatasetGetLayer(ds, i);
 		const char *name = OGR_L_GetName(lyr);
+		if (r->layer && strcmp(name, r->layer))
+			continue;
 		/* GPX repeats the points of routes and tracks as layers of their own */
-		if (gpx && (!strcmp(name, "route_points") || !strcmp(name, "track_points")))
+		if (!r->layer && gpx && (!strcmp(name, "route_points") || !strcmp(name, "track_points")))
 			continue;
 		rc = read_layer(r, lyr, gpx, err);
 	}

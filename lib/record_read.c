@@ -311,7 +311,9 @@ static int list_from_where(struct dm_db *db, const struct dm_actor *who, const s
 		param(q, json_string(o->to));
 	}
 	if (o->bbox && t->geom != DM_GEOM_NONE) {
-		dm_buf_add(&q->sql, " AND h.maxx >= ? AND h.minx <= ? AND h.maxy >= ? AND h.miny <= ?");
+		/* minx > maxx: a box across the antimeridian, minx to 180 and -180 to maxx */
+		dm_buf_add(&q->sql, o->bbox[0] <= o->bbox[2] ? " AND h.maxx >= ? AND h.minx <= ? AND h.maxy >= ? AND h.miny <= ?"
+							     : " AND (h.maxx >= ? OR h.minx <= ?) AND h.maxy >= ? AND h.miny <= ?");
 		param(q, json_real(o->bbox[0]));
 		param(q, json_real(o->bbox[2]));
 		param(q, json_real(o->bbox[1]));

@@ -1,6 +1,7 @@
 /* cli_io.c: demine import and export: records in and out as GeoJSON and CSV, and (with GDAL)
  * GeoPackage, Shapefile and KML. */
 #include <getopt.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +24,12 @@ int cli_import(int argc, char **argv)
 		{ "approve", no_argument, NULL, 'a' }, { "reason", required_argument, NULL, 'r' },
 		{ "crs", required_argument, NULL, 'c' }, { "repair", no_argument, NULL, 'p' },
 		{ "user", required_argument, NULL, 'u' }, { "progress", required_argument, NULL, 'g' },
-		{ 0, 0, 0, 0 },
+		{ "encoding", required_argument, NULL, 'e' }, { "layer", required_argument, NULL, 'l' },
+		{ "set", required_argument, NULL, 's' }, { "track-as-polygon", no_argument, NULL, 'T' }, { 0, 0, 0, 0 },
 	};
 	const char *db_opt = NULL, *user = NULL;
 	struct dm_import_opts io = { 0 };
+	iconv_t cd;
 	struct dm_import_stats st;
 	struct dm_db *db = NULL;
 	struct dm_error err;
@@ -42,6 +45,32 @@ int cli_import(int argc, char **argv)
 		case 'r': io.reason = optarg; break;
 		case 'c': io.crs = optarg; break;
 		case 'p': io.repair = 1; break;
+		case 'e':
+			/* a code page iconv (and so GDAL) cannot read would only give wrong letters */
+			if ((cd = iconv_open("UTF-8", optarg)) == (iconv_t)-1) {
+				json_decref(io.defaults);
+				return cli_usage("import", "--encoding '%s' is not a code page this system knows (e.g. CP1254,"
+						 " CP1251, ISO-8859-9)", optarg);
+			}
+			iconv_close(cd);
+			io.encoding = optarg;
+			break;
+		case 'l': io.layer = optarg; break;
+		case 'T': io.track_as_polygon = 1; break;
+		case 's': {
+			/* --set FIELD=VALUE: a default for features that lack the field */
+			const char *eq = strchr(optarg, '=');
+			char name[128];
+			if (!eq || eq == optarg || (size_t)(eq - optarg) >= sizeof(name)) {
+				json_decref(io.defaults);
+				return cli_usage("import", "--set takes FIELD=VALUE, not '%s'", optarg);
+			}
+			snprintf(name, sizeof(name), "%.*s", (int)(eq - optarg), optarg);
+			if (!io.defaults)
+				io.defaults = json_object();
+			json_object_set_new(io.defaults, name, json_string(eq + 1));
+			break;
+		}
 		case 'u': user = optarg; break;
 		case 'g':
 			if ((rc = cli_parse_int("import", "--progress", optarg, &every)))
@@ -50,14 +79,15 @@ int cli_import(int argc, char **argv)
 		default: return cli_usage("import", "unknown option");
 		}
 	}
-	if (!io.type)
-		return cli_usage("import", "--type TYPE is required");
-	if (optind != argc - 1)
-		return cli_usage("import", "give one FILE to import");
-	if (io.approve && (!io.reason || !*io.reason))
-		return cli_usage("import", "--approve needs --reason TEXT");
-	if ((rc = cli_open("import", db_opt, 0, &db)))
+	if (!io.type || optind != argc - 1 || (io.approve && (!io.reason || !*io.reason))) {
+		json_decref(io.defaults);
+		return cli_usage("import", !io.type ? "--type TYPE is required" : optind != argc - 1 ? "give one FILE to import"
+							    : "--approve needs --reason TEXT");
+	}
+	if ((rc = cli_open("import", db_opt, 0, &db))) {
+		json_decref(io.defaults);
 		return rc;
+	}
 	cli_actor(&who, user);
 	io.progress = progress;
 	io.progress_every = every > 0 ? (size_t)every : 10000;
@@ -78,6 +108,7 @@ int cli_import(int argc, char **argv)
 		}
 	}
 	json_decref(st.report);
+	json_decref(io.defaults);
 	dm_error_release(&err);
 	dm_db_close(db);
 	return rc;

@@ -6,7 +6,7 @@
 static const struct cli_command commands[] = {
 	{ "init", cli_init, "init --db PATH [--force]             create an empty database" },
 	{ "demo", cli_demo, "demo --db PATH [--force] [--no-users] create and fill the demo database, with its users" },
-	{ "import", cli_import, "import --db PATH --type TYPE FILE [--approve --reason TEXT] [--crs EPSG:N] [--repair]" },
+	{ "import", cli_import, "import --db PATH --type TYPE FILE [--approve --reason TEXT] [--crs EPSG:N] [--repair] [--encoding CP] [--layer L] [--set F=V] [--track-as-polygon]" },
 	{ "export", cli_export, "export --db PATH --type TYPE [--format geojson|csv|gpkg|shp|kml] [--hxl] [--as-of TIME] [--crs EPSG:N] [-o FILE]" },
 	{ "list", cli_list, "list --db PATH --type TYPE [--status S] [--json]" },
 	{ "show", cli_show, "show --db PATH ID [--as-of TIME] [--approved] [--json]" },

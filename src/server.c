@@ -98,6 +98,10 @@ const struct srv_route srv_routes[] = {
 	{ "GET", "/ogc/collections/{collectionId}", srv_ogc_collection, ROUTE_PUBLIC, 0, "getOgcCollection", "OGC API - Features: one collection" },
 	{ "GET", "/ogc/collections/{collectionId}/items", srv_ogc_items, ROUTE_PUBLIC, 0, "getOgcFeatures", "OGC API - Features: the features of a collection (GeoJSON)" },
 	{ "GET", "/ogc/collections/{collectionId}/items/{featureId}", srv_ogc_item, ROUTE_PUBLIC, 0, "getOgcFeature", "OGC API - Features: one feature by its UUID" },
+	{ "GET", "/ogc/collections/{collectionId}/queryables", srv_ogc_queryables, ROUTE_PUBLIC, 0, "getOgcQueryables", "OGC API - Features Part 3: the properties a collection's features can be filtered on (JSON Schema)" },
+	{ "GET", "/ogc/collections/{collectionId}/schema", srv_ogc_schema, ROUTE_PUBLIC, 0, "getOgcSchema", "OGC API - Features Part 5: the schema of a collection's features (JSON Schema)" },
+	{ "GET", "/ogc/api", srv_openapi_v30, ROUTE_OPEN, 0, "getOgcApi", "The API definition as OpenAPI 3.0 (OGC oas30)" },
+	{ "GET", "/api", srv_openapi_v30, ROUTE_OPEN, 0, "getApi", "The API definition as OpenAPI 3.0" },
 };
 const size_t srv_nroutes = sizeof(srv_routes) / sizeof(srv_routes[0]);
 

@@ -215,6 +215,13 @@ enum MHD_Result srv_rec_attachment(struct req *r);   /* GET /api/v1/{type}/{id}/
 enum MHD_Result srv_openapi(struct req *r);
 /* The OpenAPI 3.1 document of the route table and the schema's record types; caller frees. */
 json_t *srv_openapi_doc(const struct dm_schema *s);
+/* The JSON Schema of a field's values (type, enum, format, title, ...); caller frees. */
+json_t *srv_field_schema(const struct dm_field *f);
+/* The OpenAPI 3.0 form of an OpenAPI 3.1 document (doc is changed and returned). */
+json_t *srv_openapi_30(json_t *doc);
+enum MHD_Result srv_openapi_v30(struct req *r);
+enum MHD_Result srv_ogc_queryables(struct req *r);
+enum MHD_Result srv_ogc_schema(struct req *r);
 
 /* Handlers (server_tiles.c) */
 enum MHD_Result srv_tile(struct req *r);
@@ -243,6 +250,8 @@ enum MHD_Result srv_ogc_items(struct req *r);
 enum MHD_Result srv_ogc_item(struct req *r);
 /* The OpenAPI parameters of an /ogc route (appended to params). */
 void srv_ogc_openapi_params(const struct srv_route *rt, json_t *params);
+/* Adds the per-collection items paths (with their filters) of the OGC API to an OpenAPI doc. */
+void srv_ogc_openapi_paths(const struct dm_schema *s, json_t *paths);
 /* Handlers (server_stats.c) */
 enum MHD_Result srv_stats(struct req *r);  /* GET /api/v1/stats/FIGURE */
 enum MHD_Result srv_search(struct req *r); /* GET /api/v1/search */

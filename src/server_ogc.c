@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "demine/auth.h"
+#include "demine/geo.h"
 #include "server.h"
 
 #define OGC_LIMIT_DEFAULT 10
@@ -16,6 +17,35 @@
 #define CONF "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 #define GEOJSON "application/geo+json"
 #define JSON "application/json"
+
+/* Part 2: the CRSs features and bbox may be given in, by URI, and the code dm_geo takes. */
+static const struct ogc_crs {
+	const char *uri, *epsg;
+} crs_table[] = {
+	{ CRS84, NULL },
+	{ "http://www.opengis.net/def/crs/EPSG/0/32638", "EPSG:32638" }, /* UTM 38N */
+	{ "http://www.opengis.net/def/crs/EPSG/0/32639", "EPSG:32639" }, /* UTM 39N */
+	{ "http://www.opengis.net/def/crs/EPSG/0/3857", "EPSG:3857" },   /* Web Mercator */
+};
+#define NCRS (sizeof(crs_table) / sizeof(crs_table[0]))
+
+static const struct ogc_crs *crs_by_uri(const char *uri)
+{
+	size_t i;
+	for (i = 0; i < NCRS; i++)
+		if (!strcmp(crs_table[i].uri, uri))
+			return &crs_table[i];
+	return NULL;
+}
+
+static json_t *crs_list(void)
+{
+	json_t *a = json_array();
+	size_t i;
+	for (i = 0; i < NCRS; i++)
+		json_array_append_new(a, json_string(crs_table[i].uri));
+	return a;
+}
 
 /* Azerbaijan: the extent of a collection that has no geometry yet. */
 static const double home_bbox[4] = { 44.77, 38.39, 50.39, 41.91 };
@@ -70,6 +100,8 @@ enum MHD_Result srv_ogc_landing(struct req *r)
 	base_url(r, base, sizeof(base));
 	links = json_array();
 	json_array_append_new(links, ogc_link("self", JSON, "This document", "%s/ogc", base));
+	json_array_append_new(links, ogc_link("service-desc", "application/vnd.oai.openapi+json;version=3.0",
+					  "The API definition (OpenAPI 3.0)", "%s/ogc/api", base));
 	json_array_append_new(links, ogc_link("service-desc", "application/vnd.oai.openapi+json;version=3.1",
 					  "The API definition (OpenAPI 3.1)", "%s/openapi.json", base));
 	json_array_append_new(links, ogc_link("conformance", JSON, "The OGC API conformance classes this server implements",
@@ -83,8 +115,12 @@ enum MHD_Result srv_ogc_landing(struct req *r)
 
 enum MHD_Result srv_ogc_conformance(struct req *r)
 {
-	/* Our OpenAPI document is 3.1, so the oas30 class is not claimed. */
-	return srv_json(r, 200, json_pack("{s:[s, s]}", "conformsTo", CONF "core", CONF "geojson"));
+	/* oas30: the OpenAPI 3.0 document at /ogc/api (and /api); /openapi.json stays 3.1 */
+	return srv_json(r, 200, json_pack("{s:[s, s, s, s, s, s, s]}", "conformsTo", CONF "core", CONF "geojson",
+					  CONF "oas30", "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+					  "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+					  "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+					  "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas"));
 }
 
 /* ---- collections ---- */
@@ -161,12 +197,18 @@ static json_t *collection(struct req *r, const struct ogc_coll *c, const char *b
 	snprintf(title, sizeof(title), "%s%s", label, c->fam == DM_FAMILY_POINT ? " (points)"
 					      : c->fam == DM_FAMILY_AREA ? (t->geom == DM_GEOM_ANY ? " (polygons and lines)" : " (polygons)")
 					      : "");
-	return json_pack("{s:s, s:s, s:s?, s:o, s:s, s:[s], s:s, s:[o, o]}", "id", c->id, "title", title,
+	return json_pack("{s:s, s:s, s:s?, s:o, s:s, s:o, s:s, s:[o, o, o, o, o]}", "id", c->id, "title", title,
 		      "description", t->help, "extent", collection_extent(&sum),
-		      "itemType", "feature", "crs", CRS84, "storageCrs", CRS84, "links",
+		      "itemType", "feature", "crs", crs_list(), "storageCrs", CRS84, "links",
 		      ogc_link("self", JSON, "This collection", "%s/ogc/collections/%s", base, c->id),
 		      ogc_link("items", GEOJSON, "The features of this collection", "%s/ogc/collections/%s/items", base,
-			   c->id));
+			   c->id),
+		      ogc_link("http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json",
+			   "The properties features can be filtered on", "%s/ogc/collections/%s/queryables", base, c->id),
+		      ogc_link("http://www.opengis.net/def/rel/ogc/1.0/schema", "application/schema+json",
+			   "The schema of the features", "%s/ogc/collections/%s/schema", base, c->id),
+		      ogc_link("describedby", "application/schema+json", "The schema of the features",
+			   "%s/ogc/collections/%s/schema", base, c->id));
 }
 
 static enum MHD_Result answer_err(struct req *r, struct dm_error *err)
@@ -232,9 +274,9 @@ enum MHD_Result srv_ogc_collection(struct req *r)
 /* ---- features ---- */
 
 /* A record as an RFC 7946 Feature with the properties of `demine export --format geojson`. */
-static json_t *feature(struct req *r, const struct dm_record *rec)
+static json_t *feature(struct req *r, const struct dm_record *rec, const char *epsg)
 {
-	json_t *doc = dm_record_to_json(r->db, &r->who, rec, NULL), *f;
+	json_t *doc = dm_record_to_json(r->db, &r->who, rec, epsg), *f;
 	if (!doc)
 		return NULL;
 	f = json_pack("{s:s, s:s, s:O}", "type", "Feature", "id", rec->id, "geometry", json_object_get(doc, "geometry"));
@@ -254,6 +296,8 @@ struct items_q {
 	struct dm_list_opts o;
 	json_t *filters, *seen;
 	double bbox[4];
+	int has_bbox;
+	const struct ogc_crs *crs, *bbox_crs; /* crs= and bbox-crs= (NULL: CRS84) */
 	char from[11], to[11];
 	int64_t limit;
 	char bad[512], bad_field[64];
@@ -291,27 +335,93 @@ static void parse_limit(struct items_q *q, const char *v)
 	q->limit = n > OGC_LIMIT_MAX || errno == ERANGE ? OGC_LIMIT_MAX : n;
 }
 
-/* bbox: minlon,minlat,maxlon,maxlat in CRS84. */
+/* bbox: four numbers minx,miny,maxx,maxy, or six with the heights minx,miny,minz,maxx,maxy,maxz
+ * (/req/core/fc-bbox-definition; the heights are ignored: records are 2D). Checked once every
+ * parameter is read (check_bbox), since bbox-crs may come after it. */
 static void parse_bbox(struct items_q *q, const char *v)
 {
+	double n[6];
 	const char *p = v;
 	char *end;
-	int i;
-	for (i = 0; i < 4; i++) {
-		q->bbox[i] = strtod(p, &end);
-		if (end == p || !isfinite(q->bbox[i]) || (i < 3 && *end != ',') || (i == 3 && *end)) {
-			refuse(q, "bbox", "bbox must be four numbers minlon,minlat,maxlon,maxlat (CRS84), not '%.80s'", v);
+	int i, k = 0;
+	for (i = 0; i < 6; i++) {
+		n[i] = strtod(p, &end);
+		if (end == p || !isfinite(n[i]) || (*end && *end != ','))
+			break;
+		k++;
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	if ((k != 4 && k != 6) || *end || end == p) {
+		refuse(q, "bbox", "bbox must be four numbers minx,miny,maxx,maxy (or six with minz and maxz), not '%.80s'", v);
+		return;
+	}
+	q->bbox[0] = n[0];
+	q->bbox[1] = n[1];
+	q->bbox[2] = n[k == 6 ? 3 : 2];
+	q->bbox[3] = n[k == 6 ? 4 : 3];
+	q->has_bbox = 1;
+}
+
+/* A bbox given in a projected bbox-crs into CRS84: the box of its edges, sampled (straight in
+ * metres, curved in degrees). */
+static int bbox_to_crs84(struct items_q *q, struct dm_error *err)
+{
+	struct dm_geo *g = dm_db_geo(q->r->db);
+	double b[4] = { INFINITY, INFINITY, -INFINITY, -INFINITY }, x, y;
+	int i, side, rc;
+	for (side = 0; side < 4; side++) {
+		for (i = 0; i <= 8; i++) {
+			double t = i / 8.0;
+			x = side < 2 ? q->bbox[0] + t * (q->bbox[2] - q->bbox[0]) : q->bbox[side == 2 ? 0 : 2];
+			y = side < 2 ? q->bbox[side == 0 ? 1 : 3] : q->bbox[1] + t * (q->bbox[3] - q->bbox[1]);
+			if (!g || (rc = dm_geo_transform_point(g, q->bbox_crs->epsg, "EPSG:4326", &x, &y, err)))
+				return g ? rc : dm_error_set(err, DM_EIO, NULL, "no geometry context");
+			b[0] = fmin(b[0], x);
+			b[1] = fmin(b[1], y);
+			b[2] = fmax(b[2], x);
+			b[3] = fmax(b[3], y);
+		}
+	}
+	memcpy(q->bbox, b, sizeof(b));
+	return 0;
+}
+
+/* The bbox in CRS84, in range; minx > maxx is a box across the antimeridian (two boxes: minx
+ * to 180 and -180 to maxx), which the listing reads as such. */
+static void check_bbox(struct items_q *q, const char *v)
+{
+	struct dm_error err;
+	if (!q->has_bbox || q->bad[0])
+		return;
+	if (q->bbox_crs && q->bbox_crs->epsg) {
+		if (q->bbox[0] > q->bbox[2] || q->bbox[1] > q->bbox[3]) {
+			refuse(q, "bbox", "bbox '%.80s' in %s: the minimum is greater than the maximum", v, q->bbox_crs->uri);
 			return;
 		}
-		p = end + 1;
+		dm_error_init(&err);
+		if (bbox_to_crs84(q, &err))
+			refuse(q, "bbox", "bbox '%.80s' cannot be transformed from %s: %s", v, q->bbox_crs->uri, err.message);
+		dm_error_release(&err);
+		if (q->bad[0])
+			return;
 	}
 	if (fabs(q->bbox[0]) > 180 || fabs(q->bbox[2]) > 180 || fabs(q->bbox[1]) > 90 || fabs(q->bbox[3]) > 90)
 		refuse(q, "bbox", "bbox '%.80s' is outside -180..180 longitude, -90..90 latitude", v);
 	else if (q->bbox[1] > q->bbox[3])
 		refuse(q, "bbox", "bbox '%.80s': minlat is greater than maxlat", v);
-	else if (q->bbox[0] > q->bbox[2])
-		refuse(q, "bbox", "bbox '%.80s': minlon is greater than maxlon (a box across the antimeridian is not supported)", v);
 	q->o.bbox = q->bbox;
+}
+
+/* crs / bbox-crs: one of crs_table's URIs; anything else is refused naming it. */
+static const struct ogc_crs *parse_crs(struct items_q *q, const char *k, const char *v)
+{
+	const struct ogc_crs *c = crs_by_uri(v);
+	if (!c)
+		refuse(q, k, "%s '%.200s' is not a CRS this server offers: give one of the collection's crs (%s,"
+		       " http://www.opengis.net/def/crs/EPSG/0/32638, .../32639, .../3857)", k, v, CRS84);
+	return c;
 }
 
 static int two_digits(const char *s, int *out)
@@ -494,6 +604,10 @@ static enum MHD_Result items_arg(void *cls, enum MHD_ValueKind kind, const char 
 		parse_limit(q, v);
 	else if (!strcmp(k, "bbox"))
 		parse_bbox(q, v);
+	else if (!strcmp(k, "crs"))
+		q->crs = parse_crs(q, k, v);
+	else if (!strcmp(k, "bbox-crs"))
+		q->bbox_crs = parse_crs(q, k, v);
 	else if (!strcmp(k, "datetime"))
 		parse_datetime(q, v);
 	else if (!strcmp(k, "cursor")) {
@@ -519,7 +633,7 @@ static int collect(struct dm_record *rec, void *arg)
 		q->more = 1; /* the one extra record only tells that a next page exists */
 		return 1;
 	}
-	if (!(f = feature(q->r, rec))) {
+	if (!(f = feature(q->r, rec, q->crs ? q->crs->epsg : NULL))) {
 		q->failed = 1; /* out of memory: no silently short page */
 		return 1;
 	}
@@ -573,6 +687,7 @@ enum MHD_Result srv_ogc_items(struct req *r)
 	q.features = json_array();
 	dm_buf_init(&q.query, 64 * 1024);
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, items_arg, &q);
+	check_bbox(&q, srv_arg(r, "bbox"));
 	dm_error_init(&err);
 	if (q.bad[0]) {
 		sent = srv_error(r, 400, "bad_request", q.bad_field, "%s", q.bad);
@@ -591,8 +706,12 @@ enum MHD_Result srv_ogc_items(struct req *r)
 		sent = answer_err(r, &err);
 	else if (q.failed)
 		sent = srv_error(r, 500, "internal", NULL, "could not encode the features");
-	else
-		sent = srv_json_h(r, 200, items_body(&q, sum.count), GEOJSON, NULL);
+	else {
+		char ccrs[128];
+		struct srv_hdr hdr[2] = { { "Content-Crs", ccrs }, { NULL, NULL } };
+		snprintf(ccrs, sizeof(ccrs), "<%s>", q.crs ? q.crs->uri : CRS84);
+		sent = srv_json_h(r, 200, items_body(&q, sum.count), GEOJSON, hdr);
+	}
 out:
 	dm_error_release(&err);
 	json_decref(q.filters);
@@ -613,8 +732,17 @@ enum MHD_Result srv_ogc_item(struct req *r)
 	const char *tn = NULL;
 	json_t *f;
 	int point;
+	const char *crs_arg = srv_arg(r, "crs");
+	const struct ogc_crs *crs = crs_arg ? crs_by_uri(crs_arg) : &crs_table[0];
+	char ccrs[128];
+	struct srv_hdr hdr[2] = { { "Content-Crs", ccrs }, { NULL, NULL } };
 	if (!(t = collection_type(r, &oc, &sent)))
 		return sent;
+	if (!crs)
+		return srv_error(r, 400, "bad_request", "crs", "crs '%.200s' is not a CRS this server offers: give one of the"
+				 " collection's crs (%s, http://www.opengis.net/def/crs/EPSG/0/32638, .../32639, .../3857)",
+				 crs_arg, CRS84);
+	snprintf(ccrs, sizeof(ccrs), "<%s>", crs->uri);
 	if (!dm_is_uuid(r->param[1]))
 		return srv_error(r, 404, "not_found", "featureId", "no feature '%.80s' in %s: a feature id is a UUID",
 				 r->param[1], t->name);
@@ -640,14 +768,14 @@ enum MHD_Result srv_ogc_item(struct req *r)
 				 t->name, point ? POINT_SUFFIX : "");
 	}
 	base_url(r, base, sizeof(base));
-	if ((f = feature(r, rec)))
+	if ((f = feature(r, rec, crs->epsg)))
 		json_object_set_new(f, "links", json_pack("[o, o]",
 				    ogc_link("self", GEOJSON, "This feature", "%s/ogc/collections/%s/items/%s", base, oc.id, rec->id),
 				    ogc_link("collection", JSON, "The collection", "%s/ogc/collections/%s", base, oc.id)));
 	dm_record_free(rec);
 	if (!f)
 		return srv_error(r, 500, "internal", NULL, "could not encode the feature");
-	return srv_json_h(r, 200, f, GEOJSON, NULL);
+	return srv_json_h(r, 200, f, GEOJSON, hdr);
 }
 
 /* ---- OpenAPI ---- */
@@ -658,6 +786,30 @@ static json_t *oparam(const char *name, const char *in, json_t *schema, const ch
 			 "schema", schema);
 }
 
+/* The query parameters of an items request (the filters come per collection). */
+static void items_params(json_t *params)
+{
+	json_array_append_new(params, oparam("limit", "query", json_pack("{s:s, s:i, s:i, s:i}", "type", "integer",
+					     "minimum", 1, "maximum", OGC_LIMIT_MAX, "default", OGC_LIMIT_DEFAULT),
+					     "Features per page; larger values are clamped to the maximum", 0));
+	/* /req/core/fc-bbox-definition: a comma-separated array, style form, explode false */
+	json_t *bbox = oparam("bbox", "query", json_pack("{s:s, s:i, s:i, s:{s:s}}", "type", "array", "minItems", 4,
+							 "maxItems", 6, "items", "type", "number"),
+			      "minx,miny,maxx,maxy (or with minz and maxz) in bbox-crs (CRS84 by default); minx > maxx"
+			      " crosses the antimeridian", 0);
+	json_object_set_new(bbox, "style", json_string("form"));
+	json_object_set_new(bbox, "explode", json_false());
+	json_array_append_new(params, bbox);
+	json_array_append_new(params, oparam("bbox-crs", "query", json_pack("{s:s, s:o, s:s}", "type", "string", "enum",
+					     crs_list(), "default", CRS84), "The CRS of bbox (Part 2)", 0));
+	json_array_append_new(params, oparam("datetime", "query", json_pack("{s:s}", "type", "string"),
+					     "On date_of_information: an instant or an interval (2023-01-01/.., ../2024-01-01)", 0));
+	json_array_append_new(params, oparam("cursor", "query", json_pack("{s:s}", "type", "string"),
+					     "From the next link", 0));
+	json_array_append_new(params, oparam("f", "query", json_pack("{s:s, s:[s, s], s:s}", "type", "string", "enum",
+					     "json", "geojson", "default", "json"), "The encoding (GeoJSON only)", 0));
+}
+
 void srv_ogc_openapi_params(const struct srv_route *rt, json_t *params)
 {
 	if (strstr(rt->pattern, "/collections/{collectionId}"))
@@ -666,16 +818,131 @@ void srv_ogc_openapi_params(const struct srv_route *rt, json_t *params)
 	if (strstr(rt->pattern, "/items/{featureId}"))
 		json_array_append_new(params, oparam("featureId", "path", json_pack("{s:s, s:s}", "type", "string", "format", "uuid"),
 						     "The record's UUID", 1));
-	if (rt->fn == srv_ogc_items) {
-		json_array_append_new(params, oparam("limit", "query", json_pack("{s:s, s:i, s:i, s:i}", "type", "integer",
-						     "minimum", 1, "maximum", OGC_LIMIT_MAX, "default", OGC_LIMIT_DEFAULT),
-						     "Features per page; larger values are clamped to the maximum", 0));
-		json_array_append_new(params, oparam("bbox", "query", json_pack("{s:s, s:i, s:i, s:{s:s}}", "type", "array",
-						     "minItems", 4, "maxItems", 4, "items", "type", "number"),
-						     "minlon,minlat,maxlon,maxlat in CRS84", 0));
-		json_array_append_new(params, oparam("datetime", "query", json_pack("{s:s}", "type", "string"),
-						     "On date_of_information: an instant or an interval (2023-01-01/.., ../2024-01-01)", 0));
-		json_array_append_new(params, oparam("cursor", "query", json_pack("{s:s}", "type", "string"),
-						     "From the next link", 0));
+	if (rt->fn == srv_ogc_items)
+		items_params(params);
+	if (rt->fn == srv_ogc_items || rt->fn == srv_ogc_item)
+		json_array_append_new(params, oparam("crs", "query", json_pack("{s:s, s:o, s:s}", "type", "string", "enum",
+						     crs_list(), "default", CRS84), "The CRS of the geometries (Part 2)", 0));
+}
+
+/* Per collection, its items operation with its own queryables as filters (OWSLib, GDAL and
+ * code generators read these), besides the generic /ogc/collections/{collectionId}/items. */
+void srv_ogc_openapi_paths(const struct dm_schema *s, json_t *paths)
+{
+	size_t i, j;
+	for (i = 0; i < s->ntypes; i++) {
+		const struct dm_type *t = &s->types[i];
+		int fam, two = dm_type_has_point_family(t);
+		if (t->geom == DM_GEOM_NONE)
+			continue;
+		for (fam = two ? DM_FAMILY_AREA : DM_FAMILY_ALL; fam <= (two ? DM_FAMILY_POINT : DM_FAMILY_ALL); fam++) {
+			struct ogc_coll c;
+			char path[160], op[160];
+			json_t *params = json_array();
+			coll_init(&c, t, (enum dm_geom_family)fam);
+			items_params(params);
+			json_array_append_new(params, oparam("crs", "query", json_pack("{s:s, s:o}", "type", "string", "enum",
+							     crs_list()), "The CRS of the geometries (Part 2)", 0));
+			for (j = 0; j < t->nfields; j++)
+				if (filterable(&t->fields[j]) && !(t->fields[j].flags & DM_FF_INTERNAL))
+					json_array_append_new(params, oparam(t->fields[j].name, "query",
+									     srv_field_schema(&t->fields[j]),
+									     "Features whose value is this one", 0));
+			snprintf(path, sizeof(path), "/ogc/collections/%s/items", c.id);
+			snprintf(op, sizeof(op), "getOgcFeatures_%s", c.id);
+			json_object_set_new(paths, path, json_pack("{s:{s:s, s:s, s:[s], s:o, s:{s:{s:s, s:{s:{s:{s:s}}}}}}}",
+				"get", "operationId", op, "summary", "OGC API - Features: the features of one collection",
+				"tags", "ogc", "parameters", params, "responses", "200", "description", "A GeoJSON FeatureCollection",
+				"content", GEOJSON, "schema", "type", "object"));
+		}
 	}
+}
+
+/* ---- Part 3 queryables and Part 5 schema ---- */
+
+/* The JSON Schema of a common member (id, code, status, ...), from its JSON type. */
+static json_t *member_schema(const struct dm_common_field *c)
+{
+	json_t *p = json_pack("{s:s}", "type", !strcmp(c->json_type, "integer") ? "integer"
+					   : !strcmp(c->json_type, "boolean") ? "boolean" : "string");
+	if (!strcmp(c->name, "id") || !strcmp(c->name, "organisation") || !strcmp(c->name, "location"))
+		json_object_set_new(p, "format", json_string("uuid"));
+	else if (!strcmp(c->name, "date_of_information"))
+		json_object_set_new(p, "format", json_string("date"));
+	else if (!strcmp(c->name, "status"))
+		json_object_set_new(p, "enum", json_pack("[s, s, s, s]", "draft", "submitted", "approved", "rejected"));
+	if (c->help)
+		json_object_set_new(p, "description", json_string(c->help));
+	if (c->readonly)
+		json_object_set_new(p, "readOnly", json_true());
+	return p;
+}
+
+static const char *geometry_format(const struct ogc_coll *c)
+{
+	if (c->t->geom == DM_GEOM_POINT || c->fam == DM_FAMILY_POINT)
+		return "geometry-point";
+	if (c->t->geom == DM_GEOM_AREA)
+		return "geometry-polygon-or-multipolygon";
+	return c->fam == DM_FAMILY_AREA ? "geometry-any" : "geometry-any";
+}
+
+/* A JSON Schema document of the collection's properties as the caller may see them (the same
+ * rule as every output: dm_auth_sees_field, dm_auth_sees_member); queryables: only those the
+ * items filter takes. */
+static json_t *properties_schema(struct req *r, const struct ogc_coll *c, int queryables)
+{
+	const struct dm_common_field *cf;
+	json_t *props = json_object(), *p;
+	char base[300], url[512];
+	size_t i, n;
+	base_url(r, base, sizeof(base));
+	snprintf(url, sizeof(url), "%s/ogc/collections/%s/%s", base, c->id, queryables ? "queryables" : "schema");
+	if (!queryables)
+		json_object_set_new(props, "geometry", json_pack("{s:s, s:s}", "format", geometry_format(c), "x-ogc-role",
+								 "primary-geometry"));
+	cf = dm_schema_common(&n);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(cf[i].name, "geometry") || !dm_auth_sees_member(&r->who, cf[i].name) ||
+		    (queryables && !is_common_filter(cf[i].name)))
+			continue;
+		p = member_schema(&cf[i]);
+		if (!strcmp(cf[i].name, "id"))
+			json_object_set_new(p, "x-ogc-role", json_string("id"));
+		else if (!strcmp(cf[i].name, "date_of_information"))
+			json_object_set_new(p, "x-ogc-role", json_string("primary-instant"));
+		json_object_set_new(props, cf[i].name, p);
+	}
+	for (i = 0; i < c->t->nfields; i++) {
+		const struct dm_field *f = &c->t->fields[i];
+		if (!dm_auth_sees_field(&r->who, NULL, f->flags) || (queryables && !filterable(f)))
+			continue;
+		json_object_set_new(props, f->name, srv_field_schema(f));
+	}
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:b}", "$schema", "https://json-schema.org/draft/2020-12/schema",
+			 "$id", url, "type", "object", "title", c->t->label_en ? c->t->label_en : c->t->name,
+			 "properties", props, "additionalProperties", !queryables);
+}
+
+static enum MHD_Result schema_answer(struct req *r, int queryables)
+{
+	struct ogc_coll oc;
+	struct dm_error err;
+	enum MHD_Result sent;
+	if (!collection_type(r, &oc, &sent))
+		return sent;
+	dm_error_init(&err);
+	if (dm_auth_check_read_type(&r->who, oc.t->name, &err))
+		return answer_err(r, &err);
+	return srv_json_h(r, 200, properties_schema(r, &oc, queryables), "application/schema+json", NULL);
+}
+
+enum MHD_Result srv_ogc_queryables(struct req *r)
+{
+	return schema_answer(r, 1);
+}
+
+enum MHD_Result srv_ogc_schema(struct req *r)
+{
+	return schema_answer(r, 0);
 }

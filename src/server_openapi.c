@@ -40,7 +40,7 @@ static void pascal(const char *name, char *out, size_t n)
 	out[k] = 0;
 }
 
-static json_t *field_schema(const struct dm_field *f)
+json_t *srv_field_schema(const struct dm_field *f)
 {
 	json_t *p = json_object();
 	switch (f->type) {
@@ -145,7 +145,7 @@ static json_t *type_schema(const struct dm_type *t)
 	}
 	for (i = 0; i < t->nfields; i++) {
 		const struct dm_field *f = &t->fields[i];
-		json_object_set_new(props, f->name, field_schema(f));
+		json_object_set_new(props, f->name, srv_field_schema(f));
 		if ((f->flags & DM_FF_REQUIRED) && !(f->flags & DM_FF_COMPUTED))
 			json_array_append_new(req, json_string(f->name));
 	}
@@ -326,6 +326,7 @@ json_t *srv_openapi_doc(const struct dm_schema *s)
 			json_object_set_new(path, lower, operation(rt, t, pname));
 		}
 	}
+	srv_ogc_openapi_paths(s, paths);
 	for (j = 0; j < s->ntypes; j++) {
 		pascal(s->types[j].name, pname, sizeof(pname));
 		json_object_set_new(schemas, pname, type_schema(&s->types[j]));
@@ -342,10 +343,76 @@ json_t *srv_openapi_doc(const struct dm_schema *s)
 	return doc;
 }
 
+/* servers: the address the client reached (as the OGC links are made). */
+static void add_servers(struct req *r, json_t *doc)
+{
+	const char *host = srv_header(r, MHD_HTTP_HEADER_HOST), *proto = srv_header(r, "X-Forwarded-Proto");
+	char url[320];
+	size_t i;
+	int ok = host && *host && strlen(host) < 256;
+	for (i = 0; ok && host[i]; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]", host[i]))
+			ok = 0;
+	snprintf(url, sizeof(url), "%s://%s", proto && !strcmp(proto, "https") ? "https" : "http",
+		 ok ? host : r->srv->opts.addr);
+	json_object_set_new(doc, "servers", json_pack("[{s:s, s:s}]", "url", url, "description", "This server"));
+}
+
 enum MHD_Result srv_openapi(struct req *r)
 {
 	json_t *doc = srv_openapi_doc(dm_db_schema(r->db));
 	if (!doc)
 		return srv_error(r, 500, "internal", NULL, "could not build the OpenAPI document");
+	add_servers(r, doc);
 	return srv_json(r, 200, doc);
+}
+
+/* 3.1 allows a list of types ("type": ["array", "object"]); 3.0 says it with oneOf (and
+ * "null" with nullable). */
+static void to_30(json_t *v)
+{
+	const char *k;
+	json_t *x, *t, *one;
+	size_t i;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+			to_30(x);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	t = json_object_get(v, "type");
+	if (json_is_array(t)) {
+		one = json_array();
+		json_array_foreach(t, i, x) {
+			if (!strcmp(json_string_value(x) ? json_string_value(x) : "", "null"))
+				json_object_set_new(v, "nullable", json_true());
+			else
+				json_array_append_new(one, json_pack("{s:O}", "type", x));
+		}
+		json_object_del(v, "type");
+		json_object_set_new(v, "oneOf", one);
+	}
+	json_object_foreach(v, k, x)
+		to_30(x);
+}
+
+json_t *srv_openapi_30(json_t *doc)
+{
+	if (!doc)
+		return NULL;
+	to_30(doc);
+	json_object_set_new(doc, "openapi", json_string("3.0.3"));
+	return doc;
+}
+
+/* GET /api and /ogc/api: OpenAPI 3.0, for clients that read no 3.1 (OWSLib's api(), the OGC
+ * oas30 conformance class); the same content as /openapi.json. */
+enum MHD_Result srv_openapi_v30(struct req *r)
+{
+	json_t *doc = srv_openapi_30(srv_openapi_doc(dm_db_schema(r->db)));
+	if (!doc)
+		return srv_error(r, 500, "internal", NULL, "could not build the OpenAPI document");
+	add_servers(r, doc);
+	return srv_json_h(r, 200, doc, "application/vnd.oai.openapi+json;version=3.0", NULL);
 }

@@ -11,6 +11,10 @@ struct dm_import_opts {
 	const char *reason; /* why: kept on every version written */
 	const char *crs;    /* CRS of the coordinates ("EPSG:32638"); a GeoJSON crs member overrides */
 	int repair;         /* repair invalid polygons instead of refusing them */
+	const char *encoding; /* code page of GIS files that name none ("CP1254"); NULL = UTF-8 */
+	const char *layer;    /* GIS files: read only this layer */
+	json_t *defaults;     /* GIS files: {"field": "text"} for fields a feature lacks (--set) */
+	int track_as_polygon; /* GIS files: a walked perimeter (a line) becomes the polygon */
 	size_t max_errors;  /* stop listing after this many problems (0 = 100) */
 	/* Called every progress_every records with the count so far (after the write). */
 	void (*progress)(size_t n, void *arg);

@@ -17,6 +17,11 @@ struct dm_ogr_reader {
 	const struct dm_type *type; /* the record type every feature becomes */
 	const char *crs;            /* CRS of layers that carry none ("EPSG:32638"); NULL = WGS84 */
 	json_t *report;             /* notes (field names read by prefix) are appended here */
+	const char *encoding;       /* the code page of files that name none (a Shapefile without
+				     * .cpg): "CP1254"; NULL = as GDAL reads them */
+	const char *layer;          /* read only this layer ("tracks" of a GPX); NULL = every one */
+	json_t *defaults;           /* {"field": "text"}: the value of a field a feature lacks */
+	int track_as_polygon;       /* a line (a perimeter walked with a GPS) closes into a polygon */
 	void *arg;
 	/* One feature as the flat JSON input of a record (the shape the GeoJSON import builds),
 	 * WHERE is "feature 3 (layer hazards)", CRS is the CRS of its geometry ("EPSG:N") or NULL

@@ -84,7 +84,7 @@ struct dm_list_opts {
 	json_t *filters;        /* {"field": ["v1","v2"], ...} */
 	const char *q;          /* text search */
 	const char *from, *to;  /* on date_of_information */
-	const double *bbox;     /* minx, miny, maxx, maxy or NULL */
+	const double *bbox;     /* minx, miny, maxx, maxy or NULL; minx > maxx: across the antimeridian */
 	const char *sort;       /* "field" or "-field"; default code */
 	int64_t limit;          /* 0 = no limit */
 	const char *after;      /* cursor: the number of items to skip (an offset) */

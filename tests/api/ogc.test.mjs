@@ -84,7 +84,22 @@ test('landing page and conformance: links for clients, the classes that are true
   assert.deepEqual(c.json.conformsTo.sort(), [
     'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
     'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+    'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+    'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
+    'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
+    'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters',
+    'http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas',
   ]);
+  // oas30: OpenAPI 3.0 at /ogc/api (the first service-desc; OWSLib's api() and GDAL read it) and /api
+  const d30 = r.json.links.find((l) => l.rel === 'service-desc');
+  assert.equal(d30.href, `${s.url}/ogc/api`);
+  for (const p of ['/ogc/api', '/api']) {
+    const a = await get(null, p);
+    assert.equal(a.status, 200, p);
+    assert.equal(a.json.openapi, '3.0.3');
+    assert.deepEqual(a.json.servers, [{ url: s.url, description: 'This server' }]);
+    assert.ok(!JSON.stringify(a.json).includes('"type":["'), 'no 3.1 type lists in a 3.0 document');
+  }
 });
 
 test('collections: the record types with geometry, with extents, CRS84 and items links', async () => {
@@ -93,7 +108,9 @@ test('collections: the record types with geometry, with extents, CRS84 and items
   assert.deepEqual(r.json.collections.map((c) => c.id), COLLECTIONS);
   const haz = r.json.collections.find((c) => c.id === 'hazard');
   assert.equal(haz.title, 'Hazardous area (polygons)');
-  assert.deepEqual(haz.crs, ['http://www.opengis.net/def/crs/OGC/1.3/CRS84']);
+  assert.deepEqual(haz.crs, ['http://www.opengis.net/def/crs/OGC/1.3/CRS84', 'http://www.opengis.net/def/crs/EPSG/0/32638',
+    'http://www.opengis.net/def/crs/EPSG/0/32639', 'http://www.opengis.net/def/crs/EPSG/0/3857']);
+  assert.equal(haz.storageCrs, 'http://www.opengis.net/def/crs/OGC/1.3/CRS84');
   const [w, so, e, n] = haz.extent.spatial.bbox[0];
   const box = sql(s.db, `SELECT min(minx), min(miny), max(maxx), max(maxy) FROM hazard WHERE deleted = 0 AND ${AREA}`).split('|').map(Number);
   for (const [a, b] of [[w, box[0]], [so, box[1]], [e, box[2]], [n, box[3]]]) assert.ok(Math.abs(a - b) < 1e-9, `${a} ~ ${b}`);
@@ -243,9 +260,21 @@ test('bbox: features that intersect it; four valid numbers or a 400', async () =
   const none = await get('admin', '/ogc/collections/hazard/items?bbox=10,10,11,11');
   assert.equal(none.json.numberMatched, 0);
   assert.deepEqual(none.json.features, []);
+  // six numbers: the heights are ignored
+  const six = await get('admin', `/ogc/collections/hazard/items?limit=100&bbox=${bbox[0]},${bbox[1]},-100,${bbox[2]},${bbox[3]},5000`);
+  assert.equal(six.status, 200, six.text);
+  assert.equal(six.json.numberMatched, features.length);
+  // minx > maxx crosses the antimeridian: minx to 180 and -180 to maxx
+  const across = await get('admin', '/ogc/collections/hazard/items?limit=1000&bbox=170,39.5,47.0,40.0');
+  assert.equal(across.status, 200, across.text);
+  assert.equal(across.json.numberMatched,
+    Number(sql(s.db, `SELECT count(*) FROM hazard WHERE deleted = 0 AND ${AREA} AND minx <= 47.0 AND maxy >= 39.5 AND miny <= 40.0`)));
+  assert.ok(across.json.numberMatched > 0);
+  assert.equal((await get('admin', '/ogc/collections/hazard/items?bbox=170,39.5,46.0,40.0')).json.numberMatched, 0);
   for (const [bad, why] of [['1,2,3', /four numbers/], ['1,2,3,4,5', /four numbers/], ['a,b,c,d', /four numbers/],
     ['46,39,47', /four numbers/], ['', /four numbers/], ['46,39,47,91', /outside/], ['-181,39,47,40', /outside/],
-    ['46,40,47,39', /minlat is greater than maxlat/], ['47,39,46,40', /antimeridian/], ['46,39,47,nan', /four numbers/]]) {
+    ['1,2,3,4,5,6,7', /four numbers/], ['1,2,3,4,', /four numbers/],
+    ['46,40,47,39', /minlat is greater than maxlat/], ['46,39,47,nan', /four numbers/]]) {
     const e = await errorOf(`/ogc/collections/hazard/items?bbox=${encodeURIComponent(bad)}`);
     assert.equal(e.field, 'bbox');
     assert.match(e.message, why, `bbox=${bad}`);
@@ -320,8 +349,96 @@ test('property filters: ?field=value for the type fields and common members, che
   assert.match((await errorOf(`/ogc/collections/accident/items?${PERSONAL}=x`, 400, 'va_officer')).message, /personal data/);
 });
 
+test('Part 2: crs and bbox-crs by URI (UTM 38N/39N, Web Mercator, CRS84), Content-Crs; an unknown CRS is a 400 naming it', async () => {
+  const UTM38 = 'http://www.opengis.net/def/crs/EPSG/0/32638';
+  const plain = await get('admin', '/ogc/collections/hazard/items?limit=3');
+  assert.equal(plain.headers.get('content-crs'), '<http://www.opengis.net/def/crs/OGC/1.3/CRS84>');
+  const utm = await get('admin', `/ogc/collections/hazard/items?limit=3&crs=${encodeURIComponent(UTM38)}`);
+  assert.equal(utm.status, 200, utm.text);
+  assert.equal(utm.headers.get('content-crs'), `<${UTM38}>`);
+  const [e, n] = utm.json.features[0].geometry.coordinates[0][0];
+  const [lon, lat] = plain.json.features[0].geometry.coordinates[0][0];
+  assert.ok(e > 166000 && e < 834000 && n > 4300000 && n < 4600000, `UTM 38N metres: ${e} ${n}`);
+  assert.ok(lon > 44 && lon < 51 && lat > 38 && lat < 42);
+  for (const code of ['32639', '3857']) {
+    const r = await get('admin', `/ogc/collections/hazard/items?limit=1&crs=${encodeURIComponent(`http://www.opengis.net/def/crs/EPSG/0/${code}`)}`);
+    assert.equal(r.status, 200, code);
+    assert.equal(r.headers.get('content-crs'), `<http://www.opengis.net/def/crs/EPSG/0/${code}>`);
+  }
+  const one = await get('admin', `/ogc/collections/hazard/items/${plain.json.features[0].id}?crs=${encodeURIComponent(UTM38)}`);
+  assert.equal(one.headers.get('content-crs'), `<${UTM38}>`);
+  assert.deepEqual(one.json.geometry, utm.json.features[0].geometry);
+  // bbox-crs: a box in UTM 38N metres selects what its CRS84 box selects
+  const deg = await walk('admin', '/ogc/collections/hazard/items?limit=1000&bbox=46.5,39.5,47.0,40.0');
+  const box = await walk('admin', `/ogc/collections/hazard/items?limit=1000&bbox-crs=${encodeURIComponent(UTM38)}&bbox=600000,4370000,700000,4430000`);
+  assert.ok(box.features.length > 0);
+  assert.ok(box.features.every((f) => { const [x, y] = f.geometry.coordinates[0][0]; return x > 45.5 && x < 47.5 && y > 39 && y < 40.3; }));
+  assert.ok(deg.features.length > 0);
+  for (const [q, field] of [['crs=EPSG:4326', 'crs'], ['crs=http://www.opengis.net/def/crs/EPSG/0/9999', 'crs'],
+    ['bbox-crs=x&bbox=1,2,3,4', 'bbox-crs']]) {
+    const err = await errorOf(`/ogc/collections/hazard/items?${q}`);
+    assert.equal(err.field, field, q);
+    assert.match(err.message, new RegExp(`'${q.split('=')[1].split('&')[0].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}' is not a CRS this server offers`), q);
+  }
+  assert.equal((await errorOf(`/ogc/collections/hazard/items/${plain.json.features[0].id}?crs=EPSG:3857`)).field, 'crs');
+});
+
+test('Part 3 queryables and Part 5 schema: JSON Schema with types and enumerations, as the role may see', async () => {
+  const q = await get('admin', '/ogc/collections/hazard/queryables');
+  assert.equal(q.status, 200, q.text);
+  assert.match(q.headers.get('content-type'), /^application\/schema\+json/);
+  assert.equal(q.json.type, 'object');
+  assert.deepEqual(q.json.properties.category.enum, ['sha', 'cha']);
+  assert.equal(q.json.properties.organisation.format, 'uuid');
+  assert.ok(!('area_m2' in q.json.properties), 'not a filter: not queryable');
+  const sc = await get('admin', '/ogc/collections/hazard_point/schema');
+  assert.equal(sc.status, 200);
+  assert.equal(sc.json.properties.geometry['x-ogc-role'], 'primary-geometry');
+  assert.equal(sc.json.properties.geometry.format, 'geometry-point');
+  assert.equal(sc.json.properties.area_m2.type, 'number');
+  assert.equal(sc.json.properties.estimated_area_m2.type, 'number');
+  assert.equal(sc.json.properties.date_of_information.format, 'date');
+  assert.equal(sc.json.properties.id['x-ogc-role'], 'id');
+  // every queryable filters the items
+  for (const name of Object.keys(q.json.properties)) assert.notEqual((await get('admin', `/ogc/collections/hazard/items?${name}=zz`)).json?.error?.message?.match(/unknown parameter/) ? 1 : 0, 1, name);
+  // the collection links to both
+  const c = (await get('admin', '/ogc/collections/hazard')).json;
+  assert.equal(c.links.find((l) => l.rel === 'http://www.opengis.net/def/rel/ogc/1.0/queryables').href, `${s.url}/ogc/collections/hazard/queryables`);
+  assert.equal(c.links.find((l) => l.rel === 'http://www.opengis.net/def/rel/ogc/1.0/schema').href, `${s.url}/ogc/collections/hazard/schema`);
+  // personal fields: only for roles that may see them
+  assert.ok(PERSONAL in (await get('va_officer', '/ogc/collections/accident/schema')).json.properties);
+  assert.ok(!(PERSONAL in (await get('viewer', '/ogc/collections/accident/schema')).json.properties));
+  assert.ok(!(PERSONAL in (await get('va_officer', '/ogc/collections/accident/queryables')).json.properties), 'personal data is no filter');
+  assert.equal((await get('admin', '/ogc/collections/nothing/queryables')).status, 404);
+  const p = await startServer({ pub: true, login: false });
+  try {
+    const pq = await api(p, null, 'GET', '/ogc/collections/hazard/queryables');
+    assert.equal(pq.status, 200);
+    assert.ok(!('organisation' in pq.json.properties), 'the public role neither sees nor filters by organisation');
+    assert.ok(!('organisation' in (await api(p, null, 'GET', '/ogc/collections/hazard/schema')).json.properties));
+    assert.ok('category' in pq.json.properties);
+  } finally { await p.stop(); }
+});
+
+test('OpenAPI: servers, and the items operations declare f, bbox (form, explode false), crs and each collection\'s filters', async () => {
+  const d = (await get(null, '/openapi.json')).json;
+  assert.deepEqual(d.servers, [{ url: s.url, description: 'This server' }]);
+  const params = d.paths['/ogc/collections/{collectionId}/items'].get.parameters;
+  const by = Object.fromEntries(params.map((x) => [x.name, x]));
+  assert.equal(by.bbox.style, 'form');
+  assert.equal(by.bbox.explode, false);
+  assert.equal(by.bbox.schema.maxItems, 6);
+  assert.deepEqual(by.f.schema.enum, ['json', 'geojson']);
+  assert.ok(by.crs.schema.enum.includes('http://www.opengis.net/def/crs/EPSG/0/32638'));
+  assert.ok(by['bbox-crs']);
+  const haz = Object.fromEntries(d.paths['/ogc/collections/hazard/items'].get.parameters.map((x) => [x.name, x]));
+  assert.deepEqual(haz.category.schema.enum, ['sha', 'cha']);
+  assert.equal(haz.bbox.style, 'form');
+  assert.ok(d.paths['/ogc/collections/hazard_point/items']);
+});
+
 test('unknown and repeated parameters are refused with 400', async () => {
-  for (const q of ['foo=1', 'sort=code', 'after=10', 'crs=EPSG:4326', 'bbox-crs=x', 'q=mine', 'limit=5&filter=x']) {
+  for (const q of ['foo=1', 'sort=code', 'after=10', 'q=mine', 'limit=5&filter=x']) {
     const e = await errorOf(`/ogc/collections/hazard/items?${q}`);
     assert.match(e.message, /unknown parameter/, q);
   }
