@@ -1133,7 +1133,7 @@ static int return_plan(struct ctx *c)
 			"name", name, "kind", "road", "settlements", sid[j], "geometry", line), WF_APPROVED, NULL, NULL, 0);
 	}
 	/* key infrastructure known as a point: the school of the first settlement */
-	if (!rc && NSETTLE)
+	if (!rc)
 		rc = put(c, "access_route", json_pack("{s:s,s:s,s:s,s:[s],s:o}", "date_of_information", "2024-01-15",
 			"name", "School No. 1", "kind", "school", "settlements", sid[0], "geometry",
 			synth_point(settlements[0].lon + 0.002, settlements[0].lat + 0.001)), WF_APPROVED, NULL, NULL, 0);
