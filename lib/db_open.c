@@ -53,7 +53,8 @@ static const struct migration {
 	{ 3, dm_users_migrate_3 }, /* demo accounts, login throttling with backoff (users.c) */
 	{ 4, dm_field_migrate }, /* idempotency, field submissions, attachments (idempotency.c) */
 	{ 5, dm_tokens_migrate }, /* names and scopes of API tokens (tokens.c) */
-	{ 6, dm_users_migrate_6 }, /* the language of each user's answers (users.c) */
+	{ 6, dm_field_migrate_6 }, /* Digest's HA1 tied to the password it came from (idempotency.c) */
+	{ 7, dm_users_migrate_7 }, /* the language of each user's answers (users.c) */
 };
 
 static int apply_migrations(struct dm_store *st, struct dm_error *err)

@@ -72,6 +72,27 @@ int dm_geo_wkb_type(const struct dm_geom *geom)
 	return t >= 1 && t <= 7 ? (int)t : -1;
 }
 
+/* 1 when m is a Multi* of one part whose WKB is exactly s's, in the same byte order. */
+static int multi_of_one(const struct dm_geom *m, const struct dm_geom *s)
+{
+	const unsigned char *p;
+	uint32_t n;
+	int ts = dm_geo_wkb_type(s), tm = dm_geo_wkb_type(m);
+	if (ts < 1 || ts > 3 || tm != ts + 3 || m->wkb_len != s->wkb_len + 9 || m->wkb[0] != s->wkb[0])
+		return 0;
+	p = m->wkb + 5;
+	n = m->wkb[0] == 1 ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
+			   : (uint32_t)p[3] | (uint32_t)p[2] << 8 | (uint32_t)p[1] << 16 | (uint32_t)p[0] << 24;
+	return n == 1 && !memcmp(m->wkb + 9, s->wkb, s->wkb_len);
+}
+
+int dm_geo_same(const struct dm_geom *a, const struct dm_geom *b)
+{
+	if (a->wkb_len == b->wkb_len)
+		return !a->wkb_len || !memcmp(a->wkb, b->wkb, a->wkb_len);
+	return a->wkb_len && b->wkb_len && (multi_of_one(a, b) || multi_of_one(b, a));
+}
+
 int dm_geo_area_m2(struct dm_geo *g, const struct dm_geom *geom, double *out, struct dm_error *err)
 {
 	GEOSGeometry *gg = geo_read(g, geom);

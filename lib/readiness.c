@@ -106,9 +106,11 @@ static json_t *tasks_json(struct dm_db *db, const struct dm_prox *p, json_t *tas
 	struct dm_buf b;
 	struct dm_stmt *s = NULL;
 	json_t *a = json_array();
-	size_t n = p->n > 500 ? 500 : p->n;
+	size_t n = p->n;
 	int rc;
-	if (!a || !n)
+	if (n > 500) /* the nearest 500 are the ones that matter; keeps the statement bounded */
+		n = 500;
+	if (!a || n == 0)
 		return a;
 	dm_buf_init(&b, 65536);
 	dm_buf_add(&b, "SELECT h.id, h.code, h.task_status, h.planned_method, h.planned_start, h.planned_end FROM task c JOIN"
@@ -186,6 +188,16 @@ static json_t *projection_json(struct dm_db *db, const struct dm_readiness_figur
 				       : remaining <= 0 ? today : NULL);
 }
 
+static int may_read(const struct dm_actor *who, const char *type)
+{
+	struct dm_error e;
+	int ok;
+	dm_error_init(&e);
+	ok = dm_auth_check_read_type(who, type, &e) == 0;
+	dm_error_release(&e);
+	return ok;
+}
+
 struct hist {
 	json_t *a;
 	char last[32];
@@ -229,12 +241,16 @@ int dm_readiness_get(struct dm_db *db, const struct dm_actor *who, const char *i
 	if (!rc && !((task_ids = json_array()) && (tasks = tasks_json(db, &f.prox, task_ids, err)) &&
 		     (proj = projection_json(db, &f, task_ids, err))))
 		rc = err->code ? err->code : dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
+	/* tasks, routes and infrastructure are not public: a reader who may not list them gets the
+	 * figures without them */
+	if (!rc && !may_read(who, "task"))
+		json_array_clear(tasks);
 	if (!rc) {
 		o = json_pack("{s:s,s:s?,s:s?,s:O?,s:O?,s:f,s:o*,s:o*,s:o}", "id", s->id, "code", s->code, "name_en",
 			      json_string_value(json_object_get(s->fields, "name_en")), "readiness_status",
 			      json_object_get(s->fields, "readiness_status"), "readiness_reasons",
 			      json_object_get(s->fields, "readiness_reasons"), "buffer_m", ru.buffer_m, "hazards",
-			      hazards_json(&f.prox), "routes", routes_json(&f), "history", h.a);
+			      hazards_json(&f.prox), "routes", may_read(who, "access_route") ? routes_json(&f) : json_array(), "history", h.a);
 		h.a = NULL;
 		json_t *fig = o ? json_pack("{s:I,s:f,s:f,s:I,s:f,s:I}", "open_hazards", (json_int_t)f.prox.n,
 							 "hazard_inside_m2", round(f.prox.open_inside_m2 * 100) / 100,
@@ -245,6 +261,8 @@ int dm_readiness_get(struct dm_db *db, const struct dm_actor *who, const char *i
 		if (o && (!fig || json_object_update(o, fig) || json_object_set(o, "tasks", tasks) ||
 			  json_object_set(o, "projection", proj)))
 			json_decref(o), o = NULL;
+		if (o && !may_read(who, "accident"))
+			json_object_del(o, "accidents_within");
 		json_decref(fig);
 		if (!o)
 			rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");

@@ -143,8 +143,10 @@ int dm_readiness_set(struct dm_db *db, const char *name, const char *value, stru
 void dm_readiness_figures_free(struct dm_readiness_figures *f)
 {
 	dm_prox_release(&f->prox);
-	for (size_t i = 0; i < f->nroutes; i++)
+	for (size_t i = 0; i < f->nroutes; i++) {
 		json_decref(f->routes[i].crossed);
+		dm_geom_release(&f->routes[i].geom);
+	}
 	free(f->routes);
 	json_decref(f->reasons);
 }
@@ -179,8 +181,7 @@ static int routes_of(struct dm_db *db, const char *settlement_id, const struct d
 		     struct dm_error *err)
 {
 	struct dm_stmt *s = NULL;
-	struct dm_geom *geoms = NULL;
-	size_t cap = 0, gcap = 0;
+	size_t cap = 0;
 	int rc = dm_stmt_prepare(db->st, "SELECT h.code, h.name, h.geom, h.minx, h.miny, h.maxx, h.maxy FROM"
 				 " access_route c JOIN access_route_history h ON h.id = c.id AND h.version ="
 				 " c.approved_version WHERE c.id IN (SELECT from_id FROM record_link WHERE to_id = ? AND"
@@ -195,24 +196,22 @@ static int routes_of(struct dm_db *db, const char *settlement_id, const struct d
 		struct dm_readiness_route *h;
 		if (!wkb || !len)
 			continue;
-		if ((f->nroutes == cap && DM_GROW(f->routes, f->nroutes + 1, cap)) ||
-		    (f->nroutes == gcap && DM_GROW(geoms, f->nroutes + 1, gcap))) {
+		if (f->nroutes == cap && DM_GROW(f->routes, f->nroutes + 1, cap)) {
 			rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 			break;
 		}
 		h = &f->routes[f->nroutes];
 		memset(h, 0, sizeof(*h));
-		memset(&geoms[f->nroutes], 0, sizeof(geoms[0]));
-		if (!(geoms[f->nroutes].wkb = malloc(len))) {
+		if (!(h->geom.wkb = malloc(len))) {
 			rc = dm_error_set(err, DM_ENOMEM, NULL, "out of memory");
 			break;
 		}
-		memcpy(geoms[f->nroutes].wkb, wkb, len);
-		geoms[f->nroutes].wkb_len = len;
-		geoms[f->nroutes].minx = dm_stmt_column_real(s, 3);
-		geoms[f->nroutes].miny = dm_stmt_column_real(s, 4);
-		geoms[f->nroutes].maxx = dm_stmt_column_real(s, 5);
-		geoms[f->nroutes].maxy = dm_stmt_column_real(s, 6);
+		memcpy(h->geom.wkb, wkb, len);
+		h->geom.wkb_len = len;
+		h->geom.minx = dm_stmt_column_real(s, 3);
+		h->geom.miny = dm_stmt_column_real(s, 4);
+		h->geom.maxx = dm_stmt_column_real(s, 5);
+		h->geom.maxy = dm_stmt_column_real(s, 6);
 		snprintf(h->code, sizeof(h->code), "%s", dm_stmt_column_text(s, 0) ? dm_stmt_column_text(s, 0) : "");
 		snprintf(h->name, sizeof(h->name), "%s", dm_stmt_column_text(s, 1) ? dm_stmt_column_text(s, 1) : "");
 		f->nroutes++;
@@ -221,7 +220,7 @@ static int routes_of(struct dm_db *db, const char *settlement_id, const struct d
 	rc = rc < 0 ? rc : 0;
 	for (size_t i = 0; !rc && i < f->nroutes; i++) {
 		struct dm_prox p;
-		rc = dm_prox_near(db, &geoms[i], 0, 0, &p, err);
+		rc = dm_prox_near(db, &f->routes[i].geom, 0, 0, &p, err);
 		if (!rc) {
 			keep_categories(&p, ru);
 			if (!(f->routes[i].crossed = json_array()))
@@ -235,9 +234,6 @@ static int routes_of(struct dm_db *db, const char *settlement_id, const struct d
 		}
 		dm_prox_release(&p);
 	}
-	for (size_t i = 0; i < f->nroutes; i++)
-		dm_geom_release(&geoms[i]);
-	free(geoms);
 	return rc;
 }
 
@@ -522,6 +518,24 @@ static void grow_box(const struct dm_geom *g, double m, double out[4])
 
 int dm_readiness_refresh_route(struct dm_hook_ctx *c, const char *id, struct dm_error *err);
 
+/* The box of the approved version before h's, if any: 1 and box filled, 0 when none. */
+static int previous_box(struct dm_db *db, const struct dm_record *h, double box[4], struct dm_error *err)
+{
+	struct dm_stmt *s = NULL;
+	int rc = dm_stmt_prepare(db->st, "SELECT minx, miny, maxx, maxy FROM hazard_history WHERE id = ? AND version < ?"
+				 " AND status = 'approved' AND geom IS NOT NULL ORDER BY version DESC LIMIT 1", &s, err);
+	if (rc)
+		return rc;
+	dm_stmt_bind_text(s, 1, h->id);
+	dm_stmt_bind_int(s, 2, h->version);
+	rc = dm_stmt_step(s, err);
+	if (rc == 1)
+		for (int i = 0; i < 4; i++)
+			box[i] = dm_stmt_column_real(s, i);
+	dm_stmt_finalize(s);
+	return rc;
+}
+
 /* AFTER_WRITE of a hazard: an approved version (a closure by its release included) changes
  * the routes that cross it and the settlements near it. */
 int dm_readiness_hazard_hook(struct dm_hook_ctx *c, struct dm_record *h, struct dm_error *err)
@@ -552,6 +566,12 @@ int dm_readiness_hazard_hook(struct dm_hook_ctx *c, struct dm_record *h, struct 
 	grow_box(&h->geom, ru.buffer_m, box);
 	if (!rc)
 		rc = ids_in_box(c->db, "settlement", box, near, err);
+	/* a hazard moved by this version leaves the settlements near where it was */
+	if (!rc && (rc = previous_box(c->db, h, box, err)) == 1) {
+		struct dm_geom was = { NULL, 0, box[0], box[1], box[2], box[3] };
+		grow_box(&was, ru.buffer_m, box);
+		rc = ids_in_box(c->db, "settlement", box, near, err);
+	}
 	json_array_foreach(near, i, v)
 		if (!rc)
 			rc = recompute_settlement(c, json_string_value(v), h, err);

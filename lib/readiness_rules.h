@@ -14,7 +14,8 @@ int dm_readiness_read_rules(struct dm_db *db, struct dm_readiness_rules *out, st
 
 struct dm_readiness_route {
 	char code[48], name[120];
-	json_t *crossed; /* codes of the hazards it crosses */
+	struct dm_geom geom; /* its approved geometry (owned) */
+	json_t *crossed;     /* codes of the hazards it crosses */
 };
 
 struct dm_readiness_figures {

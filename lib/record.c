@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "demine/auth.h"
+#include "demine/geo.h"
 #include "rec_hooks.h"
 #include "record_impl.h"
 
@@ -329,7 +330,7 @@ static int same_content(const struct dm_record *a, const struct dm_record *r)
 	size_t i;
 	if (!same_text(a->external_id, r->external_id) || !same_text(a->organisation, r->organisation) ||
 	    !same_text(a->location, r->location) || !same_text(a->date_of_information, r->date_of_information) ||
-	    a->geom.wkb_len != r->geom.wkb_len || (a->geom.wkb_len && memcmp(a->geom.wkb, r->geom.wkb, a->geom.wkb_len)))
+	    !dm_geo_same(&a->geom, &r->geom))
 		return 0;
 	for (i = 0; i < r->type->nfields; i++) {
 		const char *k = r->type->fields[i].name;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "demine/auth.h"
 #include "demine/catalog.h"
+#include "demine/record.h"
 #include "demine/report.h"
 #include "demine/stats.h"
 #include "demine/util.h"
@@ -19,7 +20,7 @@
 
 #define MAX_PERIOD_YEARS 20 /* a period over 20 years is refused */
 
-const char *const dm_report_names[] = { "national", "article7", "casualties", "donor", NULL };
+const char *const dm_report_names[] = { "national", "article7", "casualties", "donor", "return", NULL };
 
 /* One report being built. */
 struct rctx {
@@ -577,20 +578,72 @@ static int sec_map(struct rctx *r)
 	return 0;
 }
 
+/* Settlement readiness for return (issue 17): each approved settlement as it stands, in
+ * return-plan order, with the figures its readiness hooks keep (docs/return.md). */
+struct readiness_rows {
+	struct rctx *r;
+	json_t *sec;
+};
+
+static json_t *int_or_null(json_t *v)
+{
+	return json_is_integer(v) ? json_incref(v) : json_null();
+}
+
+static int readiness_row(struct dm_record *s, void *arg)
+{
+	struct readiness_rows *rr = arg;
+	char key[16];
+	const char *name;
+	json_t *f = s->fields;
+	snprintf(key, sizeof(key), "name_%s", dm_catalog_lang(rr->r->cat));
+	name = json_string_value(json_object_get(f, key));
+	if (!name)
+		name = json_string_value(json_object_get(f, "name_en"));
+	row(rr->sec, json_pack("{s:s, s:s?, s:o, s:o, s:o, s:o, s:o, s:o}", "settlement", name ? name : "", "code", s->code,
+			       "readiness", value_label(rr->r, json_string_value(json_object_get(f, "readiness_status"))),
+			       "priority", int_or_null(json_object_get(f, "return_priority")),
+			       "hazards", int_or_null(json_object_get(f, "open_hazards")),
+			       "remaining_m2", area_value(json_number_value(json_object_get(f, "hazard_within_m2"))),
+			       "routes_blocked", int_or_null(json_object_get(f, "routes_blocked")),
+			       "returnees", int_or_null(json_object_get(f, "planned_returnees"))));
+	return 0;
+}
+
+static int sec_readiness(struct rctx *r)
+{
+	struct dm_list_opts lo = { 0 };
+	struct readiness_rows rr = { r, NULL };
+	rr.sec = section(r, "readiness", "readiness");
+	json_object_set_new(rr.sec, "stock", json_true());
+	column(r, rr.sec, "settlement", "settlement", "text");
+	column(r, rr.sec, "code", "code", "text");
+	column(r, rr.sec, "readiness", "readiness", "text");
+	column(r, rr.sec, "priority", "priority", "int");
+	column(r, rr.sec, "hazards", "hazards", "int");
+	column(r, rr.sec, "remaining_m2", "remaining", "area");
+	column(r, rr.sec, "routes_blocked", "routes_blocked", "int");
+	column(r, rr.sec, "returnees", "returnees", "int");
+	lo.approved_only = 1;
+	lo.sort = "return_priority";
+	return dm_record_list(r->db, r->who, "settlement", &lo, readiness_row, &rr, r->err);
+}
+
 /* ---- the table of reports ---- */
 
 enum sec_kind { S_SUMMARY, S_MAP, S_REMAINING_TYPE, S_VA, S_TASKS, S_RELEASED, S_RELEASED_OP, S_REMAINING, S_REMAINING_AP, S_ITEMS, S_CAS_SEX_AGE, S_EORE,
-		S_EORE_PLAIN, S_CAS_LM, S_GRANT, S_END };
+		S_EORE_PLAIN, S_CAS_LM, S_GRANT, S_READINESS, S_END };
 
 static const struct report_def {
 	const char *name;
 	int needs_grant;
 	enum sec_kind sections[12];
 } reports[] = {
-	{ "national", 0, { S_SUMMARY, S_RELEASED, S_MAP, S_RELEASED_OP, S_REMAINING, S_REMAINING_TYPE, S_ITEMS, S_CAS_SEX_AGE, S_EORE, S_END } },
+	{ "national", 0, { S_SUMMARY, S_RELEASED, S_MAP, S_RELEASED_OP, S_REMAINING, S_REMAINING_TYPE, S_ITEMS, S_CAS_SEX_AGE, S_EORE, S_READINESS, S_END } },
 	{ "article7", 0, { S_REMAINING_AP, S_RELEASED, S_CAS_SEX_AGE, S_VA, S_END } },
 	{ "casualties", 0, { S_CAS_SEX_AGE, S_CAS_LM, S_END } },
 	{ "donor", 1, { S_GRANT, S_TASKS, S_RELEASED, S_MAP, S_RELEASED_OP, S_ITEMS, S_EORE_PLAIN, S_END } },
+	{ "return", 0, { S_READINESS, S_END } },
 };
 
 static int build_section(struct rctx *r, enum sec_kind k)
@@ -611,6 +664,7 @@ static int build_section(struct rctx *r, enum sec_kind k)
 	case S_EORE_PLAIN: return sec_eore(r, 0);
 	case S_CAS_LM: return sec_casualties_lm(r);
 	case S_GRANT: return sec_grant(r);
+	case S_READINESS: return sec_readiness(r);
 	case S_END: break;
 	}
 	return 0;

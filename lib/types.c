@@ -615,7 +615,7 @@ static const struct dm_field settlement_fields[] = {
 	F("released_within_m2", DM_F_AREA, COMP | NN, NULL, "m2", NULL, "Area released around it",
 	  "Ətrafında azad edilmiş sahə", "Высвобождено вокруг", "#output+area+num",
 	  "Area of approved land releases within the readiness buffer"),
-	F("accidents_within", DM_F_INT, COMP | NN, NULL, "accidents", NULL, "Accidents near",
+	F("accidents_within", DM_F_INT, COMP | NN | INTL, NULL, "accidents", NULL, "Accidents near",
 	  "Yaxınlıqdakı bədbəxt hadisələr", "Несчастные случаи поблизости", "#event+num",
 	  "Accidents recorded within the readiness buffer"),
 };

@@ -36,8 +36,8 @@ int dm_users_migrate_3(struct dm_store *st, struct dm_error *err)
 			     " last_at BIGINT NOT NULL, next_at BIGINT NOT NULL);", err);
 }
 
-/* Migration 6: the language a user's answers are written in ("" = the browser's). */
-int dm_users_migrate_6(struct dm_store *st, struct dm_error *err)
+/* Migration 7: the language a user's answers are written in ("" = the browser's). */
+int dm_users_migrate_7(struct dm_store *st, struct dm_error *err)
 {
 	return dm_store_exec(st, "ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT '';", err);
 }

@@ -1,4 +1,4 @@
-/* cli_report.c: demine report NAME: a report (national, article7, casualties, donor) for a
+/* cli_report.c: demine report NAME: a report (national, article7, casualties, donor, return) for a
  * period, rendered as PDF, XLSX, CSV (one file per table), HTML or its JSON model. */
 #include <errno.h>
 #include <getopt.h>

@@ -36,7 +36,7 @@ static const struct cli_command commands[] = {
 	{ "tile", cli_tile, "tile --db PATH LAYER Z X Y [-o FILE] [--role ROLE]   write one vector tile (.mvt)" },
 	{ "forms", cli_forms, "forms list | forms export NAME [-o FILE] [--db PATH]   the field forms (ODK XForms)" },
 	{ "copy", cli_copy, "copy --from SRC --to DST             copy a whole database between stores, verified" },
-	{ "report", cli_report, "report NAME --db PATH --from D --to D [--area PCODE --grant ID --organisation ID --lang az|en|ru --as-of TIME] --format pdf|xlsx|csv|html|json [--table KEY] -o FILE   a report (national, article7, casualties, donor); --list lists them" },
+	{ "report", cli_report, "report NAME --db PATH --from D --to D [--area PCODE --grant ID --organisation ID --lang az|en|ru --as-of TIME] --format pdf|xlsx|csv|html|json [--table KEY] -o FILE   a report (national, article7, casualties, donor, return); --list lists them" },
 	{ "stats", cli_stats, "stats FIGURE --db PATH [--from D --to D --adm2 PCODE --organisation ID --grant ID --as-of TIME --currency C] [--json|--csv]   a dashboard figure" },
 	{ "backup", cli_backup, "backup --db PATH --to FILE           online backup of an SQLite database" },
 	{ "gen", cli_gen, "gen --db PATH --hazards N [--seed S] [--geojson FILE] [--batch N] [--force]   generate a national data set (benchmarks)" },

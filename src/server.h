@@ -194,6 +194,8 @@ int srv_password_check(struct req *r, const char *login, const char *password, e
  * challenges was sent. */
 int srv_openrosa_authenticate(struct req *r, enum MHD_Result *sent);
 enum MHD_Result srv_openrosa_challenge(struct req *r, const char *why);
+/* After a password login (web app or Basic): keeps what HTTP Digest needs for that password. */
+void srv_openrosa_keep_digest(struct req *r, const char *login, const char *password);
 
 /* Handlers (server_openrosa.c): OpenRosa 1.0 for ODK Collect and web forms */
 enum MHD_Result srv_or_formlist(struct req *r);

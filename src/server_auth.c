@@ -206,6 +206,8 @@ enum MHD_Result srv_login(struct req *r)
 		json_decref(body);
 		return sent;
 	}
+	/* ODK Collect on the same account then logs in with Digest (OpenRosa paths only) */
+	srv_openrosa_keep_digest(r, r->user.login, json_string_value(json_object_get(body, "password")));
 	json_decref(body);
 	dm_error_init(&err);
 	if (dm_session_create(r->db, &r->user, "session", SRV_SESSION_TTL, token, csrf, exp, &err)) {

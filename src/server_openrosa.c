@@ -12,6 +12,7 @@
 #include "demine/auth.h"
 #include "demine/openrosa.h"
 #include "demine/record.h"
+#include "demine/tokens.h"
 #include "demine/xform.h"
 #include "server.h"
 
@@ -459,7 +460,8 @@ static char *collect_settings(const char *json)
 
 enum MHD_Result srv_forms_device(struct req *r)
 {
-	char token[65], csrf[65], exp[32], base[512], *settings_json, *qr;
+	char token[65], exp[32], base[512], tname[DM_TOKEN_NAME_MAX + 1], *settings_json, *qr;
+	struct dm_token tok;
 	struct dm_error err;
 	json_t *settings, *body = NULL;
 	enum MHD_Result sent;
@@ -468,13 +470,16 @@ enum MHD_Result srv_forms_device(struct req *r)
 		return sent;
 	device = json_string_value(json_object_get(body, "device"));
 	dm_error_init(&err);
-	/* a device key is a bearer token of the user; revoked like any token */
-	if (dm_session_create(r->db, &r->user, "token", (int64_t)SRV_TOKEN_TTL * 6, token, csrf, exp, &err)) {
+	/* a device key is an API token of the user, named after the tablet: listed and revoked
+	 * with the user's other tokens */
+	snprintf(tname, sizeof(tname), "%.80s (ODK Collect)", device ? device : "tablet");
+	if (dm_token_create(r->db, &r->user, tname, "full", 180, token, &tok, &err)) {
 		json_decref(body);
 		sent = srv_dm_error(r, &err);
 		dm_error_release(&err);
 		return sent;
 	}
+	snprintf(exp, sizeof(exp), "%s", tok.expires_at);
 	base_url(r, base, sizeof(base));
 	snprintf(base + strlen(base), sizeof(base) - strlen(base), "/key/%s", token);
 	settings = json_pack("{s:{s:s, s:s, s:s, s:b}, s:{}, s:{s:s, s:s}}", "general", "server_url", base,

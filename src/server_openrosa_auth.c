@@ -7,6 +7,7 @@
 #include <nettle/md5.h>
 #include <sodium.h>
 #include "demine/store.h"
+#include "demine/tokens.h"
 #include "server.h"
 
 #define REALM "demine"
@@ -21,7 +22,9 @@ static void set_actor(struct req *r)
 }
 
 /* HA1 = MD5(login:realm:password), what Digest checks against; kept from the last password
- * login on an OpenRosa path, since the password itself is stored only as an Argon2id hash. */
+ * login on an OpenRosa path, since the password itself is stored only as an Argon2id hash.
+ * It opens the OpenRosa paths like the password does, so it holds only while that password is
+ * the user's (a new password, or a disabled account, ends it). */
 static void ha1_of(const char *login, const char *password, unsigned char out[MD5_DIGEST_SIZE])
 {
 	struct md5_ctx c;
@@ -34,7 +37,7 @@ static void ha1_of(const char *login, const char *password, unsigned char out[MD
 	md5_digest(&c, MD5_DIGEST_SIZE, out);
 }
 
-static void keep_ha1(struct req *r, const char *login, const char *password)
+void srv_openrosa_keep_digest(struct req *r, const char *login, const char *password)
 {
 	unsigned char h[MD5_DIGEST_SIZE];
 	char hex[2 * MD5_DIGEST_SIZE + 1];
@@ -43,10 +46,12 @@ static void keep_ha1(struct req *r, const char *login, const char *password)
 	ha1_of(login, password, h);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	dm_error_init(&err);
-	if (!dm_stmt_prepare(dm_db_store(r->db), "INSERT INTO openrosa_digest (login, ha1) VALUES (?, ?)"
-			     " ON CONFLICT (login) DO UPDATE SET ha1 = excluded.ha1", &s, &err)) {
-		dm_stmt_bind_text(s, 1, login);
-		dm_stmt_bind_text(s, 2, hex);
+	/* with the password hash the password was just checked against */
+	if (!dm_stmt_prepare(dm_db_store(r->db), "INSERT INTO openrosa_digest (login, ha1, pw_hash) SELECT login, ?,"
+			     " pw_hash FROM users WHERE login = ? ON CONFLICT (login) DO UPDATE SET ha1 = excluded.ha1,"
+			     " pw_hash = excluded.pw_hash", &s, &err)) {
+		dm_stmt_bind_text(s, 1, hex);
+		dm_stmt_bind_text(s, 2, login);
 		dm_stmt_step(s, &err);
 		dm_stmt_finalize(s);
 	}
@@ -60,7 +65,9 @@ static int load_ha1(struct req *r, const char *login, unsigned char out[MD5_DIGE
 	size_t n = 0;
 	int rc = -1;
 	dm_error_init(&err);
-	if (!dm_stmt_prepare(dm_db_store(r->db), "SELECT ha1 FROM openrosa_digest WHERE login = ?", &s, &err)) {
+	/* only while the password is the one HA1 was made from, and the account is enabled */
+	if (!dm_stmt_prepare(dm_db_store(r->db), "SELECT d.ha1 FROM openrosa_digest d JOIN users u ON u.login = d.login"
+			     " WHERE d.login = ? AND d.pw_hash = u.pw_hash AND u.disabled = 0", &s, &err)) {
 		dm_stmt_bind_text(s, 1, login);
 		if (dm_stmt_step(s, &err) == 1 &&
 		    !sodium_hex2bin(out, MD5_DIGEST_SIZE, dm_stmt_column_text(s, 0), 32, NULL, &n, NULL) &&
@@ -143,7 +150,7 @@ static int basic(struct req *r, enum MHD_Result *sent)
 	if (!login || !pw)
 		*sent = srv_openrosa_challenge(r, "malformed Basic credentials");
 	else if (!(rc = srv_password_check(r, login, pw, sent)))
-		keep_ha1(r, login, pw);
+		srv_openrosa_keep_digest(r, login, pw);
 	if (pw)
 		sodium_memzero(pw, strlen(pw));
 	MHD_free(login);
@@ -154,11 +161,18 @@ static int basic(struct req *r, enum MHD_Result *sent)
 static int token(struct req *r, const char *t, enum MHD_Result *sent)
 {
 	struct dm_error err;
+	char scope[8] = "";
 	int rc;
 	dm_error_init(&err);
 	snprintf(r->token, sizeof(r->token), "%s", t);
-	rc = strlen(t) == 64 ? dm_session_lookup(r->db, r->token, "token", &r->user, r->csrf, &err) : DM_ENOTFOUND;
+	rc = strlen(t) == 64 ? dm_token_lookup(r->db, r->token, &r->user, scope, &err) : DM_ENOTFOUND;
 	dm_error_release(&err);
+	if (!rc && strcmp(scope, "full") && strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
+		r->token[0] = 0;
+		*sent = srv_error(r, 403, "read_only_token", NULL, "a read-only token cannot send submissions: make a"
+				  " device key on the Forms page");
+		return -1;
+	}
 	if (rc) {
 		r->token[0] = 0;
 		*sent = srv_error(r, 401, "invalid_token", NULL, "the device key or bearer token is unknown, expired or"

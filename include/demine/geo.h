@@ -59,6 +59,10 @@ char *dm_geo_to_wkt(struct dm_geo *g, const struct dm_geom *geom, const char *ds
 /* OGC type code of the WKB (1 point, 2 linestring, 3 polygon, 4-6 multi, 7 collection),
  * or -1 when there is no or bad WKB. Needs no context. */
 int dm_geo_wkb_type(const struct dm_geom *geom);
+/* 1 when a and b are the same geometry as written: the same WKB, or one a Multi* of a single part
+ * that is the other (GeoPackage and Shapefile layers declare MultiPolygon; a Polygon read back
+ * from them is the same outline). Needs no context. */
+int dm_geo_same(const struct dm_geom *a, const struct dm_geom *b);
 
 /* Geodesic area on the WGS84 ellipsoid (geod_polygonarea): |shell| - |holes|, summed over
  * the parts; 0 for points and lines. */

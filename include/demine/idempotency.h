@@ -9,6 +9,9 @@
 /* Creates the tables of field collection (database migration 4): idempotency, field_submission,
  * attachment, record_attachment, openrosa_digest. */
 int dm_field_migrate(struct dm_store *st, struct dm_error *err);
+/* Migration 6: HTTP Digest's HA1 is tied to the password hash it was made under, so that a
+ * changed password ends Digest with the old one. */
+int dm_field_migrate_6(struct dm_store *st, struct dm_error *err);
 
 /* The SHA-256 of a body as 64 hex characters + NUL. */
 void dm_idem_hash(const void *body, size_t len, char out[65]);

@@ -21,7 +21,7 @@ struct dm_user {
 #define DM_USER_DEMO 1 /* dm_user_add: a demo account with a published password */
 
 /* Adds users.language (database migration 6). */
-int dm_users_migrate_6(struct dm_store *st, struct dm_error *err);
+int dm_users_migrate_7(struct dm_store *st, struct dm_error *err);
 /* Sets the language of login's answers: "az", "en", "ru", or "" for the browser's. */
 int dm_user_set_language(struct dm_db *db, const char *login, const char *language, struct dm_error *err);
 

@@ -152,6 +152,30 @@ test('Digest: a challenge, then HEAD /submission 204 with the OpenRosa headers, 
   assert.equal(r.status, 401);
 });
 
+test('Digest ends with the password it came from: a new password or a disabled account closes it', async () => {
+  const login = 'tablet-user';
+  const pw1 = 'first-long-passphrase-41', pw2 = 'second-long-passphrase-42';
+  const add = await api(s, 'admin', 'POST', '/api/v1/users', { body: { login, password: pw1, role: 'im_officer' } });
+  assert.equal(add.status, 201, add.text);
+  const b1 = 'Basic ' + Buffer.from(`${login}:${pw1}`).toString('base64');
+  assert.equal((await or('/formList', { auth: b1 })).status, 200);
+  const digestWith = async (pw) => {
+    const c = await or('/formList', { auth: null });
+    return (await or('/formList', { auth: digestHeader(c.headers.get('www-authenticate'), 'GET', '/formList', login, pw, 1) })).status;
+  };
+  assert.equal(await digestWith(pw1), 200);
+  const set = await api(s, 'admin', 'POST', `/api/v1/users/${login}/password`, { body: { password: pw2 } });
+  assert.ok(set.status < 300, set.text);
+  assert.equal(await digestWith(pw1), 401, 'the old password no longer opens Digest');
+  assert.equal(await digestWith(pw2), 401, 'nor the new one before a password login');
+  // a sign-in to the web app with the new password opens Digest with it
+  const li = await fetch(`${s.url}/api/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: login, password: pw2 }) });
+  assert.equal(li.status, 200);
+  assert.equal(await digestWith(pw2), 200);
+  assert.ok((await api(s, 'admin', 'POST', `/api/v1/users/${login}/disable`)).status < 300);
+  assert.equal(await digestWith(pw2), 401, 'a disabled account');
+});
+
 test('a submission becomes a submitted record of the sender\'s organisation with the same values and its photo', async () => {
   const v = await versionOf('demine_eo');
   const xml = eoXml(v, 'uuid:eo-values', `<hazard>${s.hazard.code}</hazard><photo><image>p1.jpg</image></photo>`);
@@ -329,6 +353,23 @@ test('a device key: the QR settings are Collect\'s JSON, zlib and base64, and th
   const r = await or(`${path}/submission`, { auth: null, method: 'POST', body: multipart(eoXml(v, 'uuid:by-key')) });
   assert.equal(r.status, 201, r.text);
   assert.equal((await or('/key/' + '0'.repeat(64) + '/formList', { auth: null })).status, 401);
+  // the device key is one of the user's tokens, named after the tablet, and revoked like one
+  const key = path.split('/').pop();
+  const mine = (await api(s, 'operator', 'GET', '/api/v1/tokens')).json;
+  const tok = (mine.tokens || mine.items || mine).find((x) => x.name === 'Tablet 7 (ODK Collect)');
+  assert.ok(tok, 'listed');
+  assert.equal((await api(s, 'operator', 'DELETE', `/api/v1/tokens/${tok.id}`)).status < 300, true);
+  assert.equal((await or(`/key/${key}/formList`, { auth: null })).status, 401, 'revoked');
+});
+
+test('a read-only token reads the forms but cannot send a submission', async () => {
+  const t = await fetch(`${s.url}/api/v1/tokens`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'operator', password: password('operator'), scope: 'read', name: 'qgis' }) });
+  const { token } = await t.json();
+  assert.equal((await or('/formList', { auth: `Bearer ${token}` })).status, 200);
+  const r = await or('/submission', { auth: `Bearer ${token}`, method: 'POST', body: multipart(eoXml(await versionOf('demine_eo'), 'uuid:read-only')) });
+  assert.equal(r.status, 403);
+  assert.match(r.text, /read-only token cannot send submissions/);
 });
 
 test('the forms page lists the forms with their versions', async () => {

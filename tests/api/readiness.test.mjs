@@ -162,6 +162,14 @@ test('the public sees settlements and their readiness, not anonymous on a closed
     r = await api(p, null, 'GET', '/api/v1/settlement/SET-AGD-00005/readiness');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.readiness_status, 'blocked');
+    // tasks, routes and accidents are not public
+    r = await api(p, null, 'GET', '/api/v1/settlement/SET-AGD-00003/readiness');
+    assert.deepEqual(r.json.tasks, []);
+    r = await api(p, null, 'GET', '/api/v1/settlement/SET-AGD-00001/readiness');
+    assert.deepEqual(r.json.routes, []);
+    assert.ok(!('accidents_within' in r.json));
+    r = await api(p, null, 'GET', '/api/v1/settlement/SET-AGD-00001');
+    assert.ok(!('accidents_within' in r.json), 'accidents near it are an internal figure');
     r = await api(p, null, 'GET', '/api/v1/settlement?limit=100');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.items.length, 16);

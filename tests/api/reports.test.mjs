@@ -33,7 +33,7 @@ const get = (role, path) => api(s, role, 'GET', path);
 test('the listing names the reports in the language asked', async () => {
   const r = await get('viewer', '/api/v1/reports?lang=ru');
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.json.items.map((i) => i.name), ['national', 'article7', 'casualties', 'donor']);
+  assert.deepEqual(r.json.items.map((i) => i.name), ['national', 'article7', 'casualties', 'donor', 'return']);
   assert.match(r.json.items[0].title, /Национальный/);
   assert.deepEqual(r.json.formats, ['pdf', 'xlsx', 'csv', 'html', 'json']);
   assert.equal((await get(null, '/api/v1/reports')).status, 401);

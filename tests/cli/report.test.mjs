@@ -171,7 +171,7 @@ test('a report as of a past time has the same figures after a later approved edi
 
 test('report --list names the reports and their parameters', () => {
   const list = json(['report', '--list', '--lang', 'az']);
-  assert.deepEqual(list.map((r) => r.name), ['national', 'article7', 'casualties', 'donor']);
+  assert.deepEqual(list.map((r) => r.name), ['national', 'article7', 'casualties', 'donor', 'return']);
   assert.ok(list[0].title.includes('ə'));
   assert.deepEqual(list[3].requires, ['grant']);
 });

@@ -772,6 +772,26 @@ static void test_repair(void)
 	dm_error_release(&err);
 }
 
+/* A one-part MultiPolygon read back from a GeoPackage is the Polygon that was written; two parts,
+ * another ring or no geometry are not (a re-import of an unchanged export writes nothing). */
+static void test_same(void)
+{
+	const char *wkt[] = { "POLYGON((47 40,47.01 40,47.01 40.01,47 40))", "MULTIPOLYGON(((47 40,47.01 40,47.01 40.01,47 40)))",
+			      "MULTIPOLYGON(((47 40,47.01 40,47.01 40.01,47 40)),((48 40,48.01 40,48.01 40.01,48 40)))",
+			      "POLYGON((47 40,47.02 40,47.01 40.01,47 40))" };
+	struct dm_geom g[4] = { { 0 } }, none = { 0 };
+	struct dm_error err;
+	dm_error_init(&err);
+	for (int i = 0; i < 4; i++)
+		CHECK(dm_geo_from_wkt(G, wkt[i], NULL, 0, &g[i], NULL, &err) == 0);
+	CHECK(dm_geo_same(&g[0], &g[0]) && dm_geo_same(&g[0], &g[1]) && dm_geo_same(&g[1], &g[0]));
+	CHECK(!dm_geo_same(&g[0], &g[2]) && !dm_geo_same(&g[1], &g[2]) && !dm_geo_same(&g[0], &g[3]));
+	CHECK(!dm_geo_same(&g[0], &none) && dm_geo_same(&none, &none));
+	for (int i = 0; i < 4; i++)
+		dm_geom_release(&g[i]);
+	dm_error_release(&err);
+}
+
 int main(void)
 {
 	G = dm_geo_new();
@@ -779,6 +799,7 @@ int main(void)
 	if (!G)
 		return check_report("geo");
 	test_messages();
+	test_same();
 	test_output();
 	test_crs();
 	test_area();

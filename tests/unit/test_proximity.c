@@ -305,6 +305,41 @@ static void test_readiness(struct dm_db *db)
 	dm_record_free(lr);
 }
 
+/* A hazard moved away by an approved correction leaves the settlement it blocked: the
+ * settlements near where it was are recomputed too. */
+static void test_moved_hazard(struct dm_db *db)
+{
+	struct dm_write_opts opts = { .approve = 1 };
+	struct dm_record *s, *h, *moved = NULL, *now;
+	struct dm_error err;
+	json_t *in;
+	s = create(db, "settlement", "{\"name_en\":\"Dashkasan\",\"change_reason\":\"plan\",\"geometry\":{\"type\":"
+		   "\"Point\",\"coordinates\":[47.2,40.2]}}", 1);
+	h = create(db, "hazard", "{\"category\":\"sha\",\"hazard_type\":\"minefield\",\"land_status\":\"open\","
+		   "\"change_reason\":\"survey\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[47.202,40.199],"
+		   "[47.204,40.199],[47.204,40.201],[47.202,40.201],[47.202,40.199]]]}}", 1);
+	CHECK(s && h);
+	if (!s || !h)
+		goto out;
+	now = get(db, s->id);
+	CHECK_STR(field_str(now, "readiness_status"), "blocked");
+	dm_record_free(now);
+	in = json_loads("{\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[47.302,40.199],[47.304,40.199],"
+			"[47.304,40.201],[47.302,40.201],[47.302,40.199]]]}}", 0, NULL);
+	dm_error_init(&err);
+	CHECK_INT(dm_record_update(db, &officer, h->id, h->version, in, "resurveyed: it lay 8.5 km east", &opts, &moved, &err), 0);
+	json_decref(in);
+	dm_error_release(&err);
+	now = get(db, s->id);
+	CHECK_STR(field_str(now, "readiness_status"), "cleared_for_return");
+	CHECK(now && now->change_reason && h->code && strstr(now->change_reason, h->code));
+	dm_record_free(now);
+out:
+	dm_record_free(moved);
+	dm_record_free(s);
+	dm_record_free(h);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/demine-test-prox-XXXXXX", path[600], cmd[700];
@@ -329,6 +364,7 @@ int main(void)
 	if (db) {
 		G = dm_db_geo(db);
 		test_readiness(db);
+		test_moved_hazard(db);
 		dm_db_close(db);
 	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

@@ -778,6 +778,40 @@ static void check_formats(struct dm_db *db)
 	json_decref(m);
 }
 
+/* The return report: one row per approved settlement, in return-plan order, with the status
+ * and hazardous area its own record holds (the national report carries the same section). */
+static void check_return_report(struct dm_db *db)
+{
+	struct dm_report_params p = { "2024-01-01", "2024-12-31", NULL, NULL, NULL, "en", NULL };
+	json_t *m = build(db, "return", &p), *rows, *nat, *r;
+	struct dm_stmt *st = NULL;
+	struct dm_error err;
+	size_t i = 0;
+	if (!m)
+		return;
+	rows = json_object_get(sec_of(m, "readiness"), "rows");
+	dm_error_init(&err);
+	CHECK_INT(dm_stmt_prepare(dm_db_store(db), "SELECT h.code, h.readiness_status, h.hazard_within_m2 FROM settlement c"
+				  " JOIN settlement_history h ON h.id = c.id AND h.version = c.approved_version WHERE h.deleted = 0"
+				  " ORDER BY h.return_priority, h.code", &st, &err), 0);
+	while (st && dm_stmt_step(st, &err) == 1) {
+		r = json_array_get(rows, i++);
+		CHECK_STR(json_string_value(json_object_get(r, "code")), dm_stmt_column_text(st, 0));
+		CHECK_STR(json_string_value(json_object_get(r, "readiness")),
+			  !strcmp(dm_stmt_column_text(st, 1), "blocked") ? "Blocked"
+			  : !strcmp(dm_stmt_column_text(st, 1), "in_progress") ? "In progress" : "Cleared for return");
+		CHECK_NEAR(json_number_value(json_object_get(r, "remaining_m2")), dm_stmt_column_real(st, 2), 0.01);
+	}
+	dm_stmt_finalize(st);
+	dm_error_release(&err);
+	CHECK(i >= 16);
+	CHECK_INT(json_array_size(rows), i);
+	nat = build(db, "national", &p);
+	CHECK(nat && json_equal(json_object_get(sec_of(nat, "readiness"), "rows"), rows));
+	json_decref(nat);
+	json_decref(m);
+}
+
 static void figures(struct dm_db *db, int demo)
 {
 	check_national(db, "2021-01-01", "2026-12-31");
@@ -786,8 +820,10 @@ static void figures(struct dm_db *db, int demo)
 	check_article7(db, "2021-01-01", "2026-12-31");
 	check_casualty_report(db, "2021-01-01", "2026-12-31");
 	check_district(db);
-	if (demo)
+	if (demo) {
 		check_donor(db);
+		check_return_report(db);
+	}
 }
 
 static void run(const char *uri, int create)

@@ -38,8 +38,6 @@ export async function render(main, params) {
   const newWord = old && !geomChanged ? t('review.same') : old?.geometry && !rec.geometry ? t('review.removed_shape') : shapeWord(rec.geometry);
   tbody.append(h('tr', { class: geomChanged ? 'changed' : null, dataset: { field: 'geometry' } }, h('th', { scope: 'row', text: t('form.geometry') }),
     h('td', { text: oldWord }), h('td', { text: newWord })));
-  // A release against a hazard without an outline cannot reduce it: say so before approving.
-  const outside = await outsideNote(type, rec);
 
   const reason = h('textarea', { name: 'reason', id: 'reject-reason-input' });
   const msg = h('p', { class: 'form-error', role: 'alert' });
@@ -68,6 +66,8 @@ export async function render(main, params) {
       h('img', { src: `${path}/attachments/${encodeURIComponent(f.name)}`, alt: f.name, loading: 'lazy', width: 160 }))))) : null;
   let hazard = null;
   if (rec.hazard && type.name !== 'hazard') hazard = (await api('GET', `/api/v1/hazard/${encodeURIComponent(rec.hazard)}`).catch(() => null))?.data || null;
+  // a release against a hazard without an outline cannot reduce it: say so before approving
+  const outside = outsideNote(type, rec, hazard);
   main.append(h('h1', {}, t('review.title', { code: rec.code }), ' ', badge(rec.status)), outside,
     h('p', { class: 'muted', text: `${typeLabel(type.name)} · ${t('record.version_n', { n: rec.version })} · ${rec.updated_by} · ${fmtDate(rec.updated_at)}${rec.change_reason ? ` · ${reasonText(rec.change_reason)}` : ''}` }),
     h('div', { class: 'grid2 wide-left' },
@@ -87,12 +87,8 @@ export async function render(main, params) {
 
 // The notice of a release whose hazard has no polygon: its area counts as released outside the
 // hazard and does not close it (docs/data-model.md); null for anything else.
-async function outsideNote(type, rec) {
-  const link = type.fields.find((f) => f.type === 'link' && f.link_type === 'hazard' && f.name === 'hazard');
-  if (type.name !== 'land_release' || !link || !rec.hazard) return null;
-  let hz;
-  try { hz = (await api('GET', `/api/v1/hazard/${encodeURIComponent(rec.hazard)}`)).data; } catch { return null; }
-  if (hz.geometry && hz.geometry.type !== 'Point') return null;
+function outsideNote(type, rec, hazard) {
+  if (type.name !== 'land_release' || !hazard || (hazard.geometry && hazard.geometry.type !== 'Point')) return null;
   return h('p', { class: 'notice', id: 'outside-note', role: 'note',
-    text: t('review.outside_no_polygon', { code: hz.code, area: fmtArea(rec.area_m2) }) });
+    text: t('review.outside_no_polygon', { code: hazard.code, area: fmtArea(rec.area_m2) }) });
 }
