@@ -143,7 +143,16 @@ gis-test: build/asan/demine
 WEB_VENDOR := web/vendor/maplibre-gl.mjs web/vendor/maplibre-gl-worker.mjs web/vendor/maplibre-gl.css \
 	web/vendor/chart.umd.min.js web/vendor/DejaVuSans.ttf web/vendor/qrcode.mjs web/vendor/xforms-engine.js
 .PHONY: web-vendor web-test
-web-vendor: $(WEB_VENDOR)
+# Each vendored file also gzip-compressed beside it (and brotli where the brotli tool is
+# installed): demine serve sends the copy the browser takes (docs/web.md, fast on 3G).
+WEB_VENDOR_GZ := $(WEB_VENDOR:=.gz)
+BROTLI := $(shell command -v brotli 2>/dev/null)
+WEB_VENDOR_BR := $(if $(BROTLI),$(WEB_VENDOR:=.br))
+web-vendor: $(WEB_VENDOR) $(WEB_VENDOR_GZ) $(WEB_VENDOR_BR)
+web/vendor/%.gz: web/vendor/%
+	gzip -9 -n -c $< > $@.tmp && mv $@.tmp $@
+web/vendor/%.br: web/vendor/%
+	$(BROTLI) -q 11 -c $< > $@.tmp && mv $@.tmp $@
 # npm ci runs once, and only when package-lock.json is newer than what it installed: every
 # vendored file depends on the one stamp npm itself writes (node_modules/.package-lock.json),
 # never on a pattern rule that would run npm ci once per file, concurrently under -j.
@@ -151,7 +160,7 @@ NPM_STAMP := node_modules/.package-lock.json
 $(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
-web/vendor/maplibre-gl%: $(NPM_STAMP)
+$(filter web/vendor/maplibre-gl%,$(WEB_VENDOR)): web/vendor/maplibre-gl%: $(NPM_STAMP)
 	@mkdir -p $(dir $@); cp node_modules/maplibre-gl/dist/maplibre-gl$* $@
 web/vendor/chart.umd.min.js: $(NPM_STAMP)
 	@mkdir -p $(dir $@); cp node_modules/chart.js/dist/chart.umd.min.js $@

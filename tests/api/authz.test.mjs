@@ -39,7 +39,7 @@ const WRITERS = ['im_officer', 'operator', 'va_officer'];
 function allowed(role, method, path, rec) {
   if (path === '/api/v1/logout' || path === '/api/v1/tokens' || path === '/api/v1/login' || path === '/api/v1/tokens/current' ||
       path === '/api/v1/tokens/{tokenId}' || path === '/api/v1/me')
-    return true; // one's own session, tokens and settings: every role
+    return true; // one's own session and settings (PATCH /api/v1/me: the language): every role
   if (path.startsWith('/api/v1/users')) return role === 'admin';
   // a key for one's own tablet, a field form filled in the browser: the roles that write records
   if (['/api/v1/forms/devices', '/api/v1/submissions', '/submission', '/key/{key}/submission'].includes(path)) return WRITERS.includes(role);

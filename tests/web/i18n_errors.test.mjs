@@ -66,3 +66,22 @@ test('the language chosen on the Account page stays with the user: another brows
   assert.deepEqual(other.errors, []);
   await other.context().close();
 });
+
+test('ru: the history and closure words the system wrote are in Russian on a closed hazard', async () => {
+  const page = await newPage(env.browser, env.s, { lang: 'ru' });
+  await page.goto('/#/login');
+  await ready(page);
+  await page.fill('form.login input[name=username]', 'im_officer');
+  await page.fill('form.login input[name=password]', password('im_officer'));
+  await page.locator('form.login button[type=submit]').click();
+  await page.waitForSelector('#signout');
+  await page.goto('/#/record/hazard/HAZ-AGD-00001');
+  await ready(page);
+  const history = await page.locator('#history').innerText();
+  for (const english of ['land release figures recomputed', 'closed: fully released', 'created'])
+    assert.ok(!history.includes(english), `"${english}" left in the history:\n${history}`);
+  assert.match(history, /показатели высвобождения земель пересчитаны|закрыто: полностью высвобождено/);
+  assert.equal(await page.locator('#record-fields [data-field="closure_reason"]').textContent(), 'полностью высвобождено');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

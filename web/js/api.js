@@ -20,12 +20,13 @@ export const isOffline = (e) => e?.code === 'offline' || e instanceof TypeError 
 const state = { csrf: sessionStorage.getItem('demine.csrf'), user: null, onUnauthorized: null };
 export const session = state;
 
-export async function api(method, path, { body, etag, accept } = {}) {
+export async function api(method, path, { body, etag, accept, headers: extra } = {}) {
   // the server writes its messages in the language of the page (unless the user chose one)
   const headers = { Accept: accept || 'application/json', 'Accept-Language': getLang() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
   if (etag) headers['If-Match'] = etag;
+  Object.assign(headers, extra || {});
   let r;
   try {
     r = await fetch(path, {

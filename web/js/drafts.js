@@ -26,3 +26,24 @@ export function draftOf(login, hash) {
 export function dropDraft(login, hash) {
   localStorage.removeItem(keyOf(login, hash));
 }
+
+// The Idempotency-Key of sending this body from login's page: the same while the body is the
+// same (a resend after a lost answer creates nothing twice: the server answers as the first
+// time), a new one once the body changed. Kept beside the draft, dropped with it.
+export function sendKey(login, hash, body) {
+  const k = `${PREFIX}${login}:${hash}:send`;
+  const text = JSON.stringify(body);
+  try {
+    const kept = JSON.parse(localStorage.getItem(k) || 'null');
+    if (kept && kept.body === text) return kept.key;
+    const key = crypto.randomUUID();
+    localStorage.setItem(k, JSON.stringify({ key, body: text }));
+    return key;
+  } catch {
+    return crypto.randomUUID();
+  }
+}
+
+export function dropSendKey(login, hash) {
+  localStorage.removeItem(`${PREFIX}${login}:${hash}:send`);
+}

@@ -35,6 +35,10 @@ export function t(key, vars) {
 export const has = (key) => key in cat || key in en;
 
 // The label of an enumerated value: catalogue "v.VALUE", else the value itself.
+// A reason the system wrote in English into a record's history or closure_reason ("land release
+// figures recomputed", "closed: fully released") in the user's language; a reason a person
+// typed stays as typed.
+export const reasonText = (s) => (s && has(`reason.${s}`) ? t(`reason.${s}`) : s);
 export const valueLabel = (v) => (has(`v.${v}`) ? t(`v.${v}`) : String(v).replace(/_/g, ' '));
 
 // A {en, az, ru} labels object from the field tables.

@@ -1,6 +1,6 @@
 // records-util.js: how records and their values are shown, shared by the record pages.
 import { h } from './dom.js';
-import { t, valueLabel, fmtNum, fmtDate, fmtArea } from './i18n.js';
+import { t, valueLabel, fmtNum, fmtDate, fmtArea, reasonText } from './i18n.js';
 import { session } from './api.js';
 
 export const STATUSES = ['draft', 'submitted', 'approved', 'rejected'];
@@ -23,6 +23,7 @@ export function showValue(f, v) {
     case 'boolean': return v ? t('common.yes') : t('common.no');
     default:
       if (/_at$/.test(f?.name || '')) return fmtDate(v);
+      if (f?.name === 'closure_reason') return reasonText(v);
       return Array.isArray(v) ? v.join(', ') : String(v);
   }
 }

@@ -3,7 +3,7 @@
 import { h, field, option, clear, toast, nextId } from '../dom.js';
 import { t, label, valueLabel, fmtDate } from '../i18n.js';
 import { api, get, session, isOffline } from '../api.js';
-import { keepDraft, draftOf, dropDraft } from '../drafts.js';
+import { keepDraft, draftOf, dropDraft, sendKey, dropSendKey } from '../drafts.js';
 import { typeOf, typeLabel, organisations } from '../schema.js';
 import { miniMap, setShape, bbox } from '../minimap.js';
 
@@ -191,9 +191,10 @@ export async function render(main, params) {
     try {
       const r = editing
         ? await api('PUT', `/api/v1/${type.name}/${rec.id}`, { body, etag })
-        : await api('POST', `/api/v1/${type.name}`, { body });
+        : await api('POST', `/api/v1/${type.name}`, { body, headers: { 'Idempotency-Key': sendKey(login, page, body) } });
       clearTimeout(keepTimer);
       dropDraft(login, page);
+      dropSendKey(login, page);
       toast(editing ? t('form.saved', { code: r.data.code }) : t('form.created', { code: r.data.code }));
       location.hash = `#/record/${type.name}/${r.data.id}`;
     } catch (e) {

@@ -1,7 +1,7 @@
 // Approval inbox: IM officers see every submitted record; operators see the state of their own
 // organisation's drafts, submissions and rejections (with the reason).
 import { h } from '../dom.js';
-import { t, fmtDate } from '../i18n.js';
+import { t, fmtDate, reasonText } from '../i18n.js';
 import { get, session } from '../api.js';
 import { types, typeLabel } from '../schema.js';
 import { badge, canApprove } from '../records-util.js';
@@ -23,7 +23,7 @@ export async function render(main) {
     h('td', { text: typeLabel(ty.name) }), h('td', {}, badge(r.status)),
     h('td', { text: r.approved_version ? t('inbox.change') : t('inbox.new') }),
     h('td', { text: `${fmtDate(r.updated_at)} · ${r.updated_by}` }),
-    h('td', { class: 'reason', text: r.status === 'rejected' ? (r.status_reason || '') : (r.change_reason || '') }))));
+    h('td', { class: 'reason', text: r.status === 'rejected' ? (r.status_reason || '') : reasonText(r.change_reason || '') }))));
   if (!rows.length) tbody.append(h('tr', {}, h('td', { colspan: 6, class: 'muted', text: t('inbox.empty') })));
   main.append(h('div', { class: 'card scroll' }, h('table', { class: 'data', id: 'inbox' },
     h('caption', { class: 'sr', text: t('inbox.title') }),

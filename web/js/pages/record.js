@@ -1,7 +1,7 @@
 // One record: every field, its links, the records linking to it, its history, and the record
 // as it stood on a chosen date.
 import { h, field, toast } from '../dom.js';
-import { t, label, fmtDate } from '../i18n.js';
+import { t, label, fmtDate, reasonText } from '../i18n.js';
 import { api, get } from '../api.js';
 import { types, typeOf, typeLabel, fieldLabel, organisations } from '../schema.js';
 import { badge, showValue, canWrite, canApprove, listFields } from '../records-util.js';
@@ -110,8 +110,8 @@ export async function render(main, params, query) {
   history.append(h('ol', { class: 'timeline', id: 'history' }, versions.slice().reverse().map((v) => h('li', { class: v.status },
     h('strong', { text: t('record.version_n', { n: v.version }) }), ' ', badge(v.status), v.deleted ? ` ${t('record.deleted_short')}` : '',
     h('div', { class: 'muted', text: `${fmtDate(v.updated_at)} · ${v.updated_by}` }),
-    v.change_reason ? h('div', { text: v.change_reason }) : null,
-    v.status_reason && v.status_reason !== v.change_reason ? h('div', { class: 'old', text: v.status_reason }) : null))));
+    v.change_reason ? h('div', { text: reasonText(v.change_reason) }) : null,
+    v.status_reason && v.status_reason !== v.change_reason ? h('div', { class: 'old', text: reasonText(v.status_reason) }) : null))));
 
   return () => { if (mini) mini.remove(); };
 }

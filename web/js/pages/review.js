@@ -1,7 +1,7 @@
 // Review one submitted record: field-by-field against the approved version, old and new
 // geometry on a small map, approve, or reject with a reason.
 import { h, field, toast } from '../dom.js';
-import { t, label, fmtDate, fmtArea } from '../i18n.js';
+import { t, label, fmtDate, fmtArea, reasonText } from '../i18n.js';
 import { api } from '../api.js';
 import { typeOf, typeLabel, organisations } from '../schema.js';
 import { badge, showValue, canApprove } from '../records-util.js';
@@ -69,7 +69,7 @@ export async function render(main, params) {
   // a release against a hazard without an outline cannot reduce it: say so before approving
   const outside = outsideNote(type, rec, hazard);
   main.append(h('h1', {}, t('review.title', { code: rec.code }), ' ', badge(rec.status)), outside,
-    h('p', { class: 'muted', text: `${typeLabel(type.name)} · ${t('record.version_n', { n: rec.version })} · ${rec.updated_by} · ${fmtDate(rec.updated_at)}${rec.change_reason ? ` · ${rec.change_reason}` : ''}` }),
+    h('p', { class: 'muted', text: `${typeLabel(type.name)} · ${t('record.version_n', { n: rec.version })} · ${rec.updated_by} · ${fmtDate(rec.updated_at)}${rec.change_reason ? ` · ${reasonText(rec.change_reason)}` : ''}` }),
     h('div', { class: 'grid2 wide-left' },
       h('section', { class: 'card scroll' }, h('table', { class: 'data', id: 'diff' },
         h('caption', { class: 'sr', text: t('review.diff') }),
