@@ -183,6 +183,17 @@ static int q_prepare(struct ctx *c, struct q *q, struct dm_stmt **s)
 	return 0;
 }
 
+/* Runs q and hands each row to row(c, s, out); 0, or the first error. */
+static int q_each(struct ctx *c, struct q *q, int (*row)(struct ctx *c, struct dm_stmt *s, json_t *out), json_t *out)
+{
+	struct dm_stmt *s = NULL;
+	int rc = q_prepare(c, q, &s);
+	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
+		rc = row(c, s, out);
+	dm_stmt_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
 static json_t *text_or_null(struct dm_stmt *s, int i)
 {
 	const char *v = dm_stmt_column_text(s, i);
@@ -381,7 +392,6 @@ static int run_agg_part(struct ctx *c, const struct agg *a, const char *value,
 			int (*row)(struct ctx *c, struct dm_stmt *s, json_t *out), json_t *out)
 {
 	struct q q, w;
-	struct dm_stmt *s = NULL;
 	int rc;
 	q_init(&q);
 	q_init(&w);
@@ -394,10 +404,7 @@ static int run_agg_part(struct ctx *c, const struct agg *a, const char *value,
 	dm_buf_addf(&q.sql, "%s ", a->outer);
 	approved_part(&q, c->as_of, a->type, a->inner_cols, &w, a->inner_group, "x");
 	dm_buf_add(&q.sql, a->group);
-	rc = q_prepare(c, &q, &s);
-	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
-		rc = row(c, s, out);
-	dm_stmt_finalize(s);
+	rc = q_each(c, &q, row, out);
 	q_release(&q);
 	q_release(&w);
 	return rc < 0 ? rc : 0;
@@ -599,7 +606,6 @@ static int fig_casualties(struct ctx *c, json_t *out)
 {
 	static const char *const keys[] = { "year", "sex", "age_group", NULL };
 	struct q q, w, none;
-	struct dm_stmt *s = NULL;
 	int rc;
 	q_init(&q);
 	q_init(&w);
@@ -620,10 +626,7 @@ static int fig_casualties(struct ctx *c, json_t *out)
 	dm_buf_add(&q.sql, " JOIN ");
 	approved_rows(&q, c->as_of, "accident", "r.id AS aid, r.accident_date AS adate", &w, "a");
 	dm_buf_add(&q.sql, " ON a.aid = v.acc WHERE a.adate IS NOT NULL) x GROUP BY year, sex, age_group");
-	rc = q_prepare(c, &q, &s);
-	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
-		rc = casualties_row(c, s, out);
-	dm_stmt_finalize(s);
+	rc = q_each(c, &q, casualties_row, out);
 	q_release(&q);
 	q_release(&w);
 	q_release(&none);
@@ -677,7 +680,6 @@ static int fig_released_operator(struct ctx *c, json_t *out)
 {
 	static const char *const keys[] = { "-area_m2", "operator_name", "operator", "method", "result", NULL };
 	struct q q, w, none;
-	struct dm_stmt *s = NULL;
 	int rc;
 	q_init(&q);
 	q_init(&w);
@@ -691,10 +693,7 @@ static int fig_released_operator(struct ctx *c, json_t *out)
 	dm_buf_add(&q.sql, " GROUP BY op, method, result) x LEFT JOIN ");
 	approved_rows(&q, c->as_of, "organisation", "r.id AS oid, r.name AS name", &none, "o");
 	dm_buf_add(&q.sql, " ON o.oid = x.op");
-	rc = q_prepare(c, &q, &s);
-	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
-		rc = released_operator_row(c, s, out);
-	dm_stmt_finalize(s);
+	rc = q_each(c, &q, released_operator_row, out);
 	q_release(&q);
 	q_release(&w);
 	q_release(&none);
@@ -720,7 +719,6 @@ static int fig_casualties_lm(struct ctx *c, json_t *out)
 {
 	static const char *const keys[] = { "outcome", "role", "sex", "age_group", "device_category", "activity", NULL };
 	struct q q, w, none;
-	struct dm_stmt *s = NULL;
 	int rc;
 	q_init(&q);
 	q_init(&w);
@@ -743,10 +741,7 @@ static int fig_casualties_lm(struct ctx *c, json_t *out)
 					       " r.activity AS activity", &w, "a");
 	dm_buf_add(&q.sql, " ON a.aid = v.acc WHERE a.adate IS NOT NULL) x"
 			   " GROUP BY outcome, role, sex, age_group, device, activity");
-	rc = q_prepare(c, &q, &s);
-	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
-		rc = casualties_lm_row(c, s, out);
-	dm_stmt_finalize(s);
+	rc = q_each(c, &q, casualties_lm_row, out);
 	q_release(&q);
 	q_release(&w);
 	q_release(&none);
@@ -841,7 +836,6 @@ static int fig_tasks(struct ctx *c, json_t *out)
 {
 	static const char *const keys[] = { "task_status", NULL };
 	struct q q, w;
-	struct dm_stmt *s = NULL;
 	int rc;
 	q_init(&q);
 	q_init(&w);
@@ -858,10 +852,7 @@ static int fig_tasks(struct ctx *c, json_t *out)
 	approved_part(&q, c->as_of, "task", "r.task_status AS ts, COUNT(*) AS n, SUM(COALESCE(r.planned_area_m2, 0)) AS m2", &w,
 		      "r.task_status", "x");
 	dm_buf_add(&q.sql, " GROUP BY ts");
-	rc = q_prepare(c, &q, &s);
-	while (!rc && (rc = dm_stmt_step(s, c->err)) == 1)
-		rc = tasks_row(c, s, out);
-	dm_stmt_finalize(s);
+	rc = q_each(c, &q, tasks_row, out);
 	q_release(&q);
 	q_release(&w);
 	sort_items(json_object_get(out, "items"), keys);
